@@ -1,0 +1,75 @@
+// The CPU backend: the reference implementation of every kernel, on Float32Array/Float64Array.
+import { registerBackend, type Backend, type Kernels, type Storage } from '../backend.js';
+import { allocArray, dtypeOfArray, type DType, type TypedArray } from '../dtype.js';
+import { fail } from '../errors.js';
+import { elementwise } from './elementwise.js';
+import { gather, scatterAdd } from './indexing.js';
+import { matmul } from './matmul.js';
+import { concat, flip, pad, padGrad, permute, slice, sliceGrad } from './movement.js';
+import { prodOthers, reduce } from './reduce.js';
+import { arrayOf, CpuAllocator, type CpuStorage } from './storage.js';
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+  readonly allocator = new CpuAllocator();
+  readonly kernels: Kernels;
+
+  constructor() {
+    const a = this.allocator;
+    this.kernels = {
+      elementwise: (fn, inputs, outShape, dtype, params) => elementwise(a, fn, inputs, outShape, dtype, params),
+      reduce: (op, x, axes) => reduce(a, op, x, axes),
+      prodOthers: (x, axes) => prodOthers(a, x, axes),
+      matmul: (x, y, transA, transB, outShape) => matmul(a, x, y, transA, transB, outShape),
+      permute: (x, axes) => permute(a, x, axes),
+      slice: (x, starts, steps, outShape) => slice(a, x, starts, steps, outShape),
+      sliceGrad: (g, inShape, starts, steps) => sliceGrad(a, g, inShape, starts, steps),
+      pad: (x, pads, mode, value) => pad(a, x, pads, mode, value),
+      padGrad: (g, inShape, pads, mode) => padGrad(a, g, inShape, pads, mode),
+      gather: (x, dim, index) => gather(a, x, dim, index),
+      scatterAdd: (base, dim, index, src) => scatterAdd(a, base, dim, index, src),
+      concat: (inputs, axis, outShape) => concat(a, inputs, axis, outShape),
+      flip: (x, axes) => flip(a, x, axes),
+    };
+  }
+
+  upload(array: TypedArray): Storage {
+    const copy = allocArray(dtypeOfArray(array), array.length);
+    copy.set(array);
+    return this.allocator.adopt(copy);
+  }
+
+  fill(size: number, dtype: DType, value: number): Storage {
+    const s = this.allocator.alloc(dtype, size);
+    if (value !== 0) s.array.fill(value);
+    return s;
+  }
+
+  read(storage: Storage): TypedArray {
+    return arrayOf(storage).slice();
+  }
+
+  write(storage: Storage, array: TypedArray): void {
+    const target = arrayOf(storage);
+    if (array.length !== target.length) fail('write', `expected ${target.length} values, got ${array.length}`);
+    target.set(array);
+  }
+
+  hostArray(storage: Storage): TypedArray {
+    return arrayOf(storage);
+  }
+
+  free(storage: Storage): void {
+    this.allocator.release(storage as CpuStorage);
+  }
+
+  memory() {
+    return this.allocator.memory();
+  }
+
+  resetPeak(): void {
+    this.allocator.resetPeak();
+  }
+}
+
+registerBackend('cpu', () => new CpuBackend());

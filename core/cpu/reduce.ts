@@ -1,0 +1,106 @@
+// Reductions. The reduced axes of every output element are visited through one precomputed
+// table of offsets, so any set of axes costs the same code path. Accumulation is in float64
+// (JavaScript numbers) whatever the storage dtype.
+import type { ReduceOp, View } from '../backend.js';
+import { reducedShape, type Shape, sizeOf, stridesOf } from '../shape.js';
+import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+
+/** Offsets (in x) of every element of one reduction group, and the base offset of each group. */
+export function reductionLayout(shape: Shape, axes: readonly number[]): { groupOffsets: Int32Array; baseOffsets: Int32Array } {
+  const strides = stridesOf(shape);
+  const keptAxes = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const offsetsOver = (axisList: number[]): Int32Array => {
+    const count = sizeOf(axisList.map((a) => shape[a]));
+    const out = new Int32Array(count);
+    const index = new Array<number>(axisList.length).fill(0);
+    for (let i = 0; i < count; i++) {
+      let offset = 0;
+      for (let k = 0; k < axisList.length; k++) offset += index[k] * strides[axisList[k]];
+      out[i] = offset;
+      for (let k = axisList.length - 1; k >= 0; k--) {
+        if (++index[k] < shape[axisList[k]]) break;
+        index[k] = 0;
+      }
+    }
+    return out;
+  };
+  return { groupOffsets: offsetsOver([...axes]), baseOffsets: offsetsOver(keptAxes) };
+}
+
+export function reduce(alloc: CpuAllocator, op: ReduceOp, x: View, axes: readonly number[]): CpuStorage {
+  const a = arrayOf(x.storage);
+  const outSize = sizeOf(reducedShape(x.shape, axes));
+  const out = alloc.alloc(x.dtype, outSize);
+  const o = out.array;
+  if (outSize === 1 && op === 'sum') {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i];
+    o[0] = s;
+    return out;
+  }
+  const { groupOffsets, baseOffsets } = reductionLayout(x.shape, axes);
+  const n = groupOffsets.length;
+  for (let g = 0; g < outSize; g++) {
+    const base = baseOffsets[g];
+    o[g] = reduceGroup(op, a, base, groupOffsets, n);
+  }
+  return out;
+}
+
+function reduceGroup(op: ReduceOp, a: ArrayLike<number>, base: number, offsets: Int32Array, n: number): number {
+  switch (op) {
+    case 'sum': {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += a[base + offsets[r]];
+      return s;
+    }
+    case 'prod': {
+      let p = 1;
+      for (let r = 0; r < n; r++) p *= a[base + offsets[r]];
+      return p;
+    }
+    case 'max':
+    case 'argmax':
+    case 'min':
+    case 'argmin': {
+      const isMax = op === 'max' || op === 'argmax';
+      let best = isMax ? -Infinity : Infinity;
+      let at = 0;
+      for (let r = 0; r < n; r++) {
+        const v = a[base + offsets[r]];
+        if (v !== v) {
+          best = v; // NaN propagates, as in PyTorch
+          at = r;
+          break;
+        }
+        if (isMax ? v > best : v < best) {
+          best = v;
+          at = r;
+        }
+      }
+      if (n === 0) return op === 'max' || op === 'min' ? best : 0;
+      return op === 'max' || op === 'min' ? best : at;
+    }
+  }
+}
+
+/** For each element, the product of the other elements of its group (prefix × suffix products). */
+export function prodOthers(alloc: CpuAllocator, x: View, axes: readonly number[]): CpuStorage {
+  const a = arrayOf(x.storage);
+  const out = alloc.alloc(x.dtype, a.length);
+  const o = out.array;
+  const { groupOffsets, baseOffsets } = reductionLayout(x.shape, axes);
+  const n = groupOffsets.length;
+  const prefix = new Float64Array(n + 1);
+  for (let g = 0; g < baseOffsets.length; g++) {
+    const base = baseOffsets[g];
+    prefix[0] = 1;
+    for (let r = 0; r < n; r++) prefix[r + 1] = prefix[r] * a[base + groupOffsets[r]];
+    let suffix = 1;
+    for (let r = n - 1; r >= 0; r--) {
+      o[base + groupOffsets[r]] = prefix[r] * suffix;
+      suffix *= a[base + groupOffsets[r]];
+    }
+  }
+  return out;
+}

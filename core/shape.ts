@@ -1,0 +1,79 @@
+// Shapes, strides and NumPy broadcasting. All tensors are stored contiguous, row-major.
+import { fail, formatShape } from './errors.js';
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function checkShape(fn: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    fail(fn, `expected a shape of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return [...shape];
+}
+
+/** NumPy broadcasting: align from the right; each pair of sizes must match or one must be 1. */
+export function broadcastShapes(fn: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const shape of shapes) {
+    for (let i = 0; i < shape.length; i++) {
+      const o = rank - shape.length + i;
+      const d = shape[i];
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) out[o] = d;
+      else fail(fn, `shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together`);
+    }
+  }
+  return out;
+}
+
+/** Strides for reading `shape` as if it had `outShape` (broadcast axes get stride 0). */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  return outShape.map((_, o) => {
+    const i = o - offset;
+    return i < 0 || shape[i] === 1 ? 0 : own[i];
+  });
+}
+
+/** Accepts negative axes the Python way (-1 is the last axis). */
+export function normalizeAxis(fn: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -Math.max(rank, 1) || axis >= Math.max(rank, 1)) {
+    fail(fn, `axis ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** `undefined` means every axis. Duplicates are an error, as in PyTorch. */
+export function normalizeAxes(fn: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : [...axes];
+  const out = list.map((a) => normalizeAxis(fn, a, rank));
+  if (new Set(out).size !== out.length) fail(fn, `axes ${JSON.stringify(list)} repeat an axis`);
+  return out.sort((a, b) => a - b);
+}
+
+/** The shape after reducing `axes` with keepDim (reduced axes become 1). */
+export function reducedShape(shape: Shape, axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}

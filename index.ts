@@ -1,0 +1,30 @@
+// The public surface of tapegrad: re-exports only.
+import './core/cpu/backend.js';
+import './ops/methods.js';
+
+export { Tensor, isTensor, type NestedArray, type BackwardOptions } from './core/tensor.js';
+export type { DType, TypedArray } from './core/dtype.js';
+export { TapegradError } from './core/errors.js';
+export {
+  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint,
+  zerosLike, onesLike, fullLike, randLike, randnLike, randintLike, type TensorOptions,
+} from './core/creation.js';
+export { manualSeed, Generator } from './core/rng.js';
+export { noGrad, enableGrad, isGradEnabled } from './core/tape.js';
+export { grad } from './core/autograd.js';
+export { tidy, keep } from './core/scope.js';
+export { memory, resetPeakMemory, type MemoryReport } from './core/memory.js';
+export { getBackend, setBackend, registerBackend, backendNames, type Backend, type Kernels } from './core/backend.js';
+export { fromNdarray } from './core/ndarray_interop.js';
+export { gradcheck, type GradcheckOptions, type GradcheckReport } from './core/gradcheck.js';
+
+export * from './ops/unary.js';
+export * from './ops/binary.js';
+export * from './ops/compare.js';
+export * from './ops/reduce.js';
+export * from './ops/matmul.js';
+export * from './ops/shape.js';
+export * from './ops/indexing.js';
+export * from './ops/softmax.js';
+export * from './ops/loss.js';
+export { listOps, type OpInfo, type GradKind } from './ops/registry.js';

@@ -1,0 +1,94 @@
+// Matrix products. One primitive, matmulT(a, b, transA, transB), covers every case: its
+// backward is again matmulT with other flags, so no transpose is ever materialised.
+//   C = A·B    dA = G·Bᵀ   dB = Aᵀ·G
+//   C = A·Bᵀ   dA = G·B    dB = Gᵀ·A
+//   C = Aᵀ·B   dA = B·Gᵀ   dB = A·G
+//   C = Aᵀ·Bᵀ  dA = Bᵀ·Gᵀ  dB = Gᵀ·Aᵀ
+// Batch axes broadcast (NumPy rules); their gradients are summed back.
+import { fail, formatShape } from '../core/errors.js';
+import { broadcastShapes } from '../core/shape.js';
+import { tidy } from '../core/scope.js';
+import { record } from '../core/tape.js';
+import { fromStorage, type Tensor } from '../core/tensor.js';
+import { add } from './binary.js';
+import { registerOp } from './registry.js';
+import { checkCompatible, checkTensor, reshapeView, sumTo } from './util.js';
+
+registerOp('matmul', 'primitive');
+registerOp('linear', 'composite');
+
+/** a (or aᵀ) times b (or bᵀ) over the last two axes; both must have rank ≥ 2. */
+export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  checkCompatible('matmul', [a, b]);
+  if (a.rank < 2 || b.rank < 2) fail('matmul', `matmulT needs rank ≥ 2 operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  const [am, ak] = transA ? [a.shape[a.rank - 1], a.shape[a.rank - 2]] : [a.shape[a.rank - 2], a.shape[a.rank - 1]];
+  const [bk, bn] = transB ? [b.shape[b.rank - 1], b.shape[b.rank - 2]] : [b.shape[b.rank - 2], b.shape[b.rank - 1]];
+  if (ak !== bk) {
+    fail('matmul', `inner dimensions differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${ak} ≠ ${bk})`);
+  }
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const outShape = [...batch, am, bn];
+  const storage = a.backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, outShape);
+  const y = fromStorage(storage, outShape, a.dtype, a.backend);
+  return record('matmul', [a, b], y, (g) => {
+    let da: Tensor, db: Tensor;
+    if (!transA && !transB) [da, db] = [matmulRaw(g, b, false, true), matmulRaw(a, g, true, false)];
+    else if (!transA && transB) [da, db] = [matmulRaw(g, b, false, false), matmulRaw(g, a, true, false)];
+    else if (transA && !transB) [da, db] = [matmulRaw(b, g, false, true), matmulRaw(a, g, false, false)];
+    else [da, db] = [matmulRaw(b, g, true, true), matmulRaw(g, a, true, true)];
+    return [a.requiresGrad ? sumTo(da, a.shape) : null, b.requiresGrad ? sumTo(db, b.shape) : null];
+  }, [a, b]);
+}
+
+/** The kernel alone (backward rules run untaped). */
+function matmulRaw(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const m = transA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
+  const n = transB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const outShape = [...batch, m, n];
+  return fromStorage(a.backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, outShape), outShape, a.dtype, a.backend);
+}
+
+/**
+ * torch.matmul: 1-D operands are promoted (a vector on the left becomes a row, on the right a
+ * column) and the added axis is removed from the result; batch axes broadcast.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', 'a', a);
+  checkTensor('matmul', 'b', b);
+  if (a.rank === 0 || b.rank === 0) fail('matmul', `both operands need at least one axis, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  if (a.rank >= 2 && b.rank >= 2) return matmulT(a, b);
+  return tidy(() => {
+    const a2 = a.rank === 1 ? viewOp(a, [1, a.shape[0]]) : a;
+    const b2 = b.rank === 1 ? viewOp(b, [b.shape[0], 1]) : b;
+    const y = matmulT(a2, b2);
+    const shape = [...y.shape];
+    if (b.rank === 1) shape.pop();
+    if (a.rank === 1) shape.splice(shape.length - (b.rank === 1 ? 1 : 2), 1);
+    return viewOp(y, shape);
+  });
+}
+
+/** A recorded reshape (ops/shape imports this file, so it is not used here). */
+function viewOp(x: Tensor, shape: number[]): Tensor {
+  return record('reshape', [x], reshapeView(x, shape), (g) => [reshapeView(g, x.shape)]);
+}
+
+/** y = x·Wᵀ + b with W of shape [out, in], as torch.nn.functional.linear. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', 'x', x);
+  checkTensor('linear', 'weight', weight);
+  if (weight.rank !== 2) fail('linear', `weight must be [out, in], got ${formatShape(weight.shape)}`);
+  if (x.rank < 1 || x.shape[x.rank - 1] !== weight.shape[1]) {
+    fail('linear', `x's last axis must be in_features = ${weight.shape[1]} (weight ${formatShape(weight.shape)}), got x ${formatShape(x.shape)}`);
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) {
+    fail('linear', `bias must be [${weight.shape[0]}], got ${formatShape(bias.shape)}`);
+  }
+  return tidy(() => {
+    const x2 = x.rank === 1 ? viewOp(x, [1, x.shape[0]]) : x;
+    let y = matmulT(x2, weight, false, true);
+    if (bias) y = add(y, bias);
+    return x.rank === 1 ? viewOp(y, [weight.shape[0]]) : y;
+  });
+}

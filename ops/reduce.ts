@@ -1,0 +1,176 @@
+// Reductions over any set of axes, with keepDim. sum, prod, max and min are primitives;
+// mean, var, std, logsumexp and norm are composed from them and get their gradients for free.
+// max/min split the gradient evenly among tied maxima, as JAX and PyTorch's full reductions do.
+import type { ReduceOp } from '../core/backend.js';
+import { checkFinite, fail } from '../core/errors.js';
+import { normalizeAxes, reducedShape, type Shape, sizeOf } from '../core/shape.js';
+import { tidy } from '../core/scope.js';
+import { noGrad, record } from '../core/tape.js';
+import { fromStorage, type Tensor } from '../core/tensor.js';
+import { add, div, mul, sub } from './binary.js';
+import { eq, where } from './compare.js';
+import { registerOp } from './registry.js';
+import { abs, exp, log, sqrt, square } from './unary.js';
+import { broadcastTo, checkTensor, mapKernel, reshapeView } from './util.js';
+
+export type Axes = number | readonly number[];
+
+export interface ReduceOptions {
+  keepDim?: boolean;
+}
+
+registerOp('sum', 'primitive');
+registerOp('prod', 'primitive');
+registerOp('max', 'primitive');
+registerOp('min', 'primitive');
+registerOp('argmax', 'none');
+registerOp('argmin', 'none');
+registerOp('mean', 'composite');
+registerOp('var', 'composite');
+registerOp('std', 'composite');
+registerOp('logsumexp', 'composite');
+registerOp('norm', 'primitive');
+
+function outShape(shape: Shape, axes: readonly number[], keepDim: boolean): number[] {
+  return keepDim ? reducedShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
+}
+
+/** Runs the reduce kernel; returns the result with keepDim shape (it shares storage with any view). */
+function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
+  const storage = x.backend.kernels.reduce(op, x.kernelView(), axes);
+  return fromStorage(storage, reducedShape(x.shape, axes), x.dtype, x.backend);
+}
+
+function prepare(fn: string, x: Tensor, axes: Axes | undefined, options: ReduceOptions) {
+  checkTensor(fn, 'x', x);
+  const list = normalizeAxes(fn, axes, x.rank);
+  return { axes: list, keepDim: options.keepDim ?? false };
+}
+
+export function sum(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const { axes: list, keepDim } = prepare('sum', x, axes, options);
+  const kept = reduceKernel('sum', x, list);
+  const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
+  if (!keepDim) kept.dispose();
+  const keptShape = reducedShape(x.shape, list);
+  return record('sum', [x], y, (g) => [broadcastTo(reshapeView(g, keptShape), x.shape)]);
+}
+
+export function prod(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const { axes: list, keepDim } = prepare('prod', x, axes, options);
+  const kept = reduceKernel('prod', x, list);
+  const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
+  if (!keepDim) kept.dispose();
+  const keptShape = reducedShape(x.shape, list);
+  return record('prod', [x], y, (g) => {
+    const others = fromStorage(x.backend.kernels.prodOthers(x.kernelView(), list), x.shape, x.dtype, x.backend);
+    return [mul(reshapeView(g, keptShape), others)];
+  }, [x]);
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, axes: Axes | undefined, options: ReduceOptions): Tensor {
+  const { axes: list, keepDim } = prepare(op, x, axes, options);
+  if (x.size === 0) fail(op, 'cannot reduce an empty tensor (there is no identity for max/min)');
+  const kept = reduceKernel(op, x, list);
+  const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
+  record(op, [x], y, (g) => {
+    const isExtreme = eq(x, kept);
+    const ties = reduceKernel('sum', isExtreme, list);
+    return [div(mul(isExtreme, reshapeView(g, kept.shape)), ties)];
+  }, [x, kept]);
+  if (!keepDim) kept.dispose(); // deferred while the tape holds it
+  return y;
+}
+
+export const max = (x: Tensor, axes?: Axes, options: ReduceOptions = {}) => extremum('max', x, axes, options);
+export const min = (x: Tensor, axes?: Axes, options: ReduceOptions = {}) => extremum('min', x, axes, options);
+
+/** Index of the first maximum along `axis` (over the flattened tensor when axis is omitted). */
+export function argmax(x: Tensor, axis?: number, options: ReduceOptions = {}): Tensor {
+  return argExtremum('argmax', x, axis, options);
+}
+
+export function argmin(x: Tensor, axis?: number, options: ReduceOptions = {}): Tensor {
+  return argExtremum('argmin', x, axis, options);
+}
+
+function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, options: ReduceOptions): Tensor {
+  if (axis !== undefined && typeof axis !== 'number') fail(op, `axis must be one integer or omitted, got ${JSON.stringify(axis)}`);
+  const { axes: list, keepDim } = prepare(op, x, axis, options);
+  if (x.size === 0) fail(op, 'cannot reduce an empty tensor');
+  const kept = reduceKernel(op, x, list);
+  if (keepDim) return kept;
+  const y = reshapeView(kept, outShape(x.shape, list, false));
+  kept.dispose();
+  return y;
+}
+
+function countOf(fn: string, x: Tensor, axes: Axes | undefined): number {
+  return sizeOf(normalizeAxes(fn, axes, x.rank).map((a) => x.shape[a]));
+}
+
+export function mean(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const n = countOf('mean', checkTensor('mean', 'x', x), axes);
+  return tidy(() => mul(sum(x, axes, options), 1 / n));
+}
+
+export interface VarianceOptions extends ReduceOptions {
+  /** Bessel's correction: divide by n − correction (1 by default, as in PyTorch). */
+  correction?: number;
+}
+
+export function variance(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
+  const correction = checkFinite('var', 'correction', options.correction ?? 1);
+  const n = countOf('var', checkTensor('var', 'x', x), axes);
+  return tidy(() => {
+    const deviation = sub(x, mean(x, axes, { keepDim: true }));
+    return div(sum(square(deviation), axes, options), Math.max(0, n - correction));
+  });
+}
+
+export function std(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
+  return tidy(() => sqrt(variance(x, axes, options)));
+}
+
+/** log Σ exp(x), shifted by the (detached) maximum so that it never overflows. */
+export function logsumexp(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const { axes: list, keepDim } = prepare('logsumexp', x, axes, options);
+  return tidy(() => {
+    const shift = noGrad(() => {
+      const m = max(x, list, { keepDim: true });
+      return where(isFiniteMask(m), m, 0); // all -inf rows: shift by 0 and return -inf
+    });
+    const kept = add(log(sum(exp(sub(x, shift)), list, { keepDim: true })), shift);
+    return keepDim ? kept : reshape0(kept, outShape(x.shape, list, false));
+  });
+}
+
+function isFiniteMask(t: Tensor): Tensor {
+  return mapKernel({ name: 'isFinite', fn: (v: number) => (v - v === 0 ? 1 : 0) }, [t], t.shape);
+}
+
+/** A recorded reshape without importing ops/shape (which imports this file). */
+function reshape0(x: Tensor, shape: Shape): Tensor {
+  const y = reshapeView(x, shape);
+  return record('reshape', [x], y, (g) => [reshapeView(g, x.shape)]);
+}
+
+/**
+ * The vector p-norm over `axes` (all by default), p = 1, 2 or Infinity. The 2-norm has its own
+ * backward so that its gradient at 0 is 0 (the minimum-norm subgradient) rather than NaN.
+ */
+export function norm(x: Tensor, p: 1 | 2 | number = 2, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  checkTensor('norm', 'x', x);
+  if (p === 1) return tidy(() => sum(abs(x), axes, options));
+  if (p === Infinity) return tidy(() => max(abs(x), axes, options));
+  if (p !== 2) fail('norm', `p must be 1, 2 or Infinity, got ${p}`);
+  const { axes: list, keepDim } = prepare('norm', x, axes, options);
+  const squares = noGrad(() => tidy(() => reduceKernel('sum', square(x), list)));
+  const kept = mapKernel({ name: 'sqrt', fn: (v: number) => Math.sqrt(v) }, [squares], squares.shape);
+  squares.dispose();
+  const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
+  const grad = { name: 'normGrad', fn: (g: number, v: number, n: number) => (n === 0 ? 0 : (g * v) / n) };
+  record('norm', [x], y, (g) => [mapKernel(grad, [reshapeView(g, kept.shape), x, kept], x.shape)], [x, kept]);
+  if (!keepDim) kept.dispose(); // deferred while the tape holds it
+  return y;
+}

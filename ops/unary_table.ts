@@ -1,0 +1,139 @@
+// Every elementwise function of one variable, declared once: its value f(x, p0, p1) and its
+// gradient rule grad(g, x, y, p0, p1) = g · dy/dx (y = f(x) is passed in, so rules such as
+// exp' = y cost nothing). Both are plain, self-contained scalar functions — the CPU backend
+// maps them over typed arrays and the gpu.js backend transpiles their source to shaders.
+// `domain` and `kinks` tell the gradient property suite where finite differences are valid.
+//
+// Subgradients at kinks are pinned (tests/ops/subgradients.test.ts):
+//   relu'(0) = 0, abs'(0) = 0, relu6'(0) = relu6'(6) = 0, leakyRelu'(0) = slope,
+//   clamp and hardtanh pass 0 at a bound (PyTorch's clamp passes 1 there; its hardtanh passes 0;
+//   we choose 0 for both so that clamp(x, 0) has relu's gradient).
+import type { GradKind } from './registry.js';
+
+export interface UnaryDef {
+  readonly name: string;
+  readonly f: (x: number, p0: number, p1: number) => number;
+  /** g · dy/dx; absent for ops whose gradient is zero or undefined. */
+  readonly grad?: (g: number, x: number, y: number, p0: number, p1: number) => number;
+  readonly gradKind: Exclude<GradKind, 'composite'>;
+  /** Default parameters (p0, p1). */
+  readonly params?: readonly number[];
+  readonly domain: readonly [number, number];
+  readonly kinks?: readonly number[];
+}
+
+export const UNARY: Record<string, UnaryDef> = {
+  neg: { name: 'neg', f: (x) => -x, grad: (g) => -g, gradKind: 'primitive', domain: [-3, 3] },
+  abs: { name: 'abs', f: (x) => Math.abs(x), grad: (g, x) => (x > 0 ? g : x < 0 ? -g : 0), gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  sign: { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), gradKind: 'zero', domain: [-3, 3], kinks: [0] },
+  exp: { name: 'exp', f: (x) => Math.exp(x), grad: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
+  log: { name: 'log', f: (x) => Math.log(x), grad: (g, x) => g / x, gradKind: 'primitive', domain: [0.2, 5] },
+  log1p: { name: 'log1p', f: (x) => Math.log1p(x), grad: (g, x) => g / (1 + x), gradKind: 'primitive', domain: [-0.8, 5] },
+  expm1: { name: 'expm1', f: (x) => Math.expm1(x), grad: (g, x, y) => g * (y + 1), gradKind: 'primitive', domain: [-3, 3] },
+  sqrt: { name: 'sqrt', f: (x) => Math.sqrt(x), grad: (g, x, y) => (0.5 * g) / y, gradKind: 'primitive', domain: [0.2, 5] },
+  rsqrt: { name: 'rsqrt', f: (x) => 1 / Math.sqrt(x), grad: (g, x, y) => (-0.5 * g * y) / x, gradKind: 'primitive', domain: [0.2, 5] },
+  square: { name: 'square', f: (x) => x * x, grad: (g, x) => 2 * g * x, gradKind: 'primitive', domain: [-3, 3] },
+  reciprocal: { name: 'reciprocal', f: (x) => 1 / x, grad: (g, x, y) => -g * y * y, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  sin: { name: 'sin', f: (x) => Math.sin(x), grad: (g, x) => g * Math.cos(x), gradKind: 'primitive', domain: [-3, 3] },
+  cos: { name: 'cos', f: (x) => Math.cos(x), grad: (g, x) => -g * Math.sin(x), gradKind: 'primitive', domain: [-3, 3] },
+  tan: { name: 'tan', f: (x) => Math.tan(x), grad: (g, x, y) => g * (1 + y * y), gradKind: 'primitive', domain: [-1.2, 1.2] },
+  tanh: { name: 'tanh', f: (x) => Math.tanh(x), grad: (g, x, y) => g * (1 - y * y), gradKind: 'primitive', domain: [-3, 3] },
+  sigmoid: {
+    name: 'sigmoid',
+    // split by sign so that exp never overflows
+    f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    grad: (g, x, y) => g * y * (1 - y),
+    gradKind: 'primitive',
+    domain: [-4, 4],
+  },
+  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), grad: (g, x) => (x > 0 ? g : 0), gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  leakyRelu: {
+    name: 'leakyRelu', f: (x, slope) => (x > 0 ? x : slope * x), grad: (g, x, y, slope) => (x > 0 ? g : slope * g),
+    gradKind: 'primitive', params: [0.01], domain: [-3, 3], kinks: [0],
+  },
+  elu: {
+    name: 'elu', f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x)), grad: (g, x, y, alpha) => (x > 0 ? g : g * (y + alpha)),
+    gradKind: 'primitive', params: [1], domain: [-3, 3], kinks: [0],
+  },
+  selu: {
+    name: 'selu',
+    f: (x) => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * Math.expm1(x)),
+    grad: (g, x) => (x > 0 ? 1.0507009873554805 * g : 1.0507009873554805 * 1.6732632423543772 * g * Math.exp(x)),
+    gradKind: 'primitive', domain: [-3, 3], kinks: [0],
+  },
+  celu: {
+    name: 'celu', f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x / alpha)), grad: (g, x, y, alpha) => (x > 0 ? g : g * Math.exp(x / alpha)),
+    gradKind: 'primitive', params: [1], domain: [-3, 3], kinks: [0],
+  },
+  softplus: {
+    name: 'softplus',
+    // PyTorch's form: linear above the threshold; log1p(exp(·)) is exact below it
+    f: (x, beta, threshold) => (x * beta > threshold ? x : Math.log1p(Math.exp(beta * x)) / beta),
+    grad: (g, x, y, beta, threshold) => (x * beta > threshold ? g : g / (1 + Math.exp(-beta * x))),
+    gradKind: 'primitive', params: [1, 20], domain: [-4, 4],
+  },
+  silu: {
+    name: 'silu',
+    f: (x) => x / (1 + Math.exp(-x)),
+    grad: (g, x) => {
+      const s = 1 / (1 + Math.exp(-x));
+      return g * s * (1 + x * (1 - s));
+    },
+    gradKind: 'primitive', domain: [-4, 4],
+  },
+  gelu: {
+    name: 'gelu',
+    // x·Φ(x) with erf from Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, below float32 resolution)
+    f: (x) => {
+      const z = Math.abs(x) / Math.SQRT2;
+      const t = 1 / (1 + 0.3275911 * z);
+      const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+      const erf = 1 - poly * Math.exp(-z * z);
+      return 0.5 * x * (1 + (x >= 0 ? erf : -erf));
+    },
+    grad: (g, x) => {
+      const z = Math.abs(x) / Math.SQRT2;
+      const t = 1 / (1 + 0.3275911 * z);
+      const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+      const erf = 1 - poly * Math.exp(-z * z);
+      const cdf = 0.5 * (1 + (x >= 0 ? erf : -erf));
+      return g * (cdf + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI));
+    },
+    gradKind: 'primitive', domain: [-4, 4],
+  },
+  geluTanh: {
+    name: 'geluTanh',
+    f: (x) => 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))),
+    grad: (g, x) => {
+      const th = Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x));
+      return g * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x));
+    },
+    gradKind: 'primitive', domain: [-4, 4],
+  },
+  relu6: {
+    name: 'relu6', f: (x) => (x > 0 ? (x < 6 ? x : 6) : 0), grad: (g, x) => (x > 0 && x < 6 ? g : 0),
+    gradKind: 'primitive', domain: [-2, 8], kinks: [0, 6],
+  },
+  hardtanh: {
+    name: 'hardtanh', f: (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), grad: (g, x, y, lo, hi) => (x > lo && x < hi ? g : 0),
+    gradKind: 'primitive', params: [-1, 1], domain: [-3, 3], kinks: [-1, 1],
+  },
+  clamp: {
+    name: 'clamp', f: (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), grad: (g, x, y, lo, hi) => (x > lo && x < hi ? g : 0),
+    gradKind: 'primitive', params: [-1, 1], domain: [-3, 3], kinks: [-1, 1],
+  },
+  heaviside: {
+    name: 'heaviside', f: (x, atZero) => (x > 0 ? 1 : x < 0 ? 0 : atZero), gradKind: 'none', params: [0], domain: [-3, 3], kinks: [0],
+  },
+  floor: { name: 'floor', f: (x) => Math.floor(x), gradKind: 'zero', domain: [-3, 3] },
+  ceil: { name: 'ceil', f: (x) => Math.ceil(x), gradKind: 'zero', domain: [-3, 3] },
+  round: {
+    name: 'round',
+    // round half to even, as torch.round (Math.round rounds halves up)
+    f: (x) => {
+      const r = Math.round(x);
+      return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : r;
+    },
+    gradKind: 'zero', domain: [-3, 3],
+  },
+};
