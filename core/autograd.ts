@@ -74,8 +74,9 @@ function checkRoots(fn: string, roots: readonly Tensor[], grads: readonly Tensor
   });
 }
 
-function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], options: EngineOptions): Map<Tensor, Tensor> {
-  const userOwned = new Set<Tensor>(rootGrads);
+function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], userGrads: readonly Tensor[] | undefined, options: EngineOptions): Map<Tensor, Tensor> {
+  // gradients the caller passed in are theirs: never disposed here (implied ones are ours)
+  const userOwned = new Set<Tensor>(userGrads ?? []);
   const slots = new Map<Tensor, Tensor>();
   // How many slots hold each gradient tensor: one tensor may flow to several inputs (add).
   const holders = new Map<Tensor, number>();
@@ -136,10 +137,10 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], op
 export function backward(roots: readonly Tensor[], rootGrads: readonly Tensor[] | undefined, options: { retainGraph?: boolean }): void {
   noGrad(() => {
     const grads = checkRoots('backward', roots, rootGrads);
-    const slots = runEngine('backward', roots, grads, { retainGraph: options.retainGraph ?? false });
+    const slots = runEngine('backward', roots, grads, rootGrads, { retainGraph: options.retainGraph ?? false });
     for (const [tensor, g] of slots) {
       if (!tensor.isLeaf) continue; // leftover gradients of unreachable non-leaves
-      const own = grads.includes(g) || [...slots.values()].filter((v) => v === g).length > 1 ? g.clone() : g;
+      const own = (rootGrads ?? []).includes(g) || [...slots.values()].filter((v) => v === g).length > 1 ? g.clone() : g;
       if (tensor.grad === null) tensor.grad = keep(own);
       else {
         const sum = keep(addTensors(tensor.grad, own));
@@ -166,11 +167,11 @@ export function grad(
     for (const input of inputs) {
       if (!(input instanceof Tensor) || !input.requiresGrad) fail('grad', `every input must be a Tensor that requires grad, got ${String(input)}`);
     }
-    const slots = runEngine('grad', roots, grads, { retainGraph: options.retainGraph ?? false, targets: inputs });
+    const slots = runEngine('grad', roots, grads, options.gradOutputs, { retainGraph: options.retainGraph ?? false, targets: inputs });
     const result = inputs.map((input) => {
       const g = slots.get(input);
       if (g === undefined) return null;
-      return grads.includes(g) ? g.clone() : g;
+      return (options.gradOutputs ?? []).includes(g) ? g.clone() : g;
     });
     // Two inputs may receive the very same tensor; give each its own.
     return result.map((g, i) => (g !== null && result.indexOf(g) !== i ? g.clone() : g));

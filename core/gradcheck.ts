@@ -52,6 +52,7 @@ export interface GradcheckReport {
 type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
 function outputsOf(result: Tensor | readonly Tensor[]): Tensor[] {
+  if (!(result instanceof Tensor) && !Array.isArray(result)) fail('gradcheck', `fn must return a Tensor or an array of Tensors, got ${String(result)}`);
   const list = result instanceof Tensor ? [result] : [...result];
   list.forEach((o, i) => {
     if (!(o instanceof Tensor)) fail('gradcheck', `fn must return a Tensor or an array of Tensors; output ${i} is ${String(o)}`);
@@ -100,11 +101,21 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
   for (const [name, v] of [['eps', eps], ['atol', atol], ['rtol', rtol], ['nondetTol', nondetTol]] as const) {
     if (!Number.isFinite(v) || v < 0) fail('gradcheck', `${name} must be a finite non-negative number, got ${v}`);
   }
-  const xs = [...inputs];
-  xs.forEach((x, i) => {
+  inputs.forEach((x, i) => {
     if (!(x instanceof Tensor)) fail('gradcheck', `input ${i} is not a Tensor`);
     if (x.requiresGrad && x.dtype !== 'float64') fail('gradcheck', `input ${i} is ${x.dtype}; gradients are checked in float64: pass x.to('float64')`);
   });
+  // fresh leaves with copied values: the check perturbs them, and must not reach into the graph
+  // that produced an input (nor the caller's values)
+  const xs = inputs.map((x) => (x.requiresGrad ? noGrad(() => x.clone()).requiresGrad_() : x));
+  try {
+    return checkAll(fn, xs, eps, atol, rtol, nondetTol, options);
+  } finally {
+    xs.forEach((x, i) => x !== inputs[i] && x.dispose());
+  }
+}
+
+function checkAll(fn: Fn, xs: Tensor[], eps: number, atol: number, rtol: number, nondetTol: number, options: GradcheckOptions): GradcheckReport {
   const diff = xs.map((x, i) => (x.requiresGrad ? i : -1)).filter((i) => i >= 0);
   if (diff.length === 0) fail('gradcheck', 'no input requires grad: there is nothing to check');
 

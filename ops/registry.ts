@@ -21,3 +21,7 @@ export function registerOp(name: string, grad: GradKind): void {
 export function listOps(): OpInfo[] {
   return [...registry.values()];
 }
+
+// Tensor methods defined in core (core cannot import this file, so they are listed here).
+registerOp('clone', 'primitive');
+registerOp('cast', 'primitive');

@@ -125,8 +125,8 @@ export const UNARY: Record<string, UnaryDef> = {
   heaviside: {
     name: 'heaviside', f: (x, atZero) => (x > 0 ? 1 : x < 0 ? 0 : atZero), gradKind: 'none', params: [0], domain: [-3, 3], kinks: [0],
   },
-  floor: { name: 'floor', f: (x) => Math.floor(x), gradKind: 'zero', domain: [-3, 3] },
-  ceil: { name: 'ceil', f: (x) => Math.ceil(x), gradKind: 'zero', domain: [-3, 3] },
+  floor: { name: 'floor', f: (x) => Math.floor(x), gradKind: 'zero', domain: [-3, 3], kinks: [-3, -2, -1, 0, 1, 2, 3] },
+  ceil: { name: 'ceil', f: (x) => Math.ceil(x), gradKind: 'zero', domain: [-3, 3], kinks: [-3, -2, -1, 0, 1, 2, 3] },
   round: {
     name: 'round',
     // round half to even, as torch.round (Math.round rounds halves up)
@@ -134,6 +134,6 @@ export const UNARY: Record<string, UnaryDef> = {
       const r = Math.round(x);
       return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : r;
     },
-    gradKind: 'zero', domain: [-3, 3],
+    gradKind: 'zero', domain: [-3, 3], kinks: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5],
   },
 };

@@ -1,0 +1,363 @@
+// The gradient property of every differentiable op: fast-check draws shapes (broadcasting,
+// size-1 axes, 0-d scalars, empty axes where legal), values kept away from kinks, and
+// attributes (axes, keepDim, steps...); each drawn case is gradchecked in float64.
+// gradients.test.ts runs them all; gradient_harness.test.ts proves they can fail.
+import fc from 'fast-check';
+import * as tg from '../../index.js';
+import type { Tensor } from '../../index.js';
+import { BINARY } from '../../ops/binary.js';
+import { UNARY } from '../../ops/unary_table.js';
+
+export interface GradCase {
+  inputs: Tensor[];
+  fn: (...xs: Tensor[]) => Tensor | Tensor[];
+  options?: tg.GradcheckOptions;
+}
+
+export interface GradProperty<S = unknown> {
+  arb: fc.Arbitrary<S>;
+  build: (spec: S) => GradCase;
+}
+
+function property<S>(arb: fc.Arbitrary<S>, build: (spec: S) => GradCase): GradProperty {
+  return { arb, build } as GradProperty;
+}
+
+// ---- generators ------------------------------------------------------------------------
+
+const MARGIN = 0.1;
+
+/** Moves a value that lies within MARGIN of a kink to MARGIN away, on its own side. */
+function awayFromKinks(v: number, kinks: readonly number[]): number {
+  for (const k of kinks) {
+    if (Math.abs(v - k) < MARGIN) return v >= k ? k + MARGIN : k - MARGIN;
+  }
+  return v;
+}
+
+export function shapeArb(minRank = 0, maxRank = 3, minDim = 0, maxDim = 3): fc.Arbitrary<number[]> {
+  return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank });
+}
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function valuesArb(shape: readonly number[], domain: readonly [number, number], kinks: readonly number[] = []): fc.Arbitrary<number[]> {
+  const n = sizeOf(shape);
+  return fc
+    .array(fc.double({ min: domain[0], max: domain[1], noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n })
+    .map((vs) => vs.map((v) => awayFromKinks(v, kinks)));
+}
+
+/** Values with distinct magnitudes ≥ 0.3 apart and ≥ 0.3 from 0, alternating in sign (ties and 0 are kinks of max, min and abs). */
+function distinctValuesArb(shape: readonly number[]): fc.Arbitrary<number[]> {
+  const n = sizeOf(shape);
+  return fc
+    .tuple(fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }), fc.double({ min: 0, max: 0.1, noNaN: true }))
+    .map(([order, jitter]) => order.map((k) => (k % 2 === 0 ? 1 : -1) * ((k + 1) * 0.3 + jitter)));
+}
+
+/** An output shape and input shapes that broadcast to it (dropped leading axes, axes set to 1). */
+function broadcastShapesArb(count: number, allowEmpty = true): fc.Arbitrary<number[][]> {
+  return shapeArb(0, 3, allowEmpty ? 0 : 1, 3).chain((out) =>
+    fc.array(
+      fc.tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length })).map(([drop, ones]) =>
+        out.map((d, i) => (ones[i] ? 1 : d)).slice(drop),
+      ),
+      { minLength: count, maxLength: count },
+    ),
+  );
+}
+
+export function f64(values: readonly number[], shape: readonly number[], requiresGrad = true): Tensor {
+  return tg.tensor(Float64Array.from(values), { shape, dtype: 'float64', requiresGrad });
+}
+
+const withValues = (shape: number[], domain: readonly [number, number] = [-2, 2], kinks: readonly number[] = []) =>
+  valuesArb(shape, domain, kinks).map((values) => ({ shape, values }));
+
+/** A random non-empty subset of axes (or undefined = all), and keepDim. */
+function axesArb(rank: number): fc.Arbitrary<{ axes: number[] | undefined; keepDim: boolean }> {
+  const axes = rank === 0
+    ? fc.constant(undefined)
+    : fc.oneof(fc.constant(undefined), fc.subarray(Array.from({ length: rank }, (_, i) => i), { minLength: 1 }));
+  return fc.record({ axes, keepDim: fc.boolean() });
+}
+
+// ---- properties ----------------------------------------------------------------------------
+
+export const GRADIENT_PROPERTIES: Record<string, GradProperty> = {};
+
+for (const def of Object.values(UNARY)) {
+  if (def.gradKind === 'none') continue;
+  GRADIENT_PROPERTIES[def.name] = property(shapeArb().chain((shape) => withValues(shape, def.domain, def.kinks)), ({ shape, values }) => ({
+    inputs: [f64(values, shape)],
+    fn: (x) => tg.unary(def, x),
+  }));
+}
+
+for (const def of Object.values(BINARY)) {
+  const tieFree = def.name === 'maximum' || def.name === 'minimum';
+  GRADIENT_PROPERTIES[def.name] = property(
+    broadcastShapesArb(2).chain(([sa, sb]) =>
+      fc.record({ sa: fc.constant(sa), sb: fc.constant(sb), a: valuesArb(sa, def.domainA), b: valuesArb(sb, def.domainB) }),
+    ).filter(({ sa, sb, a, b }) => !tieFree || !hasNearTie(sa, a, sb, b)),
+    ({ sa, sb, a, b }) => ({ inputs: [f64(a, sa), f64(b, sb)], fn: (x, y) => tg.binary(def, x, y) }),
+  );
+}
+
+/** True when some broadcast pair of a and b lies within MARGIN (a kink of maximum/minimum). */
+function hasNearTie(sa: number[], a: number[], sb: number[], b: number[]): boolean {
+  const x = f64(a, sa, false), y = f64(b, sb, false);
+  const close = tg.sub(x, y).abs().lt(MARGIN).sum().item();
+  return close > 0;
+}
+
+GRADIENT_PROPERTIES.where = property(
+  broadcastShapesArb(3).chain(([sc, sa, sb]) =>
+    fc.record({
+      sc: fc.constant(sc), sa: fc.constant(sa), sb: fc.constant(sb),
+      c: fc.array(fc.constantFrom(0, 1), { minLength: sizeOf(sc), maxLength: sizeOf(sc) }),
+      a: valuesArb(sa, [-2, 2]), b: valuesArb(sb, [-2, 2]),
+    }),
+  ),
+  ({ sc, sa, sb, c, a, b }) => ({ inputs: [f64(a, sa), f64(b, sb)], fn: (x, y) => tg.where(f64(c, sc, false), x, y) }),
+);
+
+GRADIENT_PROPERTIES.clone = property(shapeArb().chain((s) => withValues(s)), ({ shape, values }) => ({ inputs: [f64(values, shape)], fn: (x) => x.clone().mul(x) }));
+GRADIENT_PROPERTIES.cast = property(shapeArb(0, 2, 1, 3).chain((s) => withValues(s, [0.5, 2])), ({ shape, values }) => ({
+  inputs: [f64(values, shape)],
+  // through float32 and back: finite differences need a larger eps and float32 tolerances
+  fn: (x) => x.to('float32').to('float64').mul(x),
+  options: { eps: 1e-3, atol: 1e-4, rtol: 2e-3 },
+}));
+
+// reductions
+const reduction = (domain: readonly [number, number], kinks: readonly number[] = [], distinct = false) =>
+  shapeArb(0, 3, 1, 3).chain((shape) =>
+    fc.record({ shape: fc.constant(shape), values: distinct ? distinctValuesArb(shape) : valuesArb(shape, domain, kinks), attrs: axesArb(shape.length) }),
+  );
+
+GRADIENT_PROPERTIES.sum = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.sum(attrs.axes, attrs) }));
+GRADIENT_PROPERTIES.mean = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.mean(attrs.axes, attrs) }));
+GRADIENT_PROPERTIES.prod = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.prod(attrs.axes, attrs) }));
+GRADIENT_PROPERTIES.max = property(reduction([-2, 2], [], true), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.max(attrs.axes, attrs) }));
+GRADIENT_PROPERTIES.min = property(reduction([-2, 2], [], true), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.min(attrs.axes, attrs) }));
+GRADIENT_PROPERTIES.logsumexp = property(reduction([-3, 3]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.logsumexp(attrs.axes, attrs) }));
+// var/std need at least two elements per group for correction 1 (else 0/0)
+const spread = shapeArb(1, 3, 2, 3).chain((shape) =>
+  fc.record({ shape: fc.constant(shape), values: distinctValuesArb(shape), attrs: axesArb(shape.length), correction: fc.constantFrom(0, 1) }),
+);
+GRADIENT_PROPERTIES.var = property(spread, ({ shape, values, attrs, correction }) => ({ inputs: [f64(values, shape)], fn: (x) => x.var(attrs.axes, { ...attrs, correction }) }));
+GRADIENT_PROPERTIES.std = property(spread, ({ shape, values, attrs, correction }) => ({ inputs: [f64(values, shape)], fn: (x) => x.std(attrs.axes, { ...attrs, correction }) }));
+GRADIENT_PROPERTIES.norm = property(
+  reduction([-2, 2], [0], true).chain((spec) => fc.record({ spec: fc.constant(spec), p: fc.constantFrom(1, 2, Infinity) })),
+  ({ spec: { shape, values, attrs }, p }) => ({ inputs: [f64(values, shape)], fn: (x) => x.norm(p, attrs.axes, attrs) }),
+);
+
+// matmul and linear
+GRADIENT_PROPERTIES.matmul = property(
+  fc.record({
+    m: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 3 }),
+    batchA: shapeArb(0, 2, 1, 2), batchB: shapeArb(0, 2, 1, 2), vecA: fc.boolean(), vecB: fc.boolean(),
+  }).filter(({ batchA, batchB }) => batchA.every((d, i) => { const j = batchB.length - batchA.length + i; return j < 0 || d === 1 || batchB[j] === 1 || batchB[j] === d; }))
+    .chain((s) => {
+      const sa = s.vecA ? [s.k] : [...s.batchA, s.m, s.k];
+      const sb = s.vecB ? [s.k] : [...s.batchB, s.k, s.n];
+      return fc.record({ sa: fc.constant(sa), sb: fc.constant(sb), a: valuesArb(sa, [-2, 2]), b: valuesArb(sb, [-2, 2]) });
+    }),
+  ({ sa, sb, a, b }) => ({ inputs: [f64(a, sa), f64(b, sb)], fn: (x, y) => tg.matmul(x, y) }),
+);
+GRADIENT_PROPERTIES.linear = property(
+  fc.record({ batch: shapeArb(0, 2, 1, 3), inF: fc.integer({ min: 1, max: 3 }), outF: fc.integer({ min: 1, max: 3 }), bias: fc.boolean() }).chain((s) =>
+    fc.record({
+      s: fc.constant(s),
+      x: valuesArb([...s.batch, s.inF], [-2, 2]), w: valuesArb([s.outF, s.inF], [-2, 2]), b: valuesArb([s.outF], [-2, 2]),
+    }),
+  ),
+  ({ s, x, w, b }) => ({
+    inputs: s.bias ? [f64(x, [...s.batch, s.inF]), f64(w, [s.outF, s.inF]), f64(b, [s.outF])] : [f64(x, [...s.batch, s.inF]), f64(w, [s.outF, s.inF])],
+    fn: (xx, ww, bb) => tg.linear(xx, ww, bb),
+  }),
+);
+
+// shape ops (each output is multiplied by fixed weights so that every element's gradient differs)
+const weighted = (y: Tensor) => y.mul(tg.arange(1, y.size + 1, 1, { dtype: 'float64' }).reshape(y.shape as number[]).mul(0.25));
+const anyTensor = (minDim = 0) => shapeArb(0, 3, minDim, 3).chain((s) => withValues(s));
+
+GRADIENT_PROPERTIES.reshape = property(anyTensor(), ({ shape, values }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(x.reshape([-1])) }));
+GRADIENT_PROPERTIES.flatten = property(anyTensor(1), ({ shape, values }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(x.flatten(shape.length > 1 ? 1 : 0)) }));
+GRADIENT_PROPERTIES.permute = property(
+  shapeArb(1, 3, 0, 3).chain((shape) => fc.record({ shape: fc.constant(shape), values: valuesArb(shape, [-2, 2]), order: fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length, maxLength: shape.length }) })),
+  ({ shape, values, order }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(x.permute(order)) }),
+);
+GRADIENT_PROPERTIES.transpose = property(shapeArb(2, 3, 1, 3).chain((s) => withValues(s)), ({ shape, values }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(x.transpose(0, -1)) }));
+GRADIENT_PROPERTIES.expand = property(
+  broadcastShapesArb(1).chain(([s]) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), extra: fc.integer({ min: 1, max: 3 }) })),
+  ({ s, values, extra }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.expand([extra, ...s.map((d) => (d === 1 ? 2 : d))])) }),
+);
+GRADIENT_PROPERTIES.squeeze = property(
+  shapeArb(0, 3, 1, 3).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), at: fc.integer({ min: 0, max: s.length }) })),
+  ({ s, values, at }) => {
+    const shape = [...s];
+    shape.splice(at, 0, 1);
+    return { inputs: [f64(values, shape)], fn: (x) => weighted(x.squeeze(at)) };
+  },
+);
+GRADIENT_PROPERTIES.unsqueeze = property(
+  shapeArb(0, 3, 1, 3).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), at: fc.integer({ min: 0, max: s.length }) })),
+  ({ s, values, at }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.unsqueeze(at)) }),
+);
+GRADIENT_PROPERTIES.slice = property(
+  shapeArb(1, 3, 1, 5).chain((s) =>
+    fc.record({
+      s: fc.constant(s),
+      values: valuesArb(s, [-2, 2]),
+      ranges: fc.tuple(...s.map((d) => fc.tuple(fc.integer({ min: -d, max: d }), fc.integer({ min: -d, max: d }), fc.integer({ min: 1, max: 3 })))),
+    }),
+  ),
+  ({ s, values, ranges }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.slice(ranges as [number, number, number][])) }),
+);
+GRADIENT_PROPERTIES.narrow = property(
+  shapeArb(1, 3, 1, 4).chain((s) =>
+    fc.integer({ min: 0, max: s.length - 1 }).chain((dim) =>
+      fc.integer({ min: 0, max: s[dim] }).chain((start) =>
+        fc.record({ s: fc.constant(s), dim: fc.constant(dim), start: fc.constant(start), length: fc.integer({ min: 0, max: s[dim] - start }), values: valuesArb(s, [-2, 2]) }),
+      ),
+    ),
+  ),
+  ({ s, dim, start, length, values }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.narrow(dim, start, length)) }),
+);
+const concatArb = shapeArb(1, 3, 1, 3).chain((s) =>
+  fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
+    fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }).chain((sizes) => {
+      const shapes = sizes.map((d) => s.map((x, i) => (i === axis ? d : x)));
+      return fc.record({ axis: fc.constant(axis), shapes: fc.constant(shapes), values: fc.tuple(...shapes.map((sh) => valuesArb(sh, [-2, 2]))) });
+    }),
+  ),
+);
+GRADIENT_PROPERTIES.concat = property(concatArb, ({ axis, shapes, values }) => ({
+  inputs: shapes.map((sh, i) => f64(values[i], sh)),
+  fn: (...xs) => weighted(tg.concat(xs, axis)),
+}));
+GRADIENT_PROPERTIES.stack = property(
+  shapeArb(0, 2, 0, 3).chain((s) =>
+    fc.record({ s: fc.constant(s), axis: fc.integer({ min: 0, max: s.length }), values: fc.array(valuesArb(s, [-2, 2]), { minLength: 1, maxLength: 3 }) }),
+  ),
+  ({ s, axis, values }) => ({ inputs: values.map((v) => f64(v, s)), fn: (...xs) => weighted(tg.stack(xs, axis)) }),
+);
+GRADIENT_PROPERTIES.split = property(
+  shapeArb(1, 3, 1, 4).chain((s) => fc.record({ s: fc.constant(s), axis: fc.integer({ min: 0, max: s.length - 1 }), size: fc.integer({ min: 1, max: 3 }), values: valuesArb(s, [-2, 2]) })),
+  ({ s, axis, size, values }) => ({ inputs: [f64(values, s)], fn: (x) => x.split(size, axis).map((piece, i) => piece.mul(i + 1)) }),
+);
+GRADIENT_PROPERTIES.chunk = property(
+  shapeArb(1, 3, 1, 4).chain((s) => fc.record({ s: fc.constant(s), axis: fc.integer({ min: 0, max: s.length - 1 }), chunks: fc.integer({ min: 1, max: 3 }), values: valuesArb(s, [-2, 2]) })),
+  ({ s, axis, chunks, values }) => ({ inputs: [f64(values, s)], fn: (x) => x.chunk(chunks, axis).map((piece, i) => piece.mul(i + 2)) }),
+);
+GRADIENT_PROPERTIES.pad = property(
+  shapeArb(1, 3, 1, 4).chain((s) =>
+    fc.constantFrom('constant', 'reflect', 'replicate').chain((mode) => {
+      const lastAxes = s.slice(-Math.min(s.length, 2)).reverse();
+      const limit = (d: number) => (mode === 'reflect' ? d - 1 : 3);
+      return fc.record({
+        s: fc.constant(s), mode: fc.constant(mode as 'constant' | 'reflect' | 'replicate'), values: valuesArb(s, [-2, 2]),
+        pads: fc.tuple(...lastAxes.flatMap((d) => [fc.integer({ min: 0, max: limit(d) }), fc.integer({ min: 0, max: limit(d) })])),
+        value: fc.double({ min: -1, max: 1, noNaN: true }),
+      });
+    }),
+  ),
+  ({ s, mode, values, pads, value }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.pad(pads, mode, value)) }),
+);
+GRADIENT_PROPERTIES.flip = property(
+  shapeArb(1, 3, 0, 3).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), axes: fc.subarray(s.map((_, i) => i), { minLength: 1 }) })),
+  ({ s, values, axes }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.flip(axes)) }),
+);
+GRADIENT_PROPERTIES.repeat = property(
+  shapeArb(0, 2, 1, 3).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), reps: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: s.length, maxLength: s.length + 1 }) })),
+  ({ s, values, reps }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.repeat(reps)) }),
+);
+GRADIENT_PROPERTIES.tile = property(
+  shapeArb(1, 3, 1, 3).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), reps: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: s.length }) })),
+  ({ s, values, reps }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.tile(reps)) }),
+);
+const indexed = shapeArb(1, 3, 1, 3).chain((s) =>
+  fc.integer({ min: 0, max: s.length - 1 }).chain((dim) => {
+    const idxShape = s.map((d, i) => (i === dim ? d + 1 : d));
+    return fc.record({
+      s: fc.constant(s), dim: fc.constant(dim), idxShape: fc.constant(idxShape), values: valuesArb(s, [-2, 2]),
+      index: fc.array(fc.integer({ min: 0, max: s[dim] - 1 }), { minLength: sizeOf(idxShape), maxLength: sizeOf(idxShape) }),
+      src: valuesArb(idxShape, [-2, 2]),
+    });
+  }),
+);
+GRADIENT_PROPERTIES.gather = property(indexed, ({ s, dim, idxShape, values, index }) => ({
+  inputs: [f64(values, s)],
+  fn: (x) => weighted(x.gather(dim, f64(index, idxShape, false))),
+}));
+GRADIENT_PROPERTIES.scatterAdd = property(indexed, ({ s, dim, idxShape, values, index, src }) => ({
+  inputs: [f64(values, s), f64(src, idxShape)],
+  fn: (x, y) => weighted(x.scatterAdd(dim, f64(index, idxShape, false), y)),
+}));
+GRADIENT_PROPERTIES.indexSelect = property(
+  shapeArb(1, 3, 1, 3).chain((s) =>
+    fc.integer({ min: 0, max: s.length - 1 }).chain((dim) =>
+      fc.record({ s: fc.constant(s), dim: fc.constant(dim), values: valuesArb(s, [-2, 2]), index: fc.array(fc.integer({ min: 0, max: s[dim] - 1 }), { maxLength: 4 }) }),
+    ),
+  ),
+  ({ s, dim, values, index }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.indexSelect(dim, index)) }),
+);
+
+// softmax and losses
+const softmaxArb = shapeArb(1, 3, 1, 4).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-3, 3]), axis: fc.integer({ min: -s.length, max: s.length - 1 }) }));
+GRADIENT_PROPERTIES.softmax = property(softmaxArb, ({ s, values, axis }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.softmax(axis)) }));
+GRADIENT_PROPERTIES.logSoftmax = property(softmaxArb, ({ s, values, axis }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.logSoftmax(axis)) }));
+
+const reductionArb = fc.constantFrom('none', 'mean', 'sum') as fc.Arbitrary<'none' | 'mean' | 'sum'>;
+const pairArb = (kinkFree: boolean) =>
+  shapeArb(0, 3, 1, 3).chain((s) =>
+    fc.record({ s: fc.constant(s), a: valuesArb(s, [-2, 2]), b: valuesArb(s, [-2, 2]), reduction: reductionArb, param: fc.double({ min: 0.3, max: 2, noNaN: true }) }),
+  ).filter(({ a, b, param }) => !kinkFree || a.every((v, i) => Math.abs(Math.abs(v - b[i]) - param) > MARGIN && Math.abs(v - b[i]) > MARGIN));
+GRADIENT_PROPERTIES.mseLoss = property(pairArb(false), ({ s, a, b, reduction }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.mseLoss(x, y, { reduction }) }));
+GRADIENT_PROPERTIES.l1Loss = property(pairArb(true), ({ s, a, b, reduction }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.l1Loss(x, y, { reduction }) }));
+GRADIENT_PROPERTIES.smoothL1Loss = property(pairArb(true), ({ s, a, b, reduction, param }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.smoothL1Loss(x, y, { reduction, beta: param }) }));
+GRADIENT_PROPERTIES.huberLoss = property(pairArb(true), ({ s, a, b, reduction, param }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.huberLoss(x, y, { reduction, delta: param }) }));
+GRADIENT_PROPERTIES.bceWithLogits = property(
+  shapeArb(0, 3, 1, 3).chain((s) => fc.record({ s: fc.constant(s), a: valuesArb(s, [-4, 4]), b: valuesArb(s, [0, 1]), reduction: reductionArb })),
+  ({ s, a, b, reduction }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.bceWithLogits(x, y, { reduction }) }),
+);
+const classification = fc
+  .record({ n: fc.integer({ min: 1, max: 3 }), c: fc.integer({ min: 2, max: 4 }), extra: shapeArb(0, 1, 1, 2), reduction: reductionArb, smoothing: fc.constantFrom(0, 0.1, 0.5), ignore: fc.boolean() })
+  .chain((s) => {
+    const inputShape = [s.n, s.c, ...s.extra];
+    const targetSize = s.n * sizeOf(s.extra);
+    return fc.record({
+      s: fc.constant(s), inputShape: fc.constant(inputShape), logits: valuesArb(inputShape, [-3, 3]),
+      target: fc.array(fc.integer({ min: s.ignore ? -1 : 0, max: s.c - 1 }), { minLength: targetSize, maxLength: targetSize }),
+    });
+  })
+  // a mean over zero valid targets is 0/0 in PyTorch too; keep at least one
+  .filter(({ target }) => target.some((t) => t >= 0));
+GRADIENT_PROPERTIES.crossEntropy = property(classification, ({ s, inputShape, logits, target }) => ({
+  inputs: [f64(logits, inputShape)],
+  fn: (x) => tg.crossEntropy(x, f64(target, [s.n, ...s.extra], false), { reduction: s.reduction, labelSmoothing: s.smoothing, ignoreIndex: -1 }),
+}));
+GRADIENT_PROPERTIES.nllLoss = property(classification, ({ s, inputShape, logits, target }) => ({
+  inputs: [f64(logits, inputShape)],
+  fn: (x) => tg.nllLoss(x, f64(target, [s.n, ...s.extra], false), { reduction: s.reduction, ignoreIndex: -1 }),
+}));
+
+/** Runs one property: every drawn case must pass gradcheck. */
+export function checkGradientProperty(name: string, options: { numRuns?: number; seed?: number } = {}): void {
+  const prop = GRADIENT_PROPERTIES[name];
+  if (!prop) throw new Error(`no gradient property for '${name}'`);
+  fc.assert(
+    fc.property(prop.arb, (spec) => {
+      tg.tidy(() => {
+        const c = prop.build(spec);
+        tg.gradcheck(c.fn, c.inputs, c.options);
+      });
+    }),
+    { numRuns: options.numRuns ?? 25, seed: options.seed ?? 7, endOnFailure: true },
+  );
+}
