@@ -27,4 +27,7 @@ export * from './ops/shape.js';
 export * from './ops/indexing.js';
 export * from './ops/softmax.js';
 export * from './ops/loss.js';
+export * from './ops/conv.js';
+export * from './ops/pool.js';
+export * from './ops/norm.js';
 export { listOps, type OpInfo, type GradKind } from './ops/registry.js';

@@ -34,7 +34,45 @@ export type PadMode = 'constant' | 'reflect' | 'replicate';
 /** [before, after] per axis, for every axis of the input. */
 export type Pads = readonly (readonly [number, number])[];
 
-export interface Kernels {
+export interface Conv2dParams {
+  readonly stride: readonly [number, number];
+  /** Zero padding added on both sides of each spatial axis. */
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
+}
+
+export type PoolKind = 'max' | 'avg' | 'adaptiveAvg';
+
+export interface Pool2dParams {
+  readonly kind: PoolKind;
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  /** avg only: count padded positions in the divisor (PyTorch's count_include_pad). */
+  readonly countIncludePad: boolean;
+}
+
+/** Fused kernels: one forward and its backward per backend, for memory-bound or gemm-shaped work. */
+export interface FusedKernels {
+  /** x [N, C, H, W] ⋆ w [O, C/groups, kH, kW] → [N, O, Ho, Wo] (no bias: the op adds it). */
+  conv2d(x: View, w: View, p: Conv2dParams, outShape: Shape): Storage;
+  conv2dGradInput(g: View, w: View, p: Conv2dParams, inShape: Shape): Storage;
+  conv2dGradWeight(g: View, x: View, p: Conv2dParams, wShape: Shape): Storage;
+  /** Pooling over the last two axes of [N, C, H, W] into outShape. */
+  pool2d(x: View, p: Pool2dParams, outShape: Shape): Storage;
+  /** Max pooling routes each gradient to the first maximum of its window; average spreads it. */
+  pool2dGrad(g: View, x: View, p: Pool2dParams): Storage;
+  /**
+   * Group normalisation of x [N, C, ...] over (C/G channels × spatial) per sample and group,
+   * then the per-channel affine (weight, bias may be null). mean and rstd are [N, G].
+   */
+  groupNorm(x: View, weight: View | null, bias: View | null, groups: number, eps: number): { y: Storage; mean: Storage; rstd: Storage };
+  groupNormGrad(g: View, x: View, weight: View | null, mean: View, rstd: View, groups: number): { dx: Storage; dweight: Storage; dbias: Storage };
+}
+
+export interface Kernels extends Partial<FusedKernels> {
   /** out[i] = fn(inputs[0][i], ..., params...) with NumPy broadcasting of the inputs to outShape. */
   elementwise(fn: ElementwiseFn, inputs: readonly View[], outShape: Shape, dtype: DType, params: readonly number[]): Storage;
   /** Reduces `axes` (sorted); the output has the reduced axes kept as size 1. arg* give indices. */

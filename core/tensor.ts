@@ -178,7 +178,9 @@ export class Tensor {
   }
 
   /**
-   * Replaces the values in place (same shape and dtype). Optimizers use it under noGrad.
+   * Replaces this tensor's values with `values`' (same shape and dtype), keeping its identity,
+   * requiresGrad and grad: how optimizers update parameters (under noGrad). No data is copied:
+   * this tensor now shares `values`' storage, so it works on any backend without a read-back.
    * Refused while a pending backward still needs the old values.
    */
   assign(values: Tensor): this {
@@ -186,9 +188,25 @@ export class Tensor {
     if (values.dtype !== this.dtype || values.shape.length !== this.shape.length || values.shape.some((d, i) => d !== this.shape[i])) {
       fail('Tensor.assign', `expected ${this.dtype} ${formatShape(this.shape)}, got ${values.dtype} ${formatShape(values.shape)}`);
     }
+    if (values.backend !== this.backend) fail('Tensor.assign', `values live on backend '${values.backend.name}', this tensor on '${this.backend.name}'`);
     if (this.holds > 0) fail('Tensor.assign', 'this tensor is saved for a backward pass that has not run yet; call backward() first');
-    this.backend.write(this.storage, values.data());
+    const previous = this.storage;
+    const next = values.storage;
+    if (next === previous) return this;
+    next.refs++;
+    this.storageHandle = next;
+    previous.refs--;
+    if (previous.refs === 0) this.backend.free(previous);
     return this;
+  }
+
+  /** A copy on another backend (a leaf; requiresGrad is kept). Reads back and uploads once. */
+  toBackend(name: string): Tensor {
+    const target = getBackend(name);
+    if (target === this.backend) return this;
+    const moved = new Tensor(target.upload(this.data()), this.shape, this.dtype, target);
+    moved.requiresGrad = this.requiresGrad;
+    return moved;
   }
 
   /** Internal: overwrites the values from a host array (gradcheck's perturbations). */

@@ -2,10 +2,13 @@
 import { registerBackend, type Backend, type Kernels, type Storage } from '../backend.js';
 import { allocArray, dtypeOfArray, type DType, type TypedArray } from '../dtype.js';
 import { fail } from '../errors.js';
+import { conv2d, conv2dGradInput, conv2dGradWeight } from './conv.js';
 import { elementwise } from './elementwise.js';
+import { groupNorm, groupNormGrad } from './group_norm.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { concat, flip, pad, padGrad, permute, slice, sliceGrad } from './movement.js';
+import { pool2d, pool2dGrad } from './pool.js';
 import { prodOthers, reduce } from './reduce.js';
 import { arrayOf, CpuAllocator, type CpuStorage } from './storage.js';
 
@@ -30,6 +33,13 @@ export class CpuBackend implements Backend {
       scatterAdd: (base, dim, index, src) => scatterAdd(a, base, dim, index, src),
       concat: (inputs, axis, outShape) => concat(a, inputs, axis, outShape),
       flip: (x, axes) => flip(a, x, axes),
+      conv2d: (x, w, p, outShape) => conv2d(a, x, w, p, outShape),
+      conv2dGradInput: (g, w, p, inShape) => conv2dGradInput(a, g, w, p, inShape),
+      conv2dGradWeight: (g, x, p, wShape) => conv2dGradWeight(a, g, x, p, wShape),
+      pool2d: (x, p, outShape) => pool2d(a, x, p, outShape),
+      pool2dGrad: (g, x, p) => pool2dGrad(a, g, x, p),
+      groupNorm: (x, w, b, groups, eps) => groupNorm(a, x, w, b, groups, eps),
+      groupNormGrad: (g, x, w, mean, rstd, groups) => groupNormGrad(a, g, x, w, mean, rstd, groups),
     };
   }
 

@@ -347,6 +347,66 @@ GRADIENT_PROPERTIES.nllLoss = property(classification, ({ s, inputShape, logits,
   fn: (x) => tg.nllLoss(x, f64(target, [s.n, ...s.extra], false), { reduction: s.reduction, ignoreIndex: -1 }),
 }));
 
+// convolution, pooling, group norm (fused kernels)
+GRADIENT_PROPERTIES.conv2d = property(
+  fc.record({
+    n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), cg: fc.integer({ min: 1, max: 2 }), og: fc.integer({ min: 1, max: 2 }),
+    kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), dilation: fc.integer({ min: 1, max: 2 }),
+    padding: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constant('same' as const)), extraH: fc.integer({ min: 0, max: 3 }), extraW: fc.integer({ min: 0, max: 3 }), bias: fc.boolean(),
+  }).chain((s) => {
+    const pad = s.padding === 'same' ? 0 : s.padding;
+    const H = Math.max(1, s.dilation * (s.kh - 1) + 1 - 2 * pad + s.extraH);
+    const W = Math.max(1, s.dilation * (s.kw - 1) + 1 - 2 * pad + s.extraW);
+    const xs = [s.n, s.cg * s.groups, H, W], ws = [s.og * s.groups, s.cg, s.kh, s.kw];
+    return fc.record({ s: fc.constant(s), xs: fc.constant(xs), ws: fc.constant(ws), x: valuesArb(xs, [-1, 1]), w: valuesArb(ws, [-1, 1]), b: valuesArb([ws[0]], [-1, 1]) });
+  }),
+  ({ s, xs, ws, x, w, b }) => {
+    const stride = s.padding === 'same' ? 1 : s.stride;
+    const opts = { stride, padding: s.padding, dilation: s.dilation, groups: s.groups };
+    return {
+      inputs: s.bias ? [f64(x, xs), f64(w, ws), f64(b, [ws[0]])] : [f64(x, xs), f64(w, ws)],
+      fn: (xx, ww, bb) => weighted(tg.conv2d(xx, ww, bb ?? null, opts)),
+    };
+  },
+);
+const poolArb = (maxPool: boolean) =>
+  fc.record({
+    n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), k: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 3 }),
+    dilation: maxPool ? fc.integer({ min: 1, max: 2 }) : fc.constant(1), padFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    extra: fc.integer({ min: 0, max: 3 }), ceilMode: fc.boolean(), countIncludePad: fc.boolean(),
+  }).chain((s) => {
+    const effective = s.dilation * (s.k - 1) + 1;
+    const padding = Math.floor(s.padFraction * Math.floor(effective / 2));
+    const H = Math.max(1, effective - 2 * padding + s.extra), W = Math.max(1, effective - 2 * padding + ((s.extra + 1) % 4));
+    const shape = [s.n, s.c, H, W];
+    return fc.record({ s: fc.constant({ ...s, padding }), shape: fc.constant(shape), values: maxPool ? distinctValuesArb(shape) : valuesArb(shape, [-2, 2]) });
+  });
+GRADIENT_PROPERTIES.maxPool2d = property(poolArb(true), ({ s, shape, values }) => ({
+  inputs: [f64(values, shape)],
+  fn: (x) => weighted(tg.maxPool2d(x, { kernelSize: s.k, stride: s.stride, padding: s.padding, dilation: s.dilation, ceilMode: s.ceilMode })),
+}));
+GRADIENT_PROPERTIES.avgPool2d = property(poolArb(false), ({ s, shape, values }) => ({
+  inputs: [f64(values, shape)],
+  fn: (x) => weighted(tg.avgPool2d(x, { kernelSize: s.k, stride: s.stride, padding: s.padding, ceilMode: s.ceilMode, countIncludePad: s.countIncludePad })),
+}));
+GRADIENT_PROPERTIES.adaptiveAvgPool2d = property(
+  fc.record({ shape: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })), out: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })) })
+    .chain(({ shape, out }) => fc.record({ shape: fc.constant(shape), out: fc.constant(out), values: valuesArb(shape, [-2, 2]) })),
+  ({ shape, out, values }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(tg.adaptiveAvgPool2d(x, out)) }),
+);
+GRADIENT_PROPERTIES.groupNorm = property(
+  fc.record({ n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), cg: fc.integer({ min: 1, max: 3 }), spatial: shapeArb(0, 2, 1, 3), affine: fc.boolean() })
+    .chain((s) => {
+      const shape = [s.n, s.groups * s.cg, ...s.spatial];
+      const C = s.groups * s.cg;
+      return fc.record({ s: fc.constant(s), shape: fc.constant(shape), values: valuesArb(shape, [-2, 2]), w: valuesArb([C], [0.5, 2]), b: valuesArb([C], [-1, 1]) });
+    }),
+  ({ s, shape, values, w, b }) => ({
+    inputs: s.affine ? [f64(values, shape), f64(w, [shape[1]]), f64(b, [shape[1]])] : [f64(values, shape)],
+    fn: (x, ww, bb) => weighted(tg.groupNorm(x, s.groups, ww ?? null, bb ?? null)),
+  }),
+);
+
 /** Runs one property: every drawn case must pass gradcheck. */
 export function checkGradientProperty(name: string, options: { numRuns?: number; seed?: number } = {}): void {
   const prop = GRADIENT_PROPERTIES[name];

@@ -1,0 +1,134 @@
+// 2-D convolution on the CPU as im2col + gemm. For each sample and group, the input patches are
+// unrolled into a matrix col [K × P] (K = C/groups·kH·kW taps, P = Ho·Wo output positions), so
+//   forward      out[O_g × P] = W_g[O_g × K] · col
+//   grad weight  dW_g[O_g × K] += G[O_g × P] · colᵀ
+//   grad input   dcol[K × P] = W_gᵀ · G, then col2im adds each tap back to the pixel it read.
+// Every product goes through gemmABt, the register-tiled kernel of matmul.ts.
+import type { Conv2dParams, View } from '../backend.js';
+import type { TypedArray } from '../dtype.js';
+import { type Shape, sizeOf } from '../shape.js';
+import { gemmABt } from './matmul.js';
+import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+
+interface Geometry {
+  N: number; C: number; H: number; W: number;
+  O: number; kH: number; kW: number; Ho: number; Wo: number;
+  Cg: number; Og: number; K: number; P: number;
+}
+
+function geometry(xShape: Shape, wShape: Shape, outShape: Shape, p: Conv2dParams): Geometry {
+  const [N, C, H, W] = xShape;
+  const [O, , kH, kW] = wShape;
+  const [, , Ho, Wo] = outShape;
+  const Cg = C / p.groups;
+  return { N, C, H, W, O, kH, kW, Ho, Wo, Cg, Og: O / p.groups, K: Cg * kH * kW, P: Ho * Wo };
+}
+
+/** col[k, q] = x[n, g·Cg + c, ih, iw] for tap k = (c, kh, kw) at output position q, 0 in the padding. */
+function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray): void {
+  const { H, W, kH, kW, Ho, Wo, Cg, P } = geo;
+  const [sH, sW] = p.stride, [pH, pW] = p.padding, [dH, dW] = p.dilation;
+  for (let c = 0; c < Cg; c++) {
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        const row = ((c * kH + kh) * kW + kw) * P;
+        for (let oh = 0; oh < Ho; oh++) {
+          const ih = oh * sH - pH + kh * dH;
+          const out = row + oh * Wo;
+          if (ih < 0 || ih >= H) {
+            col.fill(0, out, out + Wo);
+            continue;
+          }
+          const rowIn = xOff + (c * H + ih) * W;
+          for (let ow = 0; ow < Wo; ow++) {
+            const iw = ow * sW - pW + kw * dW;
+            col[out + ow] = iw >= 0 && iw < W ? x[rowIn + iw] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: dx[n, g·Cg + c, ih, iw] += dcol[k, q]. */
+function col2im(dcol: TypedArray, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
+  const { H, W, kH, kW, Ho, Wo, Cg, P } = geo;
+  const [sH, sW] = p.stride, [pH, pW] = p.padding, [dH, dW] = p.dilation;
+  for (let c = 0; c < Cg; c++) {
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        const row = ((c * kH + kh) * kW + kw) * P;
+        for (let oh = 0; oh < Ho; oh++) {
+          const ih = oh * sH - pH + kh * dH;
+          if (ih < 0 || ih >= H) continue;
+          const rowIn = xOff + (c * H + ih) * W;
+          for (let ow = 0; ow < Wo; ow++) {
+            const iw = ow * sW - pW + kw * dW;
+            if (iw >= 0 && iw < W) dx[rowIn + iw] += dcol[row + oh * Wo + ow];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** into[c × r] = src[r × c] at srcOff. */
+function transposeInto(src: TypedArray, srcOff: number, rows: number, cols: number, into: TypedArray): TypedArray {
+  for (let r = 0; r < rows; r++) {
+    const base = srcOff + r * cols;
+    for (let c = 0; c < cols; c++) into[c * rows + r] = src[base + c];
+  }
+  return into;
+}
+
+const scratch = (like: TypedArray, size: number): TypedArray => new (like.constructor as Float32ArrayConstructor)(size);
+
+export function conv2d(alloc: CpuAllocator, xv: View, wv: View, p: Conv2dParams, outShape: Shape): CpuStorage {
+  const x = arrayOf(xv.storage), w = arrayOf(wv.storage);
+  const geo = geometry(xv.shape, wv.shape, outShape, p);
+  const { N, C, H, W, O, Og, K, P } = geo;
+  const out = alloc.alloc(xv.dtype, sizeOf(outShape));
+  const col = scratch(x, K * P), colT = scratch(x, K * P);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < p.groups; g++) {
+      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col);
+      transposeInto(col, 0, K, P, colT);
+      gemmABt(w, g * Og * K, colT, 0, out.array, (n * O + g * Og) * P, Og, P, K);
+    }
+  }
+  return out;
+}
+
+export function conv2dGradWeight(alloc: CpuAllocator, gv: View, xv: View, p: Conv2dParams, wShape: Shape): CpuStorage {
+  const gr = arrayOf(gv.storage), x = arrayOf(xv.storage);
+  const geo = geometry(xv.shape, wShape, gv.shape, p);
+  const { N, C, H, W, O, Og, K, P } = geo;
+  const dw = alloc.alloc(xv.dtype, sizeOf(wShape));
+  const col = scratch(x, K * P), partial = scratch(x, Og * K);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < p.groups; g++) {
+      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col);
+      gemmABt(gr, (n * O + g * Og) * P, col, 0, partial, 0, Og, K, P);
+      const base = g * Og * K;
+      for (let i = 0; i < Og * K; i++) dw.array[base + i] += partial[i];
+    }
+  }
+  return dw;
+}
+
+export function conv2dGradInput(alloc: CpuAllocator, gv: View, wv: View, p: Conv2dParams, inShape: Shape): CpuStorage {
+  const gr = arrayOf(gv.storage), w = arrayOf(wv.storage);
+  const geo = geometry(inShape, wv.shape, gv.shape, p);
+  const { N, C, H, W, O, Og, K, P } = geo;
+  const dx = alloc.alloc(gv.dtype, sizeOf(inShape));
+  const wT = Array.from({ length: p.groups }, (_, g) => transposeInto(w, g * Og * K, Og, K, scratch(w, K * Og)));
+  const gT = scratch(gr, P * Og), dcol = scratch(gr, K * P);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < p.groups; g++) {
+      transposeInto(gr, (n * O + g * Og) * P, Og, P, gT);
+      gemmABt(wT[g], 0, gT, 0, dcol, 0, K, P, Og);
+      col2im(dcol, geo, p, dx.array, (n * C + g * geo.Cg) * H * W);
+    }
+  }
+  return dx;
+}
