@@ -31,3 +31,4 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
 export { listOps, type OpInfo, type GradKind } from './ops/registry.js';
+export * as optim from './optim/index.js';
