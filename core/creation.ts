@@ -124,7 +124,8 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   if (steps < 0) fail('linspace', `steps must be non-negative, got ${steps}`);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   let i = 0;
-  return fromGenerator('linspace', [steps], options, () => (i === steps - 1 ? (i++, end) : start + delta * i++));
+  // the last of several values is `end` exactly; a single value is `start`, as in torch and numpy
+  return fromGenerator('linspace', [steps], options, () => (i === steps - 1 && steps > 1 ? (i++, end) : start + delta * i++));
 }
 
 /** The n × m identity (m = n by default). */

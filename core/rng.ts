@@ -17,6 +17,8 @@ export class Generator {
   seed(seed: number): void {
     checkInteger('manualSeed', 'seed', seed);
     let s = seed >>> 0;
+    // the high bits go into the state too, so seeds that differ only above bit 31 stay distinct
+    const high = Math.floor(seed / 4294967296) >>> 0;
     const next = () => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;
@@ -25,7 +27,7 @@ export class Generator {
       return (z ^ (z >>> 16)) >>> 0;
     };
     this.a = next();
-    this.b = next();
+    this.b = next() ^ high;
     this.c = next();
     this.d = next();
     this.spareNormal = null;

@@ -70,6 +70,8 @@ export function normalizeAxes(fn: string, axes: number | readonly number[] | und
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = list.map((a) => normalizeAxis(fn, a, rank));
   if (new Set(out).size !== out.length) fail(fn, `axes ${JSON.stringify(list)} repeat an axis`);
+  // a 0-d tensor accepts axis 0 or -1, as in PyTorch, naming the tensor itself: nothing to reduce
+  if (rank === 0) return [];
   return out.sort((a, b) => a - b);
 }
 

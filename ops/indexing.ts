@@ -4,7 +4,7 @@ import { fail, formatShape } from '../core/errors.js';
 import { normalizeAxis } from '../core/shape.js';
 import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
-import { fromStorage, type Tensor } from '../core/tensor.js';
+import { fromStorage, type NestedArray, type Tensor } from '../core/tensor.js';
 import { tensor } from '../core/creation.js';
 import { registerOp } from './registry.js';
 import { broadcastTo, checkTensor } from './util.js';
@@ -13,17 +13,18 @@ registerOp('gather', 'primitive');
 registerOp('scatterAdd', 'primitive');
 registerOp('indexSelect', 'composite');
 
-export type IndexLike = Tensor | readonly number[];
+/** An index tensor, or (nested) arrays of integers. */
+export type IndexLike = Tensor | readonly NestedArray[];
 
 /** Index values must be integers in [0, size); converted to the data tensor's dtype and backend. */
 function indexTensor(fn: string, index: IndexLike, like: Tensor, size: number): Tensor {
-  const values = Array.isArray(index) ? (index as readonly number[]) : Array.from((index as Tensor).data());
+  const t = Array.isArray(index) ? tensor(index as NestedArray[], { dtype: like.dtype, backend: like.backend.name }) : checkTensor(fn, 'index', index);
+  const values = t.data();
   for (const v of values) {
     if (!Number.isInteger(v) || v < 0 || v >= size) fail(fn, `index ${v} is out of range for an axis of size ${size}`);
   }
-  if (!Array.isArray(index) && (index as Tensor).dtype === like.dtype && (index as Tensor).backend === like.backend) return index as Tensor;
-  const shape = Array.isArray(index) ? [values.length] : (index as Tensor).shape;
-  return tensor(values as number[], { dtype: like.dtype, backend: like.backend.name, shape });
+  if (t.dtype === like.dtype && t.backend === like.backend) return t;
+  return tensor(values, { dtype: like.dtype, backend: like.backend.name, shape: t.shape });
 }
 
 function checkIndexShape(fn: string, x: Tensor, index: Tensor, dim: number): void {

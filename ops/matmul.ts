@@ -6,7 +6,7 @@
 //   C = Aᵀ·Bᵀ  dA = Bᵀ·Gᵀ  dB = Gᵀ·Aᵀ
 // Batch axes broadcast (NumPy rules); their gradients are summed back.
 import { fail, formatShape } from '../core/errors.js';
-import { broadcastShapes } from '../core/shape.js';
+import { broadcastShapes, type Shape } from '../core/shape.js';
 import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
@@ -26,8 +26,7 @@ export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): T
   if (ak !== bk) {
     fail('matmul', `inner dimensions differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${ak} ≠ ${bk})`);
   }
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const outShape = [...batch, am, bn];
+  const outShape = [...batchShape(a.shape, b.shape), am, bn];
   const storage = a.backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, outShape);
   const y = fromStorage(storage, outShape, a.dtype, a.backend);
   return record('matmul', [a, b], y, (g) => {
@@ -38,6 +37,16 @@ export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): T
     else [da, db] = [matmulRaw(b, g, true, true), matmulRaw(g, a, true, true)];
     return [a.requiresGrad ? sumTo(da, a.shape) : null, b.requiresGrad ? sumTo(db, b.shape) : null];
   }, [a, b]);
+}
+
+/** The broadcast batch axes; the error names both full shapes (the batch parts alone would confuse). */
+function batchShape(a: Shape, b: Shape): number[] {
+  const [ba, bb] = [a.slice(0, -2), b.slice(0, -2)];
+  const offset = bb.length - ba.length;
+  if (ba.some((d, i) => i + offset >= 0 && d !== 1 && bb[i + offset] !== 1 && d !== bb[i + offset])) {
+    fail('matmul', `batch axes of ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+  }
+  return broadcastShapes('matmul', ba, bb);
 }
 
 /** The kernel alone (backward rules run untaped). */
@@ -57,6 +66,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor('matmul', 'a', a);
   checkTensor('matmul', 'b', b);
   if (a.rank === 0 || b.rank === 0) fail('matmul', `both operands need at least one axis, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  // checked here so that the message shows the shapes given, not the promoted ones
+  const [ak, bk] = [a.shape[a.rank - 1], b.shape[Math.max(0, b.rank - 2)]];
+  if (ak !== bk) fail('matmul', `inner dimensions differ: ${formatShape(a.shape)} · ${formatShape(b.shape)} (${ak} ≠ ${bk})`);
   if (a.rank >= 2 && b.rank >= 2) return matmulT(a, b);
   return tidy(() => {
     const a2 = a.rank === 1 ? viewOp(a, [1, a.shape[0]]) : a;
@@ -82,8 +94,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.rank < 1 || x.shape[x.rank - 1] !== weight.shape[1]) {
     fail('linear', `x's last axis must be in_features = ${weight.shape[1]} (weight ${formatShape(weight.shape)}), got x ${formatShape(x.shape)}`);
   }
+  checkCompatible('linear', bias ? [x, weight, checkTensor('linear', 'bias', bias)] : [x, weight]);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) {
-    fail('linear', `bias must be [${weight.shape[0]}], got ${formatShape(bias.shape)}`);
+    fail('linear', `bias must be [${weight.shape[0]}] for weight ${formatShape(weight.shape)}, got ${formatShape(bias.shape)}`);
   }
   return tidy(() => {
     const x2 = x.rank === 1 ? viewOp(x, [1, x.shape[0]]) : x;

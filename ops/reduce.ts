@@ -136,12 +136,17 @@ export function std(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tens
 export function logsumexp(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const { axes: list, keepDim } = prepare('logsumexp', x, axes, options);
   return tidy(() => {
-    const shift = noGrad(() => {
-      const m = max(x, list, { keepDim: true });
-      return where(isFiniteMask(m), m, 0); // all -inf rows: shift by 0 and return -inf
-    });
+    const shift = maxShift(x, list);
     const kept = add(log(sum(exp(sub(x, shift)), list, { keepDim: true })), shift);
     return keepDim ? kept : reshape0(kept, outShape(x.shape, list, false));
+  });
+}
+
+/** The max over `axes` (kept), detached, with non-finite maxima replaced by 0 (all -inf rows then give -inf): the shift that keeps exp from overflowing. */
+export function maxShift(x: Tensor, axes: readonly number[]): Tensor {
+  return noGrad(() => {
+    const m = max(x, axes, { keepDim: true });
+    return where(isFiniteMask(m), m, 0);
   });
 }
 

@@ -130,6 +130,7 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
 /** torch.narrow: `length` entries of axis `dim` from `start`. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor('narrow', 'x', x);
+  if (x.rank === 0) fail('narrow', 'cannot narrow a 0-d tensor');
   const axis = normalizeAxis('narrow', dim, x.rank);
   checkInteger('narrow', 'start', start);
   checkInteger('narrow', 'length', length);
@@ -148,6 +149,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   tensors.forEach((t, i) => checkTensor('concat', `tensors[${i}]`, t));
   checkCompatible('concat', tensors);
   const first = tensors[0];
+  if (first.rank === 0) fail('concat', 'cannot concatenate 0-d tensors (stack them instead)');
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d: number, i: number) => i !== a && d !== first.shape[i])) {
@@ -174,6 +176,7 @@ export const cat = concat;
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) fail('stack', 'expected a non-empty array of tensors');
   tensors.forEach((t, i) => checkTensor('stack', `tensors[${i}]`, t));
+  checkCompatible('stack', tensors);
   const first = tensors[0];
   for (const t of tensors) if (!shapesEqual(t.shape, first.shape)) fail('stack', `all shapes must be equal, got ${tensors.map((u) => formatShape(u.shape)).join(', ')}`);
   const a = normalizeAxis('stack', axis, first.rank + 1);
@@ -183,6 +186,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 /** torch.split: pieces of `size` along the axis (the last may be smaller), or the given sizes. */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
   checkTensor('split', 'x', x);
+  if (x.rank === 0) fail('split', 'cannot split a 0-d tensor');
   const a = normalizeAxis('split', axis, x.rank);
   const total = x.shape[a];
   let sizes: number[];
@@ -191,6 +195,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
     if (sizeOrSections <= 0) fail('split', `size must be positive, got ${sizeOrSections}`);
     sizes = [];
     for (let s = 0; s < total; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, total - s));
+    if (total === 0) sizes.push(0); // an empty axis gives one empty piece, as torch.split/chunk
   } else {
     sizes = [...sizeOrSections];
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((p, q) => p + q, 0) !== total) {
@@ -210,6 +215,7 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   checkInteger('chunk', 'chunks', chunks);
   if (chunks <= 0) fail('chunk', `chunks must be positive, got ${chunks}`);
   checkTensor('chunk', 'x', x);
+  if (x.rank === 0) fail('chunk', 'cannot chunk a 0-d tensor');
   const a = normalizeAxis('chunk', axis, x.rank);
   return split(x, Math.max(1, Math.ceil(x.shape[a] / chunks)), a);
 }

@@ -83,20 +83,47 @@ export const UNARY: Record<string, UnaryDef> = {
   },
   gelu: {
     name: 'gelu',
-    // x·Φ(x) with erf from Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, below float32 resolution)
+    // x·Φ(x) with Φ(x) = erfc(−x/√2)/2 to ~1e-16, since float64 users and gradcheck need more
+    // than a float32-grade erf. erfc(z), z = |x|/√2: below 2 as 1 − erf(z) from the series
+    // erf(z) = 2/√π·e^{−z²}·Σ (2z²)ⁿ·z/(1·3···(2n+1)), whose terms are all positive (no
+    // cancellation); above 2 from Laplace's continued fraction e^{−z²}/√π / (z + ½/(z + 1/(z + ...))).
     f: (x) => {
       const z = Math.abs(x) / Math.SQRT2;
-      const t = 1 / (1 + 0.3275911 * z);
-      const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-      const erf = 1 - poly * Math.exp(-z * z);
-      return 0.5 * x * (1 + (x >= 0 ? erf : -erf));
+      let erfc = 0;
+      if (z < 2) {
+        let term = z;
+        let sum = z;
+        for (let n = 0; n < 40; n++) {
+          term *= (2 * z * z) / (2 * n + 3);
+          sum += term;
+          if (term < 1e-17 * sum) break;
+        }
+        erfc = 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-z * z) * sum;
+      } else {
+        let fraction = z;
+        for (let k = 40; k >= 1; k--) fraction = z + k / 2 / fraction;
+        erfc = Math.exp(-z * z) / (Math.sqrt(Math.PI) * fraction);
+      }
+      return x * (x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc);
     },
     grad: (g, x) => {
       const z = Math.abs(x) / Math.SQRT2;
-      const t = 1 / (1 + 0.3275911 * z);
-      const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-      const erf = 1 - poly * Math.exp(-z * z);
-      const cdf = 0.5 * (1 + (x >= 0 ? erf : -erf));
+      let erfc = 0;
+      if (z < 2) {
+        let term = z;
+        let sum = z;
+        for (let n = 0; n < 40; n++) {
+          term *= (2 * z * z) / (2 * n + 3);
+          sum += term;
+          if (term < 1e-17 * sum) break;
+        }
+        erfc = 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-z * z) * sum;
+      } else {
+        let fraction = z;
+        for (let k = 40; k >= 1; k--) fraction = z + k / 2 / fraction;
+        erfc = Math.exp(-z * z) / (Math.sqrt(Math.PI) * fraction);
+      }
+      const cdf = x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
       return g * (cdf + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI));
     },
     gradKind: 'primitive', domain: [-4, 4],
