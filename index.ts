@@ -30,5 +30,7 @@ export * from './ops/loss.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
+export * from './ops/deu.js';
 export { listOps, type OpInfo, type GradKind } from './ops/registry.js';
 export * as optim from './optim/index.js';
+export * as nn from './nn/index.js';

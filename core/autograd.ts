@@ -112,6 +112,11 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
     if (entry.backward === null) {
       fail(fn, `the graph through '${entry.op}' was already released by an earlier backward(); pass {retainGraph: true} to the first backward() to run backward through it again`);
     }
+    entry.saved.forEach((t, i) => {
+      if (t.storage !== entry.savedStorages[i]) {
+        fail(fn, `a tensor ${t.toString()} saved by '${entry.op}' for the backward pass was given new values by assign() after the forward pass (PyTorch reports this as an in-place modification): call backward() before updating it, or run the forward again`);
+      }
+    });
     const backwardFn = entry.backward;
     let inputGrads = tidy(() => backwardFn(g));
     if (perturbation && perturbation.op === entry.op) {

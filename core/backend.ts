@@ -54,6 +54,47 @@ export interface Pool2dParams {
   readonly countIncludePad: boolean;
 }
 
+/**
+ * The two hyperparameters of Differential Equation Units (specs/deu.md §0): coefficients below
+ * `eps` in magnitude count as zero, and `s` is the steepness of the smoothed step and delta. The
+ * fixed constants (clip 1000, exponent cap 14, gravitation's Δt = 1e-3 and ridge 1e-9) are
+ * DEU_NUMERICS in core/cpu/deu_solutions.ts, shared by every backend.
+ */
+export interface DeuParams {
+  readonly eps: number;
+  readonly s: number;
+}
+
+/**
+ * Padé activation units (specs/pau.md §1.2): F(x) = P(x)/Q(x) with P = Σ_{j=0}^{m} a_j x^j and
+ *   A: Q = 1 + Σ_{k=1}^{n} |b_k||x|^k     B: Q = 1 + |Σ_{k=1}^{n} b_k x^k|
+ *   C: Q = 0.1 + |Σ_{k=0}^{n} b_k x^k|    N: Q = 1 + Σ_{k=1}^{n} b_k x^k (unsafe: poles possible)
+ */
+export type PauVersion = 'A' | 'B' | 'C' | 'N';
+
+/**
+ * RPAU's coefficient noise (spec §3.3): coefficient j of element i is multiplied by
+ * 1 − α + 2α·u(key, i, j), u the counter-based hash of core/cpu/pau_noise.ts, which every backend
+ * must reproduce bit for bit so that backward replays the forward's draws without storing them.
+ */
+export interface PauNoise {
+  readonly alpha: number;
+  /** 32-bit key drawn once per forward call from the seeded generator. */
+  readonly key: number;
+  /** false: one draw per coefficient (per channel) for the whole call instead of per element. */
+  readonly perElement: boolean;
+  /** false: only the numerator is noisy. */
+  readonly noisyDenominator: boolean;
+  /** true: coefficient gradients are ∂F/∂c̃ at the noisy c̃ (the paper's); false: times ∂c̃/∂c. */
+  readonly straightThrough: boolean;
+}
+
+export interface PauParams {
+  readonly version: PauVersion;
+  /** null for a plain PAU; RPAU (version D) is version B with noise. */
+  readonly noise: PauNoise | null;
+}
+
 /** Fused kernels: one forward and its backward per backend, for memory-bound or gemm-shaped work. */
 export interface FusedKernels {
   /** x [N, C, H, W] ⋆ w [O, C/groups, kH, kW] → [N, O, Ho, Wo] (no bias: the op adds it). */
@@ -70,6 +111,32 @@ export interface FusedKernels {
    */
   groupNorm(x: View, weight: View | null, bias: View | null, groups: number, eps: number): { y: Storage; mean: Storage; rstd: Storage };
   groupNormGrad(g: View, x: View, weight: View | null, mean: View, rstd: View, groups: number): { dx: Storage; dweight: Storage; dbias: Storage };
+  /**
+   * DEU activations (specs/deu.md §1): x [N, F, ...] holds the inputs t of neuron f along axis 1,
+   * params [F, 5] its columns (a, b, c, c1, c2); y has x's shape. Each neuron's subspace is chosen
+   * once from its own (a, b, c), and only that formula runs for it (select, never mask-multiply).
+   * Non-finite a, b or c give NaN for that neuron. The CPU kernel is the reference: core/cpu/deu.ts.
+   */
+  deuForward(x: View, params: View, p: DeuParams): Storage;
+  /**
+   * dx = g·∂y/∂t (x's shape) and dparams [F, 5] = Σ over N and the trailing axes of g·∂y/∂θ (§2),
+   * where the columns of a, b, c below eps are borrowed by outward gravitation (§3), with t* the
+   * mean of neuron f's inputs.
+   */
+  deuBackward(g: View, x: View, params: View, p: DeuParams): { dx: Storage; dparams: Storage };
+  /**
+   * PAU (specs/pau.md): y = F(x) elementwise, x's shape. Shared coefficients: numerator [m+1],
+   * denominator [n] ([n+1] for version C, b_0 first). Per channel: numerator [C, m+1] and
+   * denominator [C, n] (or [C, n+1]), row c applied to x[:, c, ...] of x [N, C, ...]. Evaluated
+   * on powers scaled by max(1, |x|)^-d (d the top degree) so nothing overflows before F does;
+   * sgn(z) = (z < 0 ? −1 : +1) wherever |·| is differentiated (§1.5). CPU reference: core/cpu/pau.ts.
+   */
+  pauForward(x: View, numerator: View, denominator: View, p: PauParams): Storage;
+  /**
+   * dx = g·∂F/∂x (x's shape), and the coefficient gradients Σ_i g_i·∂F/∂c (§1.4), shaped like
+   * the coefficients, summed over every element sharing them in a fixed order (deterministic).
+   */
+  pauBackward(g: View, x: View, numerator: View, denominator: View, p: PauParams): { dx: Storage; dnumerator: Storage; ddenominator: Storage };
 }
 
 export interface Kernels extends Partial<FusedKernels> {

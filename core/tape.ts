@@ -3,6 +3,7 @@
 // forward. Entries are numbered in creation order, so walking them by decreasing id is a
 // valid reverse topological order (that is what makes it a Wengert list). Each output points at
 // its entry, so an entry lives exactly as long as something downstream can still reach it.
+import type { Storage } from './backend.js';
 import type { Tensor } from './tensor.js';
 
 /** Returns one gradient per input (null where an input gets none). */
@@ -17,6 +18,8 @@ export interface TapeEntry {
   backward: BackwardFn | null;
   /** Tensors the backward closure reads; they stay alive (held) until the entry is released. */
   saved: Tensor[];
+  /** The storage each saved tensor had when it was saved: assign() after the forward is caught. */
+  savedStorages: Storage[];
 }
 
 let nextId = 0;
@@ -56,7 +59,7 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, ba
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return output;
   for (const t of saved) t.hold();
   output.requiresGrad = true;
-  output.entry = { id: nextId++, op, inputs, output, backward, saved: [...saved] };
+  output.entry = { id: nextId++, op, inputs, output, backward, saved: [...saved], savedStorages: saved.map((t) => t.storage) };
   return output;
 }
 
@@ -64,5 +67,6 @@ export function releaseEntry(entry: TapeEntry): void {
   entry.backward = null;
   const saved = entry.saved;
   entry.saved = [];
+  entry.savedStorages = [];
   for (const t of saved) t.unhold();
 }

@@ -181,7 +181,8 @@ export class Tensor {
    * Replaces this tensor's values with `values`' (same shape and dtype), keeping its identity,
    * requiresGrad and grad: how optimizers update parameters (under noGrad). No data is copied:
    * this tensor now shares `values`' storage, so it works on any backend without a read-back.
-   * Refused while a pending backward still needs the old values.
+   * A tape entry that saved this tensor before the assign refuses to run backward (as PyTorch's
+   * in-place check), so a forward pass that is never backpropagated does not block updates.
    */
   assign(values: Tensor): this {
     if (!(values instanceof Tensor)) fail('Tensor.assign', 'expected a Tensor');
@@ -189,7 +190,6 @@ export class Tensor {
       fail('Tensor.assign', `expected ${this.dtype} ${formatShape(this.shape)}, got ${values.dtype} ${formatShape(values.shape)}`);
     }
     if (values.backend !== this.backend) fail('Tensor.assign', `values live on backend '${values.backend.name}', this tensor on '${this.backend.name}'`);
-    if (this.holds > 0) fail('Tensor.assign', 'this tensor is saved for a backward pass that has not run yet; call backward() first');
     const previous = this.storage;
     const next = values.storage;
     if (next === previous) return this;

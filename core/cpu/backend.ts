@@ -3,6 +3,7 @@ import { registerBackend, type Backend, type Kernels, type Storage } from '../ba
 import { allocArray, dtypeOfArray, type DType, type TypedArray } from '../dtype.js';
 import { fail } from '../errors.js';
 import { conv2d, conv2dGradInput, conv2dGradWeight } from './conv.js';
+import { deuBackward, deuForward } from './deu.js';
 import { elementwise } from './elementwise.js';
 import { groupNorm, groupNormGrad } from './group_norm.js';
 import { gather, scatterAdd } from './indexing.js';
@@ -40,6 +41,8 @@ export class CpuBackend implements Backend {
       pool2dGrad: (g, x, p) => pool2dGrad(a, g, x, p),
       groupNorm: (x, w, b, groups, eps) => groupNorm(a, x, w, b, groups, eps),
       groupNormGrad: (g, x, w, mean, rstd, groups) => groupNormGrad(a, g, x, w, mean, rstd, groups),
+      deuForward: (x, params, p) => deuForward(a, x, params, p),
+      deuBackward: (g, x, params, p) => deuBackward(a, g, x, params, p),
     };
   }
 

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import type { Tensor } from '../../index.js';
+import { DeuPoint, evaluate, subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { BINARY } from '../../ops/binary.js';
 import { UNARY } from '../../ops/unary_table.js';
 
@@ -405,6 +406,44 @@ GRADIENT_PROPERTIES.groupNorm = property(
     inputs: s.affine ? [f64(values, shape), f64(w, [shape[1]]), f64(b, [shape[1]])] : [f64(values, shape)],
     fn: (x, ww, bb) => weighted(tg.groupNorm(x, s.groups, ww ?? null, bb ?? null)),
   }),
+);
+
+// DEU: one subspace pattern per draw (which of a, b, c are below ε), shared by every neuron. Finite
+// differences are exact only away from the subspace boundaries, so coefficients are ≥ 0.5 in
+// magnitude or below ε, |Δ| ≥ 0.05 (outside the forced band, whose gradients are pseudo-gradients),
+// t ∈ [0.2, 1.5] (past δ_s's bump at 0 and its floor below −0.14), exponents below the cap, and
+// draws where y or a partial nears the ±1000 clip are dropped. A coefficient below ε is a constant
+// here: outward gravitation borrows its gradient, which is not a derivative of the forward map.
+const deuCoeff = (on: boolean) =>
+  on ? fc.tuple(fc.double({ min: 0.5, max: 2, noNaN: true }), fc.boolean()).map(([v, neg]) => (neg ? -v : v)) : fc.double({ min: -0.009, max: 0.009, noNaN: true });
+GRADIENT_PROPERTIES.deu = property(
+  fc.record({ on: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()), n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 3 }), spatial: fc.constantFrom([], [1, 2], [2, 2]), matrix: fc.boolean() })
+    .chain((s) => {
+      const shape = [s.n, s.f, ...s.spatial];
+      const coeffs = fc.array(fc.tuple(deuCoeff(s.on[0]), deuCoeff(s.on[1]), deuCoeff(s.on[2]), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })), { minLength: s.f, maxLength: s.f });
+      return fc.record({ s: fc.constant(s), shape: fc.constant(shape), x: valuesArb(shape, [0.2, 1.5]), coeffs });
+    })
+    .filter(({ s, x, coeffs }) => coeffs.every(([a, b, c, c1, c2], f) => {
+      if (s.on.every(Boolean) && Math.abs(b * b - 4 * a * c) < 0.05) return false;
+      const sub = subspaceOf(a, b, c, 0.01)!;
+      const point = new DeuPoint();
+      return x.filter((_, i) => Math.floor(i / (x.length / s.n / s.f)) % s.f === f).every((t) => {
+        const p = evaluate(sub, t, { a, b, c, c1, c2 }, 100, point, true);
+        return [p.y, p.dt, p.da, p.db, p.dc, p.dc1, p.dc2].every((v) => Math.abs(v) < 500);
+      });
+    })),
+  ({ s, shape, x, coeffs }) => {
+    const columns = [0, 1, 2, 3, 4].map((j) => f64(coeffs.map((row) => row[j]), [s.f], j > 2 || s.on[j]));
+    const matrix = s.matrix && s.on.every(Boolean);
+    const params = matrix ? [f64(coeffs.flat(), [s.f, 5])] : columns.filter((t) => t.requiresGrad);
+    return {
+      inputs: [f64(x, shape), ...params],
+      fn: (xx, ...ps) => {
+        let k = 0;
+        return weighted(tg.deu(xx, matrix ? ps[0] : columns.map((t) => (t.requiresGrad ? ps[k++] : t))));
+      },
+    };
+  },
 );
 
 /** Runs one property: every drawn case must pass gradcheck. */

@@ -1,0 +1,71 @@
+// Differential Equation Units (specs/deu.md), the fused CPU kernels. x is [N, F, ...]: axis 1
+// holds the neurons (features of a Linear layer's output, channels of a Conv2d layer's), and every
+// other axis is a batch of inputs t for that neuron. params is [F, 5] with columns (a, b, c, c1, c2).
+//
+// Each neuron's subspace is chosen once, from its own coefficients, and only that subspace's
+// formula runs for its elements. (The paper's Algorithm 1 instead evaluates every subspace for every
+// neuron and sums mask·f_S; the invalid branches are NaN — square roots of negatives, 1/0 — and
+// 0·NaN = NaN, so that would have to select, never multiply.)
+//   forward:  y = y(t; a, b, c, c1, c2)                              (deu_solutions.ts)
+//   backward: dx = g·∂y/∂t, dparams[f] = Σ over the neuron's elements of g·∂y/∂θ, with the
+//             columns of coefficients stuck below ε borrowed by outward gravitation (deu_gravitation.ts)
+// The arithmetic is float64 for both dtypes; float32 results are rounded when stored.
+import type { DeuParams, View } from '../backend.js';
+import { sizeOf } from '../shape.js';
+import { outwardGravitation } from './deu_gravitation.js';
+import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
+import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+
+export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams): CpuStorage {
+  const x = arrayOf(xv.storage), params = arrayOf(pv.storage);
+  const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
+  const y = alloc.alloc(xv.dtype, x.length);
+  const point = new DeuPoint();
+  for (let f = 0; f < F; f++) {
+    const k = neuronAt(params, f);
+    const sub = subspaceOf(k.a, k.b, k.c, eps);
+    // neuron f's elements: x[n, f, :] for every n, S contiguous values each
+    for (let n = 0; n < N; n++) {
+      for (let i = (n * F + f) * S, end = i + S; i < end; i++) {
+        y.array[i] = sub === null ? NaN : evaluate(sub, x[i], k, s, point, false).y;
+      }
+    }
+  }
+  return y;
+}
+
+export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, { eps, s }: DeuParams): { dx: CpuStorage; dparams: CpuStorage } {
+  const g = arrayOf(gv.storage), x = arrayOf(xv.storage), params = arrayOf(pv.storage);
+  const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
+  const dx = alloc.alloc(xv.dtype, x.length), dparams = alloc.alloc(pv.dtype, 5 * F);
+  const point = new DeuPoint(), borrowed = new DeuPoint();
+  for (let f = 0; f < F; f++) {
+    const k = neuronAt(params, f);
+    const sub = subspaceOf(k.a, k.b, k.c, eps);
+    // outward gravitation's reference point t*: the mean of the neuron's inputs
+    let sum = 0;
+    for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
+    const gravity = sub !== null && N * S > 0 ? outwardGravitation(k, sub, sum / (N * S), eps, s) : null;
+    const [borrowA, borrowB, borrowC] = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
+    let da = 0, db = 0, dc = 0, dc1 = 0, dc2 = 0;
+    for (let n = 0; n < N; n++) {
+      for (let i = (n * F + f) * S, end = i + S; i < end; i++) {
+        if (sub === null) {
+          dx.array[i] = NaN;
+          continue;
+        }
+        const t = x[i], gi = g[i];
+        const p = evaluate(sub, t, k, s, point, true);
+        const q = gravity ? evaluate(gravity.subspace, t, gravity.at, s, borrowed, true) : p;
+        dx.array[i] = gi * p.dt;
+        da += gi * (borrowA ? q.da : p.da);
+        db += gi * (borrowB ? q.db : p.db);
+        dc += gi * (borrowC ? q.dc : p.dc);
+        dc1 += gi * p.dc1;
+        dc2 += gi * p.dc2;
+      }
+    }
+    dparams.array.set(sub === null ? [NaN, NaN, NaN, NaN, NaN] : [da, db, dc, dc1, dc2], 5 * f);
+  }
+  return { dx, dparams };
+}
