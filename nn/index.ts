@@ -30,3 +30,4 @@ export {
   saveCheckpoint, loadCheckpoint, packCheckpoint, unpackCheckpoint,
   type StatefulOptimizer, type OptimizerState, type SaveCheckpointOptions, type LoadedCheckpoint,
 } from './checkpoint.js';
+export { DEU, DEU_FORMS, type DEUInit, type DEUOptions } from './deu.js';
