@@ -1,5 +1,6 @@
 // The public surface of tapegrad: re-exports only.
 import './core/cpu/backend.js';
+import './core/gpu/index.js';
 import './ops/methods.js';
 
 export { Tensor, isTensor, type NestedArray, type BackwardOptions } from './core/tensor.js';
@@ -16,6 +17,10 @@ export { tidy, keep } from './core/scope.js';
 export { memory, resetPeakMemory, type MemoryReport } from './core/memory.js';
 export { getBackend, setBackend, registerBackend, backendNames, type Backend, type Kernels } from './core/backend.js';
 export { fromNdarray } from './core/ndarray_interop.js';
+export {
+  backendInfo, configureGpu, registerGpuBackend, gpuBackend, gpuModes, GpuBackend, MAX_ELEMENTS as GPU_MAX_ELEMENTS,
+  type GpuBackendInfo, type GpuBackendOptions, type GpuMode,
+} from './core/gpu/index.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport } from './core/gradcheck.js';
 
 export * from './ops/unary.js';
@@ -24,13 +29,15 @@ export * from './ops/compare.js';
 export * from './ops/reduce.js';
 export * from './ops/matmul.js';
 export * from './ops/shape.js';
-export * from './ops/indexing.js';
+export { gather, scatterAdd, indexSelect, type IndexLike } from './ops/indexing.js';
 export * from './ops/softmax.js';
 export * from './ops/loss.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
 export * from './ops/deu.js';
+export * from './ops/pau.js';
 export { listOps, type OpInfo, type GradKind } from './ops/registry.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
+export * as data from './data/index.js';

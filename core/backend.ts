@@ -190,12 +190,17 @@ export interface Backend {
 
 const backends = new Map<string, Backend>();
 const factories = new Map<string, () => Backend>();
+const configurers = new Map<string, (options: object) => void>();
 let active: Backend | null = null;
 let defaultName = 'cpu';
 
-/** Backends register a factory; they are only created when first used. */
-export function registerBackend(name: string, factory: () => Backend): void {
+/**
+ * Backends register a factory; they are only created when first used. `configure` receives the
+ * options of setBackend(name, options) (e.g. the gpu backend's mode).
+ */
+export function registerBackend(name: string, factory: () => Backend, configure?: (options: object) => void): void {
   factories.set(name, factory);
+  if (configure) configurers.set(name, configure);
 }
 
 export function getBackend(name?: string): Backend {
@@ -213,8 +218,16 @@ export function getBackend(name?: string): Backend {
   return backend;
 }
 
-/** Makes `name` the backend new tensors are created on. */
-export function setBackend(name: string): Backend {
+/**
+ * Makes `name` the backend new tensors are created on, e.g. setBackend('gpu', {mode: 'webgl2'}).
+ * Options configure a backend before its first use.
+ */
+export function setBackend(name: string, options?: object): Backend {
+  if (options !== undefined) {
+    const configure = configurers.get(name);
+    if (!configure) fail('setBackend', `backend '${name}' takes no options, got ${JSON.stringify(options)}`);
+    configure(options);
+  }
   active = getBackend(name);
   defaultName = name;
   return active;

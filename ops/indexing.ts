@@ -35,9 +35,18 @@ function checkIndexShape(fn: string, x: Tensor, index: Tensor, dim: number): voi
 
 /** torch.gather: out[i][j] = x[i][index[i][j]] for dim = 1, and likewise for every axis. */
 export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
+  return gatherWith(x, dim, index, true);
+}
+
+/** Internal: gather with an index its caller already range-checked (no read-back to check it again). */
+export function gatherTrusted(x: Tensor, dim: number, index: Tensor): Tensor {
+  return gatherWith(x, dim, index, false);
+}
+
+function gatherWith(x: Tensor, dim: number, index: IndexLike, check: boolean): Tensor {
   checkTensor('gather', 'x', x);
   const d = normalizeAxis('gather', dim, x.rank);
-  const idx = indexTensor('gather', index, x, x.shape[d]);
+  const idx = check ? indexTensor('gather', index, x, x.shape[d]) : (index as Tensor);
   checkIndexShape('gather', x, idx, d);
   const y = fromStorage(x.backend.kernels.gather(x.kernelView(), d, idx.kernelView()), idx.shape, x.dtype, x.backend);
   return record('gather', [x], y, (g) => {

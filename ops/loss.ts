@@ -6,7 +6,7 @@ import type { Tensor } from '../core/tensor.js';
 import { tensor } from '../core/creation.js';
 import { mul, sub, div, add } from './binary.js';
 import { ne, where } from './compare.js';
-import { gather } from './indexing.js';
+import { gatherTrusted } from './indexing.js';
 import { mean, sum } from './reduce.js';
 import { registerOp } from './registry.js';
 import { squeeze, unsqueeze } from './shape.js';
@@ -81,7 +81,8 @@ function classTargets(fn: string, input: Tensor, target: Tensor | readonly numbe
   if (input.rank < 2) fail(fn, `input must be [N, C] or [N, C, d1, ...], got ${formatShape(input.shape)}`);
   if (!shapesEqual(t.shape, expected)) fail(fn, `target must be ${formatShape(expected)} for input ${formatShape(input.shape)}, got ${formatShape(t.shape)}`);
   const classes = input.shape[1];
-  const values = t.data();
+  // a number array is checked where it is, without a round trip through the device
+  const values = Array.isArray(target) ? ((target as unknown[]).flat(Infinity) as number[]) : t.data();
   for (const v of values) {
     if (v !== ignoreIndex && (!Number.isInteger(v) || v < 0 || v >= classes)) {
       fail(fn, `target ${v} is not a class index in [0, ${classes}) (nor ignoreIndex ${ignoreIndex})`);
@@ -103,7 +104,7 @@ export function nllLoss(input: Tensor, target: Tensor | readonly number[], optio
   const ignoreIndex = options.ignoreIndex ?? -100;
   return tidy(() => {
     const { index, valid } = classTargets('nllLoss', input, target, ignoreIndex);
-    const picked = squeeze(gather(input, 1, unsqueeze(index, 1)), 1);
+    const picked = squeeze(gatherTrusted(input, 1, unsqueeze(index, 1)), 1);
     const loss = mul(picked, mul(valid, -1));
     return reduceMasked('nllLoss', loss, valid, options.reduction ?? 'mean');
   });
@@ -122,7 +123,7 @@ export function crossEntropy(input: Tensor, target: Tensor | readonly number[], 
   return tidy(() => {
     const { index, valid } = classTargets('crossEntropy', input, target, ignoreIndex);
     const logp = logSoftmax(input, 1);
-    const nll = mul(squeeze(gather(logp, 1, unsqueeze(index, 1)), 1), -1);
+    const nll = mul(squeeze(gatherTrusted(logp, 1, unsqueeze(index, 1)), 1), -1);
     let loss = nll;
     if (eps > 0) {
       const smooth = mul(sum(logp, 1), -1 / input.shape[1]);

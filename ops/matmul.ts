@@ -30,12 +30,14 @@ export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): T
   const storage = a.backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, outShape);
   const y = fromStorage(storage, outShape, a.dtype, a.backend);
   return record('matmul', [a, b], y, (g) => {
-    let da: Tensor, db: Tensor;
-    if (!transA && !transB) [da, db] = [matmulRaw(g, b, false, true), matmulRaw(a, g, true, false)];
-    else if (!transA && transB) [da, db] = [matmulRaw(g, b, false, false), matmulRaw(g, a, true, false)];
-    else if (transA && !transB) [da, db] = [matmulRaw(b, g, false, true), matmulRaw(a, g, false, false)];
-    else [da, db] = [matmulRaw(b, g, true, true), matmulRaw(g, a, true, true)];
-    return [a.requiresGrad ? sumTo(da, a.shape) : null, b.requiresGrad ? sumTo(db, b.shape) : null];
+    // each operand's gradient is one more matmul: compute only the ones that are needed
+    const needA = a.requiresGrad, needB = b.requiresGrad;
+    let da: Tensor | null = null, db: Tensor | null = null;
+    if (!transA && !transB) [da, db] = [needA ? matmulRaw(g, b, false, true) : null, needB ? matmulRaw(a, g, true, false) : null];
+    else if (!transA && transB) [da, db] = [needA ? matmulRaw(g, b, false, false) : null, needB ? matmulRaw(g, a, true, false) : null];
+    else if (transA && !transB) [da, db] = [needA ? matmulRaw(b, g, false, true) : null, needB ? matmulRaw(a, g, false, false) : null];
+    else [da, db] = [needA ? matmulRaw(b, g, true, true) : null, needB ? matmulRaw(g, a, true, true) : null];
+    return [da && sumTo(da, a.shape), db && sumTo(db, b.shape)];
   }, [a, b]);
 }
 

@@ -150,8 +150,12 @@ export function maxShift(x: Tensor, axes: readonly number[]): Tensor {
   });
 }
 
+const IS_FINITE = { name: 'isFinite', fn: (v: number) => (v - v === 0 ? 1 : 0) };
+const SQRT = { name: 'sqrt', fn: (v: number) => Math.sqrt(v) };
+const NORM_GRAD = { name: 'normGrad', fn: (g: number, v: number, n: number) => (n === 0 ? 0 : (g * v) / n) };
+
 function isFiniteMask(t: Tensor): Tensor {
-  return mapKernel({ name: 'isFinite', fn: (v: number) => (v - v === 0 ? 1 : 0) }, [t], t.shape);
+  return mapKernel(IS_FINITE, [t], t.shape);
 }
 
 /** A recorded reshape without importing ops/shape (which imports this file). */
@@ -171,11 +175,10 @@ export function norm(x: Tensor, p: 1 | 2 | number = 2, axes?: Axes, options: Red
   if (p !== 2) fail('norm', `p must be 1, 2 or Infinity, got ${p}`);
   const { axes: list, keepDim } = prepare('norm', x, axes, options);
   const squares = noGrad(() => tidy(() => reduceKernel('sum', square(x), list)));
-  const kept = mapKernel({ name: 'sqrt', fn: (v: number) => Math.sqrt(v) }, [squares], squares.shape);
+  const kept = mapKernel(SQRT, [squares], squares.shape);
   squares.dispose();
   const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
-  const grad = { name: 'normGrad', fn: (g: number, v: number, n: number) => (n === 0 ? 0 : (g * v) / n) };
-  record('norm', [x], y, (g) => [mapKernel(grad, [reshapeView(g, kept.shape), x, kept], x.shape)], [x, kept]);
+  record('norm', [x], y, (g) => [mapKernel(NORM_GRAD, [reshapeView(g, kept.shape), x, kept], x.shape)], [x, kept]);
   if (!keepDim) kept.dispose(); // deferred while the tape holds it
   return y;
 }

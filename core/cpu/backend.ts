@@ -9,6 +9,7 @@ import { groupNorm, groupNormGrad } from './group_norm.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { concat, flip, pad, padGrad, permute, slice, sliceGrad } from './movement.js';
+import { pauBackward, pauForward } from './pau.js';
 import { pool2d, pool2dGrad } from './pool.js';
 import { prodOthers, reduce } from './reduce.js';
 import { arrayOf, CpuAllocator, type CpuStorage } from './storage.js';
@@ -43,6 +44,8 @@ export class CpuBackend implements Backend {
       groupNormGrad: (g, x, w, mean, rstd, groups) => groupNormGrad(a, g, x, w, mean, rstd, groups),
       deuForward: (x, params, p) => deuForward(a, x, params, p),
       deuBackward: (g, x, params, p) => deuBackward(a, g, x, params, p),
+      pauForward: (x, numerator, denominator, p) => pauForward(a, x, numerator, denominator, p),
+      pauBackward: (g, x, numerator, denominator, p) => pauBackward(a, g, x, numerator, denominator, p),
     };
   }
 

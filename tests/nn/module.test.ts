@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tg from '../../index.js';
 import type { Tensor } from '../../index.js';
+import { gpuModes, registerGpuBackend } from '../../core/gpu/index.js';
 import { assertClose, assertThrows } from '../helpers.js';
 
 const { nn } = tg;
@@ -230,6 +231,28 @@ test('to(dtype) casts in place, keeps requiresGrad, ties and gradients, and free
   net.float();
   assert.is(a.weight.dtype, 'float32');
   assertThrows(() => net.to('tpu'), 'Sequential.to', "'float32'", 'cpu', '"tpu"');
+});
+
+test('to(backend) moves every parameter and buffer; the model computes the same there', () => {
+  const skip = gpuModes().cpu;
+  if (skip) {
+    console.log(`skipped: module.to(gpu): gpu.js cpu mode unavailable: ${skip}`);
+    return;
+  }
+  registerGpuBackend('nn-move', { mode: 'cpu', strict: true });
+  tg.manualSeed(1);
+  const net = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.Tanh(), new nn.Linear(4, 2));
+  const x = tg.randn([5, 3]);
+  const expected = net.forward(x).toArray();
+  net.to('nn-move');
+  assert.ok([...net.parameters(), ...net.buffers()].every((t) => t.backend.name === 'nn-move'));
+  assert.ok(net.parameters().every((p) => p.requiresGrad));
+  const y = net.forward(x.toBackend('nn-move'));
+  assertClose(y.toArray(), expected, 1e-5, 1e-4);
+  y.sum().backward();
+  assert.ok(net.parameters().every((p) => p.grad !== null && p.grad.backend.name === 'nn-move'));
+  net.to('cpu');
+  assert.ok(net.parameters().every((p) => p.backend.name === 'cpu'));
 });
 
 test('functionalCall runs forward with substituted tensors and puts the originals back', () => {

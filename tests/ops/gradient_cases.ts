@@ -446,6 +446,57 @@ GRADIENT_PROPERTIES.deu = property(
   },
 );
 
+// Padé activation units: inputs and coefficients drawn away from the kinks of |·| (x = 0 for
+// version A, zeros of the inner denominator sum for B and C) and from the poles of version N.
+const PAU_VERSIONS = ['A', 'B', 'C', 'N'] as const;
+function pauInnerSum(version: string, x: number, b: number[], channel: number, n: number): number {
+  const coefficients = b.slice(channel * (version === 'C' ? n + 1 : n), (channel + 1) * (version === 'C' ? n + 1 : n));
+  if (version === 'C') return coefficients.reduce((acc, bk, k) => acc + bk * x ** k, 0);
+  return coefficients.reduce((acc, bk, k) => acc + bk * x ** (k + 1), 0);
+}
+const pauArb = fc
+  .record({
+    version: fc.constantFrom(...PAU_VERSIONS), m: fc.integer({ min: 1, max: 5 }), n: fc.integer({ min: 1, max: 4 }),
+    perChannel: fc.boolean(), batch: fc.integer({ min: 1, max: 2 }), channels: fc.integer({ min: 1, max: 3 }), spatial: shapeArb(0, 1, 1, 3),
+  })
+  .chain((s) => {
+    const shape = [s.batch, s.channels, ...s.spatial];
+    const rows = s.perChannel ? s.channels : 1;
+    const dn = s.version === 'C' ? s.n + 1 : s.n;
+    return fc.record({
+      s: fc.constant(s), shape: fc.constant(shape),
+      x: valuesArb(shape, [-2, 2], s.version === 'A' ? [0] : []),
+      a: valuesArb([rows * (s.m + 1)], [-1, 1]),
+      b: valuesArb([rows * dn], [-1, 1], s.version === 'A' ? [0] : []),
+    });
+  })
+  .filter(({ s, shape, x, b }) => {
+    const per = sizeOf(shape.slice(2));
+    return x.every((v, i) => {
+      const channel = s.perChannel ? Math.floor(i / per) % s.channels : 0;
+      const inner = pauInnerSum(s.version, v, b, channel, s.n);
+      return s.version === 'N' ? Math.abs(1 + inner) > 0.3 : s.version === 'A' || Math.abs(inner) > 0.1;
+    });
+  });
+const pauInputs = ({ s, shape, x, a, b }: { s: { version: string; m: number; n: number; perChannel: boolean; channels: number }; shape: number[]; x: number[]; a: number[]; b: number[] }) => {
+  const rows = s.perChannel ? [s.channels] : [];
+  const dn = s.version === 'C' ? s.n + 1 : s.n;
+  return [f64(x, shape), f64(a, [...rows, s.m + 1]), f64(b, [...rows, dn])];
+};
+GRADIENT_PROPERTIES.pau = property(pauArb, (spec) => ({
+  inputs: pauInputs(spec),
+  fn: (x, a, b) => weighted(tg.pau(x, a, b, { version: spec.s.version })),
+}));
+GRADIENT_PROPERTIES.rpau = property(
+  pauArb.filter(({ s }) => s.version === 'B').chain((spec) => fc.record({ spec: fc.constant(spec), key: fc.integer({ min: 0, max: 2 ** 32 - 1 }), perElement: fc.boolean() })),
+  ({ spec, key, perElement }) => ({
+    inputs: pauInputs(spec),
+    // a fixed key replays the same draws at every evaluation; the exact (not straight-through)
+    // coefficient gradient is the one finite differences can check
+    fn: (x, a, b) => weighted(tg.rpau(x, a, b, { key, perElement, straightThrough: false, alpha: 0.1 })),
+  }),
+);
+
 /** Runs one property: every drawn case must pass gradcheck. */
 export function checkGradientProperty(name: string, options: { numRuns?: number; seed?: number } = {}): void {
   const prop = GRADIENT_PROPERTIES[name];

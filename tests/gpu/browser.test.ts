@@ -1,0 +1,99 @@
+// The gpu backend in a real browser: Debian's chromium, headless, driven through playwright-core,
+// with software WebGL2 (SwiftShader). The page (examples/browser-parity) runs every kernel's
+// parity case in gpu.js mode 'webgl2' against the CPU backend in the same page, 20 training steps
+// of a small MLP, and a lost WebGL context. Without chromium or playwright-core the test says
+// skipped and why.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const CHROMIUM = process.env.TAPEGRAD_CHROMIUM ?? '/usr/bin/chromium';
+const RUNS = Number(process.env.TAPEGRAD_BROWSER_PARITY_RUNS ?? 3);
+
+// The little of playwright-core used here (typed locally: the suite must typecheck without it).
+interface Page {
+  on(event: 'pageerror', listener: (e: Error) => void): void;
+  goto(url: string): Promise<unknown>;
+  waitForFunction(fn: () => boolean, arg: null, options: { timeout: number }): Promise<unknown>;
+  evaluate<R, A>(fn: (arg: A) => R, arg?: A): Promise<R>;
+}
+interface BrowserContext {
+  pages(): Page[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Playwright {
+  chromium: { launchPersistentContext(dir: string, options: { executablePath: string; headless: boolean; args: string[] }): Promise<BrowserContext> };
+}
+
+/** Why the browser test cannot run here, or null. Decided synchronously: uvu registers tests so. */
+function whyNot(): string | null {
+  try {
+    createRequire(import.meta.url).resolve('playwright-core');
+  } catch {
+    return 'playwright-core is not installed (a devDependency: npm ci)';
+  }
+  if (!existsSync(CHROMIUM)) return `no chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+  return null;
+}
+
+const skip = whyNot();
+
+if (skip !== null) {
+  console.log(`skipped: browser tests: ${skip}`);
+  test.skip(`gpu backend in chromium, mode webgl2 (skipped: ${skip})`, () => {});
+} else {
+  test('gpu backend in chromium, mode webgl2: parity of every kernel, 20 MLP steps, a lost context', async () => {
+    const name = 'playwright-core'; // a variable: TypeScript must not require the package
+    const { chromium } = (await import(name)) as Playwright;
+    const { serve } = await import('../../examples/browser-parity/serve.js');
+    const { url, server } = await serve();
+    const profile = await mkdtemp(join(tmpdir(), 'tapegrad-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const errors: string[] = [];
+      page.on('pageerror', (e: Error) => errors.push(e.message));
+      await page.goto(url);
+      await page.waitForFunction(() => (globalThis as { tapegradReady?: boolean }).tapegradReady === true, null, { timeout: 60_000 });
+      const modes = await page.evaluate(() => (globalThis as any).tapegradModes() as Record<string, string | null>);
+      assert.is(modes.webgl2, null, `webgl2 is not available in chromium: ${modes.webgl2}`);
+
+      const parity = await page.evaluate((runs: number) => (globalThis as any).tapegradParity('webgl2', runs), RUNS);
+      const failed = Object.entries(parity.results as Record<string, string>).filter(([, r]) => r !== 'ok');
+      assert.equal(failed, [], `kernels that disagree with the CPU in chromium:\n${failed.map(([k, r]) => `${k}: ${r}`).join('\n')}`);
+      // webgl2 really ran: the WebGL2 kernel class, on the device, no fallback
+      assert.is(parity.info.mode, 'webgl2');
+      assert.equal(Object.keys(parity.info.kernelClasses), ['WebGL2Kernel']);
+      assert.is(parity.info.onDevice, true);
+      assert.equal(parity.info.fallbacks, []);
+      assert.match(String(parity.info.glVersion), 'WebGL 2');
+
+      const train = await page.evaluate(() => (globalThis as any).tapegradTrain('webgl2', 20));
+      assert.equal(Object.keys(train.info.kernelClasses), ['WebGL2Kernel']);
+      assert.is(train.steadyCompiles, 0, 'a steady-state step compiled a kernel');
+      assert.is(train.steadyReads, 0, 'a steady-state step read data back (the loss is read after it)');
+      const settled = train.memory.slice(2);
+      for (const m of settled) assert.equal(m, settled[0], 'live tensors and bytes stay flat');
+      assert.ok(train.losses[19] < train.losses[0], `loss should fall: ${train.losses[0]} → ${train.losses[19]}`);
+
+      const lost = await page.evaluate(() => (globalThis as any).tapegradLoseContext('webgl2'));
+      assert.match(lost, /context of mode 'webgl2' was lost/);
+      assert.equal(errors, []);
+    } finally {
+      await context.close();
+      server.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
