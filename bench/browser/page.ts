@@ -1,9 +1,7 @@
 // The browser half of `npm run bench:gpu`: on one page, tapegrad's gpu.js backend in mode webgl2
 // and TensorFlow.js's tfjs-backend-webgl run the same workloads (bench/gpu_workloads.ts),
 // interleaved. Exposed as globalThis.tapegradBench(quick) for the driver (bench/browser/run.ts).
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-webgl';
+import * as tf from '@tensorflow/tfjs'; // the full package: webgl backend and the gradients
 import { backendInfo, registerGpuBackend } from '../../core/gpu/index.js';
 import { GPU_MLP, MATMUL_N, interleave, median, sameLosses, tapegradMatmul, tapegradMlp, tfjsMatmul, tfjsMlp, type Workload } from '../gpu_workloads.js';
 
