@@ -41,3 +41,4 @@ export { listOps, type OpInfo, type GradKind } from './ops/registry.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
+export * from './models/training/index.js';

@@ -34,6 +34,20 @@ export class Generator {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** The generator's whole state (as torch.get_rng_state): saved with checkpoints to resume runs exactly. */
+  getState(): { a: number; b: number; c: number; d: number; spareNormal: number | null } {
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spareNormal: this.spareNormal };
+  }
+
+  /** Restores a state from getState (validated by the caller that read it from a file). */
+  setState(state: { a: number; b: number; c: number; d: number; spareNormal: number | null }): void {
+    this.a = state.a | 0;
+    this.b = state.b | 0;
+    this.c = state.c | 0;
+    this.d = state.d | 0;
+    this.spareNormal = state.spareNormal;
+  }
+
   nextUint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
