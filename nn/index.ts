@@ -31,3 +31,5 @@ export {
   type StatefulOptimizer, type OptimizerState, type SaveCheckpointOptions, type LoadedCheckpoint,
 } from './checkpoint.js';
 export { DEU, DEU_FORMS, type DEUInit, type DEUOptions } from './deu.js';
+export { PAU, RPAU, type PAUInit, type PAUOptions, type RPAUOptions } from './pau.js';
+export { pauInitialCoefficients, fitRational, PAU_INIT_NAMES, PAU_INIT_TABLE, type PauInitName, type FitOptions, type FitResult } from './pau_init/index.js';

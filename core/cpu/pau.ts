@@ -15,7 +15,8 @@
 // factor (pau_noise.ts); the backward pass recomputes the very same factors from the saved key.
 import type { PauNoise, PauParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
-import { noiseFactor } from './pau_noise.js';
+import { evaluate54, is54, OUT } from './pau_54.js';
+import { coefficientUniform, elementHash, noiseFactor } from './pau_noise.js';
 import { RationalPoint } from './pau_rational.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 
@@ -46,10 +47,43 @@ function drawCoefficients(noise: PauNoise, draw: number, a: ArrayLike<number>, b
   }
 }
 
+/** Fills factors[k] with noiseFactor(α, key, draw, k), hashing (key, draw) once for all k. */
+function drawFactors(noise: PauNoise, draw: number, factors: Float64Array): void {
+  const h = elementHash(noise.key, draw), alpha = noise.alpha;
+  for (let k = 0; k < factors.length; k++) factors[k] = 1 - alpha + 2 * alpha * coefficientUniform(h, k);
+}
+
+/** Loads row `row`'s coefficients into c (a_0…a_5, b_1…b_4), times the factors when noisy. */
+function load54(c: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, row: number, factors: Float64Array | null, noisyDenominator: boolean): void {
+  for (let j = 0; j < 6; j++) c[j] = factors ? a[row * 6 + j] * factors[j] : a[row * 6 + j];
+  for (let i = 0; i < 4; i++) c[6 + i] = factors && noisyDenominator ? b[row * 4 + i] * factors[6 + i] : b[row * 4 + i];
+}
+
 export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p: PauParams): CpuStorage {
   const x = arrayOf(xv.storage), a = arrayOf(av.storage), b = arrayOf(bv.storage);
   const L = layoutOf(xv, av, bv);
   const y = alloc.alloc(xv.dtype, x.length), out = y.array;
+  if (is54(p.version, L.m1, L.nb)) {
+    const c = new Float64Array(10), factors = new Float64Array(10), noise = p.noise;
+    for (let block = 0; block < L.blocks; block++) {
+      const row = block % L.rows, start = block * L.run, end = start + L.run;
+      if (!noise) {
+        load54(c, a, b, row, null, false);
+        for (let i = start; i < end; i++) {
+          evaluate54(x[i], c, p.version, false);
+          out[i] = OUT[0];
+        }
+        continue;
+      }
+      for (let i = start; i < end; i++) {
+        drawFactors(noise, noise.perElement ? i : row, factors);
+        load54(c, a, b, row, factors, noise.noisyDenominator);
+        evaluate54(x[i], c, p.version, false);
+        out[i] = OUT[0];
+      }
+    }
+    return y;
+  }
   const point = new RationalPoint(p.version, L.m1, L.nb);
   const noisyA = new Float64Array(L.m1), noisyB = new Float64Array(L.nb);
   for (let block = 0; block < L.blocks; block++) {
@@ -78,6 +112,10 @@ export function pauBackward(alloc: CpuAllocator, gv: View, xv: View, av: View, b
   const point = new RationalPoint(p.version, L.m1, L.nb);
   const noise = p.noise;
   const noisyA = new Float64Array(L.m1), noisyB = new Float64Array(L.nb);
+  if (is54(p.version, L.m1, L.nb)) {
+    backward54(g, x, a, b, dx.array, sumA, sumB, L, p);
+    return finish(alloc, dx, sumA, sumB, av, bv);
+  }
   for (let block = 0; block < L.blocks; block++) {
     const row = block % L.rows;
     const ar = a.subarray(row * L.m1, (row + 1) * L.m1), br = b.subarray(row * L.nb, (row + 1) * L.nb);
@@ -105,8 +143,53 @@ export function pauBackward(alloc: CpuAllocator, gv: View, xv: View, av: View, b
       }
     }
   }
+  return finish(alloc, dx, sumA, sumB, av, bv);
+}
+
+/** Rounds the float64 sums to the coefficients' dtype. */
+function finish(alloc: CpuAllocator, dx: CpuStorage, sumA: Float64Array, sumB: Float64Array, av: View, bv: View) {
   const dnumerator = alloc.alloc(av.dtype, sumA.length), ddenominator = alloc.alloc(bv.dtype, sumB.length);
   dnumerator.array.set(sumA);
   ddenominator.array.set(sumB);
   return { dx, dnumerator, ddenominator };
+}
+
+/** The backward loop of pauBackward for degrees (5, 4) (pau_54.ts): the same sums in the same order. */
+function backward54(g: ArrayLike<number>, x: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, dx: Float32Array | Float64Array, sumA: Float64Array, sumB: Float64Array, L: Layout, p: PauParams): void {
+  const c = new Float64Array(10), factors = new Float64Array(10), noise = p.noise, version = p.version;
+  const exact = noise !== null && !noise.straightThrough;
+  for (let block = 0; block < L.blocks; block++) {
+    const row = block % L.rows, start = block * L.run, end = start + L.run, oa = row * 6, ob = row * 4;
+    if (!noise) {
+      load54(c, a, b, row, null, false);
+      // the running sums in locals, continued from and returned to sumA/sumB: the same additions in the same order
+      let s0 = sumA[oa], s1 = sumA[oa + 1], s2 = sumA[oa + 2], s3 = sumA[oa + 3], s4 = sumA[oa + 4], s5 = sumA[oa + 5];
+      let t1 = sumB[ob], t2 = sumB[ob + 1], t3 = sumB[ob + 2], t4 = sumB[ob + 3];
+      for (let i = start; i < end; i++) {
+        evaluate54(x[i], c, version, true);
+        const gi = g[i];
+        dx[i] = gi * OUT[1];
+        s0 += gi * OUT[2]; s1 += gi * OUT[3]; s2 += gi * OUT[4]; s3 += gi * OUT[5]; s4 += gi * OUT[6]; s5 += gi * OUT[7];
+        t1 += gi * OUT[8]; t2 += gi * OUT[9]; t3 += gi * OUT[10]; t4 += gi * OUT[11];
+      }
+      sumA[oa] = s0; sumA[oa + 1] = s1; sumA[oa + 2] = s2; sumA[oa + 3] = s3; sumA[oa + 4] = s4; sumA[oa + 5] = s5;
+      sumB[ob] = t1; sumB[ob + 1] = t2; sumB[ob + 2] = t3; sumB[ob + 3] = t4;
+      continue;
+    }
+    for (let i = start; i < end; i++) {
+      drawFactors(noise, noise.perElement ? i : row, factors);
+      load54(c, a, b, row, factors, noise.noisyDenominator);
+      evaluate54(x[i], c, version, true);
+      const gi = g[i];
+      dx[i] = gi * OUT[1];
+      if (!exact) {
+        for (let j = 0; j < 6; j++) sumA[oa + j] += gi * OUT[2 + j];
+        for (let k = 0; k < 4; k++) sumB[ob + k] += gi * OUT[8 + k];
+      } else {
+        // the exact variant carries ∂c̃/∂c, the noise factor (the denominator's only if noisy)
+        for (let j = 0; j < 6; j++) sumA[oa + j] += gi * OUT[2 + j] * factors[j];
+        for (let k = 0; k < 4; k++) sumB[ob + k] += gi * OUT[8 + k] * (noise.noisyDenominator ? factors[6 + k] : 1);
+      }
+    }
+  }
 }

@@ -19,12 +19,20 @@ export function mix32(h: number): number {
 
 const GOLDEN = 0x9e3779b9; // keeps a zero input from hashing to zero
 
+/** The hash of (key, element), the first two of noiseUniform's three rounds (shared by an element's coefficients). */
+export function elementHash(key: number, element: number): number {
+  const h = mix32((key + GOLDEN) | 0);
+  return mix32((h ^ element) + GOLDEN | 0);
+}
+
+/** The last round: u for one coefficient of the element whose elementHash is h. */
+export function coefficientUniform(h: number, coefficient: number): number {
+  return mix32((h ^ coefficient) + GOLDEN | 0) / 4294967296;
+}
+
 /** u ∈ [0, 1) with 32 random bits, a pure function of its three integer arguments. */
 export function noiseUniform(key: number, element: number, coefficient: number): number {
-  let h = mix32((key + GOLDEN) | 0);
-  h = mix32((h ^ element) + GOLDEN | 0);
-  h = mix32((h ^ coefficient) + GOLDEN | 0);
-  return h / 4294967296;
+  return coefficientUniform(elementHash(key, element), coefficient);
 }
 
 /** The multiplicative factor 1 − α + 2α·u, uniform in [1 − α, 1 + α). */

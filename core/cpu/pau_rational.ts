@@ -4,14 +4,22 @@
 //
 // Overflow. P grows like |x|^m and Q like |x|^n, so evaluating them as written overflows long
 // before F = P/Q does (x^5 passes float32's limit at |x| ≈ 5e7 although F ≈ 0.7·x stays finite).
-// Dividing P and Q by σ = max(1, |x|)^d, d the top degree, changes nothing in F but keeps every
-// term bounded by its coefficient. The scaled powers are u_j = x^j/σ:
-//   |x| ≤ 1:  u_j = x^j                         (σ = 1: the formulas as written)
-//   |x| > 1:  u_d = sgn(x)^d, u_{j−1} = u_j / x  (powers of 1/x, built downwards)
-// Both are built by repeated multiplication (never pow), and every formula below is written in
-// them: P̃ = P/σ = Σ a_j u_j, Q̃ = Q/σ (its constant term 1 becomes u_0 = 1/σ), and
+// Dividing P and Q by σ = 2^(e·d), with 2^e ≈ |x| and d the top degree, changes nothing in F but
+// keeps every term within a few powers of two of its coefficient (σ = 1 for |x| ≤ 1). With
+// t = x/2^e, the scaled powers are
+//   u_j = x^j/σ = t^j · 2^(−e·(d−j)),
+// t^j by repeated multiplication (never pow), the powers of two by repeated halving downwards
+// from u_d. Scaling by a power of two is exact, so each u_j carries the very bits of x^j as the
+// plain formula computes it, exponent shifted: every result below is bit for bit the unscaled
+// formula's wherever that one does not overflow (the identity init gives F(x) = x exactly). Far
+// out, the low powers underflow to 0 one by one, which is harmless: they are negligible there.
+// Since the scaling changes no bit where nothing overflows, it is skipped (σ = 1) for
+// |x| < UNSCALED_BELOW = 2^32, where x^5 < 2^160 leaves coefficients 2^860 of headroom: the
+// common case then costs no log2 and no pow. (The gpu kernels, in float32, scale from |x| ≥ 2.)
+// In the scaled powers
+//   P̃ = P/σ = Σ a_j u_j,  Q̃ = Q/σ (its constant term 1 becomes u_0),
 //   F = P̃/Q̃,  ∂F/∂x = (R̃ − S̃·F)/Q̃,  ∂F/∂a_j = u_j/Q̃,  ∂F/∂b_k = −F·(∂Q/∂b_k)~/Q̃,
-// with R̃ = P′/σ = Σ j·a_j·u_{j−1} and S̃ = Q′/σ. Each is the unscaled quotient with σ cancelled.
+// with R̃ = P′/σ = Σ j·a_j·u_{j−1} and S̃ = Q′/σ: each the unscaled quotient with σ cancelled.
 //
 // Signs. Wherever |z| is differentiated the derivative is sgn(z) = (z < 0 ? −1 : +1) (§1.5): at
 // z = 0 this is CUDA's copysign(1, +0) = +1, so a coefficient that is exactly 0 still gets a
@@ -19,6 +27,9 @@
 import type { PauVersion } from '../backend.js';
 
 export const sgn = (z: number): number => (z < 0 ? -1 : 1);
+
+/** Below this |x| the powers are used unscaled (float64 cannot overflow there, so no bit changes). */
+export const UNSCALED_BELOW = 2 ** 32;
 
 /** Denominator index i multiplies x^(i + first): b_1… for A, B, N; b_0… for C. */
 export const firstDenominatorPower = (version: PauVersion): number => (version === 'C' ? 0 : 1);
@@ -51,14 +62,11 @@ export class RationalPoint {
   evaluate(x: number, a: ArrayLike<number>, b: ArrayLike<number>, grads: boolean): void {
     const { u, degree: d, version } = this;
     const m1 = this.numeratorLength, nb = this.denominatorLength, first = firstDenominatorPower(version);
-    if (Math.abs(x) <= 1) {
-      u[0] = 1;
-      for (let j = 1; j <= d; j++) u[j] = u[j - 1] * x;
-    } else {
-      const r = 1 / x; // also the NaN path: NaN fails |x| ≤ 1 and spreads through r
-      u[d] = x < 0 && d % 2 === 1 ? -1 : 1;
-      for (let j = d; j > 0; j--) u[j - 1] = u[j] * r;
-    }
+    const e = Math.abs(x) >= UNSCALED_BELOW ? Math.floor(Math.log2(Math.abs(x))) : 0; // NaN: e = 0, NaN spreads
+    const down = 2 ** -e, t = x * down; // both exact
+    u[0] = 1;
+    for (let j = 1; j <= d; j++) u[j] = u[j - 1] * t;
+    for (let j = d, w = 1; j >= 0; j--, w *= down) u[j] *= w;
 
     let p = 0, dp = 0; // P̃ and R̃
     for (let j = 0; j < m1; j++) {

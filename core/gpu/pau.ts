@@ -1,7 +1,7 @@
 // PAU / RPAU kernels on the gpu backend (specs/pau.md; the CPU reference is core/cpu/pau.ts and
-// pau_rational.ts). F = P/Q is evaluated per element on the scaled powers u_j = x^j/σ, built by
-// repeated multiplication exactly as the CPU builds them (upwards for |x| ≤ 1, downwards from
-// u_d = ±1 by powers of 1/x otherwise), with the numerator/denominator degrees baked in.
+// pau_rational.ts). F = P/Q is evaluated per element on the scaled powers u_j = x^j/σ, σ a power
+// of two, built as the CPU builds them (rationalLines below), with the numerator/denominator
+// degrees baked in and every loop unrolled.
 //   forward   y = F(x)                                                  one kernel
 //   backward  dx = g·∂F/∂x, and g·∂F/∂c for every element and coefficient (a [..., K] kernel),
 //             summed over the elements that share a coefficient row by the blocked reduction
@@ -36,10 +36,24 @@ function layoutOf(xv: View, av: View, bv: View): Layout {
   return { rows: C, run: size === 0 ? 0 : size / (xv.shape[0] * C), m1, nb, size };
 }
 
+// Powers of two that scale x into [1, 2): three steps of 2^32, then 2^16 … 2^1, so any float32
+// exponent (< 128) is reached. Every constant is exact in float32, and the two products of the
+// applied factors, ≥ 2^−96 and ≥ 2^−31, stay normal numbers (a shader may flush denormals).
+const BIG_STEPS = 3;
+const BIG = 2 ** 32;
+const SMALL = [16, 8, 4, 2, 1].map((k) => 2 ** k);
+
 /**
- * Source lines evaluating the rational function at x = X for element index I: they define row,
- * draw, u0, p, dp, s, ds, q, dq, side, fv (F), and, when `coefficient` names a variable, uk =
- * u_k for that coefficient's power (numerator j, or denominator i + first).
+ * Source lines evaluating the rational function at x = X for element index I, straight-line code
+ * unrolled for the degrees (no loop, no pow, no log). They define row, draw, u0 … ud (the scaled
+ * powers), p, dp, s, ds, q, dq, side, fv (F), and, when `coefficientPower` names a variable, uk =
+ * the u of that power.
+ *
+ * The scaling is the CPU's (core/cpu/pau_rational.ts): t = x/2^e with 2^e ≤ |x| < 2^(e+1) for
+ * |x| ≥ 2 (e = 0 below; the CPU, in float64, only scales from 2^32, where it changes no bit), t^j by repeated multiplication, u_j = t^j · 2^(−e(d−j)). The CPU finds e
+ * with Math.log2; here the comparisons below find the same e exactly, which a shader's
+ * approximate log2 would not. u_0 = 2^(−e·d) stays a normal float32 while |x| < 2^25 for d = 5;
+ * beyond that the low powers underflow to 0, which only matters when every top coefficient is 0.
  */
 function rationalLines(p: PauParams, L: Layout, noisy: boolean, coefficientPower: string | null): string[] {
   const first = firstDenominatorPower(p.version);
@@ -50,38 +64,43 @@ function rationalLines(p: PauParams, L: Layout, noisy: boolean, coefficientPower
   if (L.rows > 1) lines.push(`const blk = tg_div(I, ${lit(L.run)});`, `const row = blk - tg_div(blk, ${lit(L.rows)}) * ${lit(L.rows)};`);
   else lines.push('const row = tg_fl(0);');
   if (noisy) lines.push(perElement ? 'const draw = I;' : 'const draw = row;');
-  const coefA = (j: string) => (noisy ? `a[row * ${lit(L.m1)} + ${j}] * nz[draw * ${lit(K)} + ${j}]` : `a[row * ${lit(L.m1)} + ${j}]`);
-  const coefB = (i: string) =>
-    noisy && p.noise?.noisyDenominator ? `b[row * ${lit(L.nb)} + ${i}] * nz[draw * ${lit(K)} + ${lit(L.m1)} + ${i}]` : `b[row * ${lit(L.nb)} + ${i}]`;
-  lines.push('let p = tg_fl(0);', 'let dp = tg_fl(0);', 'let s = tg_fl(0);', 'let ds = tg_fl(0);', 'let u0 = tg_fl(1);');
-  if (coefficientPower) lines.push('let uk = tg_fl(0);');
-  // one step of the sums with j, u_j (uj) and u_{j−1} (ujm)
-  const step = [
-    `if (jf < ${lit(L.m1)}) { const aj = ${coefA('jf')}; p = p + aj * uj; if (jf > 0) { dp = dp + jf * aj * ujm; } }`,
-    `const di = jf - ${lit(first)};`,
-    `if (di >= 0 && di < ${lit(L.nb)}) {`,
-    `  const bi = ${coefB('di')};`,
-    p.version === 'A'
-      ? '  s = s + Math.abs(bi) * Math.abs(uj); if (jf > 0) { ds = ds + jf * Math.abs(bi) * Math.abs(ujm); }'
-      : '  s = s + bi * uj; if (jf > 0) { ds = ds + jf * bi * ujm; }',
-    '}',
-    ...(coefficientPower ? [`if (jf === ${coefficientPower}) { uk = uj; }`] : []),
-    'if (jf === 0) { u0 = uj; }',
-  ];
-  lines.push('if (Math.abs(X) <= 1) {');
-  // upwards: u_0 = 1, u_j = u_{j−1}·x (u_{−1} is never used)
-  lines.push('  let uj = tg_fl(1);', '  let ujm = tg_fl(0);');
-  lines.push(`  for (let j = 0; j <= ${d}; j++) {`, '    const jf = tg_fl(j);', '    if (jf > 0) { ujm = uj; uj = uj * X; }');
-  lines.push(...step.map((l) => `    ${l}`));
-  lines.push('  }');
-  lines.push('} else {');
-  // downwards: u_d = sgn(x)^d, u_{j−1} = u_j / x (as a product with r = 1/x, like the CPU)
-  lines.push('  const r = 1 / X;');
-  lines.push(`  let uj = ${d % 2 === 1 ? '(X < 0 ? -1 : 1)' : 'tg_fl(1)'};`);
-  lines.push(`  for (let t = 0; t <= ${d}; t++) {`, `    const jf = ${lit(d)} - tg_fl(t);`, '    if (t > 0) { uj = uj * r; }', '    const ujm = uj * r;');
-  lines.push(...step.map((l) => `    ${l}`));
-  lines.push('  }');
-  lines.push('}');
+  const coefA = (j: number) => (noisy ? `a[row * ${lit(L.m1)} + ${j}] * nz[draw * ${lit(K)} + ${j}]` : `a[row * ${lit(L.m1)} + ${j}]`);
+  const coefB = (i: number) =>
+    noisy && p.noise?.noisyDenominator ? `b[row * ${lit(L.nb)} + ${i}] * nz[draw * ${lit(K)} + ${L.m1 + i}]` : `b[row * ${lit(L.nb)} + ${i}]`;
+
+  // t = x/2^e, and the applied factors 2^−e = dA·dB
+  lines.push('let t = X;', 'let dA = tg_fl(1);', 'let dB = tg_fl(1);');
+  for (let i = 0; i < BIG_STEPS; i++) lines.push(`if (Math.abs(t) >= ${lit(BIG)}) { t = t * ${lit(1 / BIG)}; dA = dA * ${lit(1 / BIG)}; }`);
+  for (const step of SMALL) lines.push(`if (Math.abs(t) >= ${lit(step)}) { t = t * ${lit(1 / step)}; dB = dB * ${lit(1 / step)}; }`);
+  // t^1 … t^d upwards, then u_j = t^j·(2^−e)^(d−j) downwards from u_d = t^d
+  for (let j = 1; j <= d; j++) lines.push(j === 1 ? 'const t1 = t;' : `const t${j} = t${j - 1} * t;`);
+  lines.push(d === 0 ? 'const u0 = tg_fl(1);' : `const u${d} = t${d};`, 'let w = tg_fl(1);');
+  for (let j = d - 1; j >= 0; j--) lines.push('w = (w * dA) * dB;', j === 0 ? 'const u0 = w;' : `const u${j} = t${j} * w;`);
+
+  // P̃, R̃ = P̃′, and the inner denominator sum with its derivative (|·| per term for A)
+  const pTerms: string[] = [], dpTerms: string[] = [], sTerms: string[] = [], dsTerms: string[] = [];
+  for (let j = 0; j < L.m1; j++) {
+    lines.push(`const a${j} = ${coefA(j)};`);
+    pTerms.push(`a${j} * u${j}`);
+    if (j > 0) dpTerms.push(`${lit(j)} * a${j} * u${j - 1}`);
+  }
+  for (let i = 0; i < L.nb; i++) {
+    const k = i + first;
+    lines.push(`const b${i} = ${coefB(i)};`);
+    if (p.version === 'A') {
+      sTerms.push(`Math.abs(b${i}) * Math.abs(u${k})`);
+      if (k > 0) dsTerms.push(`${lit(k)} * Math.abs(b${i}) * Math.abs(u${k - 1})`);
+    } else {
+      sTerms.push(`b${i} * u${k}`);
+      if (k > 0) dsTerms.push(`${lit(k)} * b${i} * u${k - 1}`);
+    }
+  }
+  const sum = (terms: string[]) => (terms.length ? terms.join(' + ') : 'tg_fl(0)');
+  lines.push(`const p = ${sum(pTerms)};`, `const dp = ${sum(dpTerms)};`, `const s = ${sum(sTerms)};`, `const ds = ${sum(dsTerms)};`);
+  if (coefficientPower) {
+    lines.push('let uk = u0;');
+    for (let j = 1; j <= d; j++) lines.push(`if (${coefficientPower} === ${lit(j)}) { uk = u${j}; }`);
+  }
   const one = `${p.version === 'C' ? '0.1' : '1'} * u0`;
   lines.push('let q = tg_fl(0);', 'let dq = tg_fl(0);', 'let side = tg_fl(1);');
   switch (p.version) {
@@ -119,7 +138,7 @@ export function pauForward(ctx: GpuContext, xv: View, av: View, bv: View, p: Pau
   const nz = noiseTable(ctx, p, L);
   const source = () => kernelSource(nz ? ['x', 'a', 'b', 'nz'] : ['x', 'a', 'b'], ['const I = f;', 'const X = x[f];', ...rationalLines(p, L, nz !== null, null), 'return fv;']);
   const args = [ctx.input(xv, 'pauForward'), ctx.input(av, 'pauForward'), ctx.input(bv, 'pauForward'), ...(nz ? [nz] : [])];
-  const out = ctx.run({ key: `pau|${pauKey(p, L)}`, source, output: size, loopMax: L.m1 + L.nb + 2 }, args);
+  const out = ctx.run({ key: `pau|${pauKey(p, L)}`, source, output: size }, args);
   if (nz) ctx.drop(nz);
   return ctx.wrap(out, size);
 }
@@ -135,7 +154,7 @@ export function pauBackward(ctx: GpuContext, gv: View, xv: View, av: View, bv: V
   const args = [ctx.input(gv, 'pauBackward'), ctx.input(xv, 'pauBackward'), ctx.input(av, 'pauBackward'), ctx.input(bv, 'pauBackward'), ...(nz ? [nz] : [])];
   const key = pauKey(p, L);
   const dxSource = () => kernelSource(names, ['const I = f;', 'const X = x[f];', ...rationalLines(p, L, noisy, null), 'return g[f] * (dp - dq * fv) / q;']);
-  const dx = ctx.run({ key: `paudx|${key}`, source: dxSource, output: size, loopMax: K + 2 }, args);
+  const dx = ctx.run({ key: `paudx|${key}`, source: dxSource, output: size }, args);
   // g·∂F/∂c for element I and coefficient k, laid out [size, K]
   const first = firstDenominatorPower(p.version);
   const exact = p.noise !== null && !p.noise.straightThrough;
@@ -159,7 +178,7 @@ export function pauBackward(ctx: GpuContext, gv: View, xv: View, av: View, bv: V
     body.push('return g[I] * v;');
     return kernelSource(names, body);
   };
-  const cols = ctx.run({ key: `paucol|${key}`, source: colSource, output: size * K, loopMax: K + 2 }, args);
+  const cols = ctx.run({ key: `paucol|${key}`, source: colSource, output: size * K }, args);
   if (nz) ctx.drop(nz);
   // sum over the elements sharing a row: [rows, K]
   const N = L.rows > 1 ? size / (L.rows * L.run) : 1;
