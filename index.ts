@@ -42,3 +42,5 @@ export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export * from './models/training/index.js';
+export * as zoo from './models/zoo/index.js';
+export * as plot from './models/plot/index.js';
