@@ -10,9 +10,15 @@
 //   backward: dx = g·∂y/∂t, dparams[f] = Σ over the neuron's elements of g·∂y/∂θ, with the
 //             columns of coefficients stuck below ε borrowed by outward gravitation (deu_gravitation.ts)
 // The arithmetic is float64 for both dtypes; float32 results are rounded when stored.
+//
+// Speed: the two subspaces almost every trained or freshly initialised neuron is in (1-1-1 with
+// Δ > 0 or Δ < 0) have loops of their own (deu_fast.ts) with the per-neuron constants hoisted out
+// of the element loop; they evaluate the same expressions in the same order as deu_solutions.ts,
+// so their results are bit-identical to the generic path, which every other case still takes.
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { outwardGravitation } from './deu_gravitation.js';
+import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 
@@ -24,6 +30,7 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
+    if (sub !== null && fastForward(sub, k, x, y.array, N, F, S, f)) continue;
     // neuron f's elements: x[n, f, :] for every n, S contiguous values each
     for (let n = 0; n < N; n++) {
       for (let i = (n * F + f) * S, end = i + S; i < end; i++) {
@@ -46,6 +53,7 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
     let sum = 0;
     for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
     const gravity = sub !== null && N * S > 0 ? outwardGravitation(k, sub, sum / (N * S), eps, s) : null;
+    if (!gravity && sub !== null && fastBackward(sub, k, s, g, x, dx.array, dparams.array, N, F, S, f)) continue;
     const [borrowA, borrowB, borrowC] = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
     let da = 0, db = 0, dc = 0, dc1 = 0, dc2 = 0;
     for (let n = 0; n < N; n++) {
