@@ -7,7 +7,7 @@
 // solver and once with the adjoint method (the ResNet has no solver: one row). Writes a markdown
 // table and the paper's figure 2 (one kernel weight over t for the three models, as SVG).
 //
-//   npx tsx examples/gode/train_mnist.ts                       (defaults: 2,048 images, 1 epoch)
+//   npx tsx examples/gode/train_mnist.ts                       (defaults: 1,024 images, 2 epochs)
 //   npx tsx examples/gode/train_mnist.ts --train 60000 --epochs 160 --test 10000   (the paper)
 //   flags: --models resnet,node,gode  --grad bpts,adjoint  --batch 128  --lr 0.1  --seed 0
 //          --out DIR (default examples/gode/results)
@@ -43,7 +43,7 @@ function list<T extends string>(name: string, valid: readonly T[], fallback: str
 }
 
 const config = {
-  train: count('train', 2048), test: count('test', 1000), epochs: count('epochs', 1), batch: count('batch', 128),
+  train: count('train', 1024), test: count('test', 1000), epochs: count('epochs', 2), batch: count('batch', 128),
   lr: Number(flag('lr', '0.1')), seed: Number(flag('seed', '0')),
   models: list('models', MODELS, MODELS.join(',')), grads: list('grad', GRADS, GRADS.join(',')),
   out: flag('out', join(here, 'results')),
