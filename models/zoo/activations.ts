@@ -5,9 +5,12 @@
 //   rpau    the randomized PAU, one per layer
 //   prelu   one learned slope per layer (torch.nn.PReLU's default)
 //   maxout  max over pairs: the layer before it must produce twice the width (activationWidth)
+//   mixture the PAU paper's "Mixture" baseline: p·x + (1 − p)·relu(x), one learned p per layer
+//           (nn.IdentityReLUMixture, p = sigmoid(w), starts at 0.5)
 import { fail } from '../../core/errors.js';
 import { CELU, ELU, LeakyReLU, ReLU, ReLU6, SELU, Tanh } from '../../nn/activation.js';
 import { DEU } from '../../nn/deu.js';
+import { IdentityReLUMixture } from '../../nn/identity_relu_mixture.js';
 import { Maxout } from '../../nn/maxout.js';
 import type { Module } from '../../nn/module.js';
 import { PAU, RPAU } from '../../nn/pau.js';
@@ -15,7 +18,7 @@ import { PReLU } from '../../nn/prelu.js';
 import { RReLU } from '../../nn/rrelu.js';
 import { Swish } from '../../nn/silu.js';
 
-export const ACTIVATIONS = ['relu', 'lrelu', 'relu6', 'elu', 'celu', 'selu', 'swish', 'prelu', 'rrelu', 'maxout', 'tanh', 'deu', 'pau', 'rpau'] as const;
+export const ACTIVATIONS = ['relu', 'lrelu', 'relu6', 'elu', 'celu', 'selu', 'swish', 'prelu', 'rrelu', 'maxout', 'tanh', 'deu', 'pau', 'rpau', 'mixture'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** The activations with learned parameters (the ones `tapegrad plot` draws). */
@@ -58,6 +61,7 @@ export function buildActivation(name: ActivationName, options: ActivationOptions
     case 'tanh': return new Tanh();
     case 'pau': return new PAU();
     case 'rpau': return new RPAU();
+    case 'mixture': return new IdentityReLUMixture();
     case 'deu': {
       const width = options.features ?? options.channels;
       if (width === undefined) fail(fn, "'deu' has one unit per neuron: pass { features } (or { channels })");

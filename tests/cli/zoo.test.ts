@@ -76,8 +76,18 @@ test('buildActivation: every name gives a module that keeps the shape', () => {
   assert.is(buildActivation('prelu').numParameters(), 1);
 });
 
+test("mixture: the PAU paper's Mixture baseline, p·x + (1 − p)·relu(x) with one learned p per layer", () => {
+  const act = buildActivation('mixture');
+  assert.ok(act instanceof tg.nn.IdentityReLUMixture);
+  assert.is(act.numParameters(), 1);
+  const x = tg.tensor([-2, -0.5, 0, 1.5]);
+  const y = Array.from(tg.noGrad(() => act.forward(x)).data());
+  [-1, -0.25, 0, 1.5].forEach((v, i) => assert.ok(Math.abs(y[i] - v) < 1e-6, `mixture(${x.data()[i]}) = ${y[i]}, expected ${v} at p = 0.5`));
+  assert.is(buildModel('lenet', { ...mnist, activation: 'mixture' }).numParameters(), 61_706 + 4);
+});
+
 test('bad names and shapes are rejected with the valid choices', () => {
-  assert.throws(() => buildActivation('gelu' as ActivationName), /buildActivation: unknown activation "gelu"; choose one of relu, lrelu, relu6, elu, celu, selu, swish, prelu, rrelu, maxout, tanh, deu, pau, rpau/);
+  assert.throws(() => buildActivation('gelu' as ActivationName), /buildActivation: unknown activation "gelu"; choose one of relu, lrelu, relu6, elu, celu, selu, swish, prelu, rrelu, maxout, tanh, deu, pau, rpau, mixture/);
   assert.throws(() => buildActivation('deu'), /buildActivation: 'deu' has one unit per neuron: pass \{ features \}/);
   assert.throws(() => buildModel('resnet18' as 'mlp', mnist), new RegExp(`buildModel: unknown model "resnet18"; choose one of ${MODELS.join(', ')}`));
   assert.throws(() => buildModel('mlp', { ...mnist, activation: 'gelu' as ActivationName }), /buildModel: unknown activation "gelu"/);
