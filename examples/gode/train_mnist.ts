@@ -104,7 +104,10 @@ function run(name: ModelName, grad: GradName, trainSet: ReturnType<typeof loadMn
   }
   process.stderr.write('\n');
   const peakMiB = (tg.memory().peakBytes - baseline) / 2 ** 20;
-  const testError = evaluate(model, test);
+  // a diverged model would score by chance (10 %) without saying why: check first
+  const nonFinite = model.namedParameters().filter(([, p]) => !Array.from(p.data()).every(Number.isFinite)).map(([n]) => n);
+  if (nonFinite.length) console.log(`${name} ${grad}: DIVERGED, non-finite parameters: ${nonFinite.slice(0, 4).join(', ')}${nonFinite.length > 4 ? ', …' : ''}`);
+  const testError = nonFinite.length ? NaN : evaluate(model, test);
   const row: Row = {
     model: name, grad: name === 'resnet' ? '—' : grad, params: model.numParameters(), iterations,
     secondsPerIteration: average, peakMiB, testError, trainLoss: lastLoss, minutes: (performance.now() - started) / 60000,

@@ -34,8 +34,10 @@ export function integrateFixed(f: Dynamics, tableau: Tableau, y0: State, grid: r
   const out: State[] = [];
   let next = 0;
   let y = y0;
+  // the direction of the whole integration: the first emit below has t0 = t1, so it cannot tell
+  const forward = grid[grid.length - 1] >= grid[0];
   const emit = (t0: number, ya: State, t1: number, yb: State) => {
-    while (next < times.length && (t1 >= t0 ? times[next] <= t1 : times[next] >= t1)) {
+    while (next < times.length && (forward ? times[next] <= t1 : times[next] >= t1)) {
       const t = times[next];
       if (t === t0) out.push(ya);
       else if (t === t1) out.push(yb);

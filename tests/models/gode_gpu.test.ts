@@ -60,6 +60,8 @@ for (const c of modeCases('gode-gpu')) {
       const gpu = solve(c.backend, method, adjoint);
       assert.is(gpu.nfe, cpu.nfe, `${what}: function evaluations`);
       assert.ok(cpu.y.some((v) => Math.abs(v) > 0.1), 'the block does real work');
+      // NaN would compare equal to NaN below: the reference itself must be finite
+      for (const values of [cpu.y, cpu.dh0, ...cpu.dparams.map(([, g]) => g)]) assert.ok(values.every(Number.isFinite), `${what}: CPU reference has non-finite values`);
       assertClose(gpu.y, cpu.y, 1e-4, 1e-3, `${what}: y(1)`);
       assertClose(gpu.dh0, cpu.dh0, 1e-4, 2e-3, `${what}: ∂/∂h0`);
       assert.equal(gpu.dparams.map(([n]) => n), cpu.dparams.map(([n]) => n));
