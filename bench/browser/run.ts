@@ -1,16 +1,13 @@
 // Drives bench/browser/page.ts in Debian's chromium, headless, with software WebGL2 (SwiftShader):
 // bundles the page with esbuild, serves it on 127.0.0.1, runs globalThis.tapegradBench and
 // returns its rows. Throws with the reason when chromium or playwright-core is missing.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from '../../examples/browser-parity/serve.js';
+import { launchChromium, whyNoChromium } from '../../tests/web/chromium.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = process.env.TAPEGRAD_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface BrowserBenchResult {
   rows: { workload: string; ours: number; theirs: number; runs: number }[];
@@ -20,14 +17,9 @@ export interface BrowserBenchResult {
 const HTML = '<!doctype html><meta charset="utf-8"><title>tapegrad gpu bench</title><script type="module" src="/bundle.js"></script>';
 
 export async function runBrowserBench({ quick = false } = {}): Promise<BrowserBenchResult> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  const name = 'playwright-core';
-  const { chromium } = await import(name).catch(() => { throw new Error('playwright-core is not installed (npm ci)'); });
-  const bundled = await build({
-    entryPoints: [join(here, 'page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-    write: false, logLevel: 'silent', external: ['node:*', 'gl'],
-  });
-  const script = bundled.outputFiles[0].text;
+  const why = whyNoChromium();
+  if (why !== null) throw new Error(why);
+  const script = await bundle(join(here, 'page.ts'));
   const server = createServer((req, res) => {
     if (req.url === '/bundle.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
     else res.writeHead(200, { 'Content-Type': 'text/html' }).end(HTML);
@@ -35,11 +27,8 @@ export async function runBrowserBench({ quick = false } = {}): Promise<BrowserBe
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
-  const profile = await mkdtemp(join(tmpdir(), 'tapegrad-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
@@ -51,8 +40,7 @@ export async function runBrowserBench({ quick = false } = {}): Promise<BrowserBe
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     return { rows: result.rows, notes: result.notes };
   } finally {
-    await context.close();
+    await browser.close();
     server.close();
-    await rm(profile, { recursive: true, force: true });
   }
 }

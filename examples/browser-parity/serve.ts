@@ -9,10 +9,10 @@ import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The page's script: tapegrad, gpu.js (its browser build) and the parity cases, one ES module. */
-export async function bundle(): Promise<string> {
+/** A page's script as one ES module (by default this page's: tapegrad, gpu.js's browser build, the parity cases). */
+export async function bundle(entry = join(here, 'page.ts')): Promise<string> {
   const result = await build({
-    entryPoints: [join(here, 'page.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',

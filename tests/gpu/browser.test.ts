@@ -3,61 +3,22 @@
 // parity case in gpu.js mode 'webgl2' against the CPU backend in the same page, 20 training steps
 // of a small MLP, and a lost WebGL context. Without chromium or playwright-core the test says
 // skipped and why.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { launchChromium, whyNoChromium } from '../web/chromium.js';
 
-const CHROMIUM = process.env.TAPEGRAD_CHROMIUM ?? '/usr/bin/chromium';
 const RUNS = Number(process.env.TAPEGRAD_BROWSER_PARITY_RUNS ?? 3);
-
-// The little of playwright-core used here (typed locally: the suite must typecheck without it).
-interface Page {
-  on(event: 'pageerror', listener: (e: Error) => void): void;
-  goto(url: string): Promise<unknown>;
-  waitForFunction(fn: () => boolean, arg: null, options: { timeout: number }): Promise<unknown>;
-  evaluate<R, A>(fn: (arg: A) => R, arg?: A): Promise<R>;
-}
-interface BrowserContext {
-  pages(): Page[];
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Playwright {
-  chromium: { launchPersistentContext(dir: string, options: { executablePath: string; headless: boolean; args: string[] }): Promise<BrowserContext> };
-}
-
-/** Why the browser test cannot run here, or null. Decided synchronously: uvu registers tests so. */
-function whyNot(): string | null {
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-  } catch {
-    return 'playwright-core is not installed (a devDependency: npm ci)';
-  }
-  if (!existsSync(CHROMIUM)) return `no chromium at ${CHROMIUM} (apt-get install -y chromium)`;
-  return null;
-}
-
-const skip = whyNot();
+const skip = whyNoChromium();
 
 if (skip !== null) {
   console.log(`skipped: browser tests: ${skip}`);
   test.skip(`gpu backend in chromium, mode webgl2 (skipped: ${skip})`, () => {});
 } else {
   test('gpu backend in chromium, mode webgl2: parity of every kernel, 20 MLP steps, a lost context', async () => {
-    const name = 'playwright-core'; // a variable: TypeScript must not require the package
-    const { chromium } = (await import(name)) as Playwright;
     const { serve } = await import('../../examples/browser-parity/serve.js');
     const { url, server } = await serve();
-    const profile = await mkdtemp(join(tmpdir(), 'tapegrad-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-    });
+    const browser = await launchChromium();
+    const { context } = browser;
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const errors: string[] = [];
@@ -89,9 +50,8 @@ if (skip !== null) {
       assert.match(lost, /context of mode 'webgl2' was lost/);
       assert.equal(errors, []);
     } finally {
-      await context.close();
+      await browser.close();
       server.close();
-      await rm(profile, { recursive: true, force: true });
     }
   });
 }
