@@ -5,14 +5,15 @@
 // the DEU layer alone against ReLU, forward and forward+backward, on 2^20 elements.
 // Contenders run round-robin in one process (the order rotating every round); figures are medians
 // after warm-up. Each row first checks that every contender computes something finite and that
-// the step changes the weights. The table is printed and appended as a section at the END of
+// the step changes the weights. The table is printed and written as the "deu" section (replacing the previous one) of
 // bench/RESULTS.md.
 //
 //   npx tsx bench/deu.ts [--widths 16,32,64,128,256,512,1024] [--first 1024] [--runs 5] [--no-write]
-import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResultsSection } from './results_section.js';
+import { median, fmtMs, roundRobin } from './timing.js';
 import * as tg from '../index.js';
 import type { Tensor } from '../index.js';
 
@@ -77,25 +78,8 @@ function trainStepOf(m: tg.nn.Module): { step: () => number; check: string } {
   return { step, check: `losses ${l0.toFixed(3)} → ${l1.toFixed(3)}` };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const fmt = fmtMs;
 
-function measure(contenders: Contender[]): Map<string, number[]> {
-  const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
-  for (let round = 0; round < WARMUP + RUNS; round++) {
-    for (let i = 0; i < contenders.length; i++) {
-      const c = contenders[(i + round) % contenders.length];
-      const t0 = performance.now();
-      c.op();
-      const ms = performance.now() - t0;
-      if (round >= WARMUP) times.get(c.name)!.push(ms);
-    }
-  }
-  return times;
-}
 
 function main(): void {
   const started = performance.now();
@@ -115,7 +99,7 @@ function main(): void {
       checks.push(`${FIRST}-${width} ${a}: ${check}`);
       contenders.push({ name: a, op: () => void step() });
     }
-    const times = measure(contenders);
+    const times = roundRobin(contenders, WARMUP, RUNS);
     const med = Object.fromEntries(ACTS.map((a) => [a, median(times.get(a)!)]));
     const ratios = ACTS.filter((a) => a !== 'ReLU').map((a) => med[a] / med.ReLU);
     deuRatios.push(med.DEU / med.ReLU);
@@ -160,11 +144,11 @@ function main(): void {
     checks.push(`DEU layer on [${N}, ${F}]: y, dx, dcoeffs all finite; max |y| ${y.abs().max().item().toFixed(2)}`);
   });
   clear();
-  const layerTimes = measure([
+  const layerTimes = roundRobin([
     { name: 'DEU fwd', op: fwd(deuF) }, { name: 'ReLU fwd', op: fwd(reluF) },
     { name: 'DEU fwd+bwd', op: fb(deuF) }, { name: 'ReLU fwd+bwd', op: fb(reluF) },
     { name: 'DEU (c1, c2 ≠ 0) fwd', op: fwd(trainedF) }, { name: 'DEU (c1, c2 ≠ 0) fwd+bwd', op: fb(trainedF) },
-  ]);
+  ], WARMUP, RUNS);
   const lm = (n: string) => median(layerTimes.get(n)!);
   const layerLines = ['| 2^20 elements ([256, 4096]) | DEU ms | ReLU ms | DEU / ReLU | DEU Melem/s |', '|---|---|---|---|---|'];
   for (const [label, deuName, what] of [['fwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd'], ['fwd+bwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd+bwd'], ['fwd, c1, c2 ~ U(−0.1, 0.1) (as after training)', 'DEU (c1, c2 ≠ 0)', 'fwd'], ['fwd+bwd, c1, c2 ~ U(−0.1, 0.1)', 'DEU (c1, c2 ≠ 0)', 'fwd+bwd']]) {
@@ -200,8 +184,8 @@ function main(): void {
     ...checks.map((c) => `- ${c}`),
     '',
   ].join('\n');
-  appendFileSync(path.join(here, 'RESULTS.md'), section);
-  console.log(`\nappended to bench/RESULTS.md (${seconds.toFixed(0)} s)`);
+  writeResultsSection('deu', section);
+  console.log(`\nwrote the DEU section of bench/RESULTS.md (${seconds.toFixed(0)} s)`);
 }
 
 try {

@@ -5,6 +5,9 @@
 // as a user must to see it; both libraries start from the same weights and data.
 import type * as TF from '@tensorflow/tfjs-core';
 import * as tg from '../index.js';
+import { median } from './timing.js';
+
+export { median };
 
 export const MATMUL_N = 512;
 /** Smaller than bench/run.ts's MLP: software GL (SwiftShader, llvmpipe) would take seconds a step. */
@@ -119,10 +122,6 @@ export function tfjsMlp(tf: typeof TF): Workload {
   return { run, dispose };
 }
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((p, q) => p - q);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * Times contenders round-robin (one run of each per round, after one warm-up run each), so drift

@@ -3,15 +3,16 @@
 // Contenders run round-robin (the order rotating every round); figures are medians after warm-up.
 // Every row first checks that the contenders computed the same thing (or, for GroupNorm, checks
 // tapegrad against a float64 reference), so no row can pass by doing nothing. The table is printed
-// and appended as a section at the END of bench/RESULTS.md (after its Interpretation section,
+// and written as the "nn" section of bench/RESULTS.md (replacing the previous one) (after its Interpretation section,
 // which bench/run.ts keeps when it rewrites the file).
-import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { writeResultsSection } from './results_section.js';
+import { median, fmtMs } from './timing.js';
 import * as tg from '../index.js';
 
 const WARMUP = 1;
@@ -327,11 +328,6 @@ async function lenetRow(): Promise<Row> {
 
 // ---------- measuring and reporting ----------
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 async function measure(row: Row): Promise<Map<string, number[]>> {
   const live = row.contenders.filter((c) => typeof c.op === 'function' && c.single === undefined);
@@ -406,7 +402,7 @@ async function main(): Promise<void> {
     ...checks.map((c) => `- ${c}`),
     '',
   ].join('\n');
-  appendFileSync(path.join(here, 'RESULTS.md'), section);
+  writeResultsSection('nn', section);
   console.log(`\nappended to bench/RESULTS.md (${seconds.toFixed(0)} s)`);
 }
 

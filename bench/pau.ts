@@ -7,14 +7,15 @@
 // Targets (issue #7): fused ≥ 3× faster than composed; PAU LeNet step ≤ 1.3× the ReLU step.
 // Contenders run round-robin (the order rotating every round) in one process; figures are
 // medians after warm-up. Every row first checks that its contenders compute the same thing.
-// The table is printed and appended as a "PAU" section at the end of bench/RESULTS.md unless
+// The table is printed and written as the "PAU" section of bench/RESULTS.md (replacing the previous one) unless
 // --no-write is given.
 //
 //   npx tsx bench/pau.ts [--quick] [--no-write]
-import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResultsSection } from './results_section.js';
+import { median, fmtMs, roundRobin } from './timing.js';
 import * as tg from '../index.js';
 import { buildModel } from '../models/zoo/index.js';
 
@@ -26,11 +27,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 tg.manualSeed(2024);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 function maxAbs(values: ArrayLike<number>): number {
   let m = 0;
@@ -187,19 +183,6 @@ function lenetRow(): Row {
 
 // ---------- measuring ----------
 
-function measure(row: Row): Map<string, number[]> {
-  const times = new Map<string, number[]>(row.contenders.map((c) => [c.name, []]));
-  for (let round = 0; round < WARMUP + RUNS; round++) {
-    for (let i = 0; i < row.contenders.length; i++) {
-      const c = row.contenders[(i + round) % row.contenders.length];
-      const t0 = performance.now();
-      c.op();
-      const ms = performance.now() - t0;
-      if (round >= WARMUP) times.get(c.name)!.push(ms);
-    }
-  }
-  return times;
-}
 
 function main(): void {
   const started = performance.now();
@@ -211,7 +194,7 @@ function main(): void {
     const row = make();
     for (const c of row.checks) console.log(`  check ok: ${c}`);
     checks.push(...row.checks);
-    const times = measure(row);
+    const times = roundRobin(row.contenders, WARMUP, RUNS);
     const first = row.contenders[0].name, ref = median(times.get(first)!);
     for (const c of row.contenders) {
       const t = times.get(c.name)!, m = median(t);
@@ -248,8 +231,8 @@ function main(): void {
     ...checks.map((c) => `- ${c}`),
     '',
   ];
-  appendFileSync(path.join(here, 'RESULTS.md'), section.join('\n'));
-  console.log('appended a PAU section to bench/RESULTS.md');
+  writeResultsSection('pau', section.join('\n'));
+  console.log('wrote the PAU section of bench/RESULTS.md');
 }
 
 main();
