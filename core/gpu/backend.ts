@@ -33,6 +33,8 @@ export interface GpuBackendInfo {
   mode: string;
   /** The gpu.js kernel class that ran the kernels, with run counts. */
   kernelClasses: Record<string, number>;
+  /** Runs per kernel family (e.g. 'mm' the generic matmul, 'mm4' the texel matmul on WebGL). */
+  kernelRuns: Record<string, number>;
   /** True only for modes that run on a graphics device (GL), never for webasm or cpu. */
   onDevice: boolean;
   precision: 'single';
@@ -95,6 +97,10 @@ export class GpuBackend implements Backend, GpuContext {
 
   get mode(): string {
     return this.runtime.mode;
+  }
+
+  get glsl(): 1 | 3 | null {
+    return this.runtime.glsl;
   }
 
   // ---- storage -------------------------------------------------------------------------------
@@ -178,8 +184,9 @@ export class GpuBackend implements Backend, GpuContext {
   run(spec: KernelSpec, args: readonly KernelArg[]): KernelValue {
     if (spec.output > MAX_ELEMENTS) this.tooLarge(spec.key.split('|')[0], [spec.output]);
     if (this.runtime.isDevice) {
-      // gpu.js packs 4 floats per texel into a near-square texture (utils.closestSquareDimensions)
-      const side = Math.ceil(Math.sqrt(Math.ceil(spec.output / 4)));
+      // gpu.js packs 4 floats per texel into a near-square texture (utils.closestSquareDimensions);
+      // an 'Array(4)' kernel's output counts texels
+      const side = Math.ceil(Math.sqrt(spec.returnType ? spec.output : Math.ceil(spec.output / 4)));
       const limit = this.runtime.maxTextureSize();
       if (side > limit) {
         fail(spec.key.split('|')[0], `an output of ${spec.output} elements needs a ${side}×${side} texture, above this device's MAX_TEXTURE_SIZE ${limit}`);
@@ -221,6 +228,7 @@ export class GpuBackend implements Backend, GpuContext {
       requestedMode: this.requestedMode,
       mode: this.runtime.mode,
       kernelClasses: { ...this.runtime.ranOn },
+      kernelRuns: { ...this.runtime.runsByKernel },
       onDevice: this.runtime.isDevice && this.runtime.fallbacks.length === 0,
       precision: 'single',
       tactic: 'precision',

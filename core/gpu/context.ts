@@ -7,6 +7,8 @@ import type { GpuStorage } from './storage.js';
 
 export interface GpuContext {
   readonly name: string;
+  /** The GLSL ES version of the backend's shaders (3 for webgl2, 1 for webgl and headless-gl), null off GL. */
+  readonly glsl: 1 | 3 | null;
   /** The input's gpu.js value (checked: this backend, alive, float32). */
   input(view: View, kernel: string): KernelValue;
   /** Runs a cached kernel with a flat output of spec.output elements. */

@@ -6,9 +6,12 @@
 //    big batch, or a dot product), k is split into chunks computed in parallel and the partial
 //    sums are added by a second pass, so the device is not left with a handful of threads each
 //    walking all of k.
+// On WebGL, products whose rows start on texel boundaries go to matmul_texels.ts instead, which
+// reads four values per texture fetch and computes four outputs per invocation.
 import type { View } from '../backend.js';
 import { broadcastStrides, type Shape } from '../shape.js';
 import type { GpuContext } from './context.js';
+import { matmulTexels, texelMatmulPlan } from './matmul_texels.js';
 import { sumRows } from './reduce.js';
 import { coordLines, dotExpr, kernelSource, lit } from './source.js';
 import type { GpuStorage } from './storage.js';
@@ -34,6 +37,8 @@ export function matmul(ctx: GpuContext, a: View, b: View, transA: boolean, trans
   // element strides of A(i, p) and B(p, j)
   const [sAi, sAp] = transA ? [1, m] : [k, 1];
   const [sBp, sBj] = transB ? [1, k] : [n, 1];
+  const plan = size < FEW_CELLS && k >= 2 * MIN_CHUNK ? null : texelMatmulPlan(ctx, a, b, transA, transB, m, k, n);
+  if (plan) return ctx.wrap(matmulTexels(ctx, a, b, plan, m, k, n), size);
   const av = ctx.input(a, 'matmul');
   const bv = ctx.input(b, 'matmul');
   const chunks = size < FEW_CELLS && k >= 2 * MIN_CHUNK ? Math.min(Math.ceil(k / MIN_CHUNK), Math.max(2, Math.floor(FEW_CELLS / size))) : 1;

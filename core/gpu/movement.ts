@@ -13,7 +13,7 @@ import { coordLines, dotExpr, kernelSource, lit } from './source.js';
 import type { GpuStorage } from './storage.js';
 
 /** out[c] = x[offset + Σ c_d·strides_d] over outShape. */
-function stridedRead(ctx: GpuContext, x: KernelValue, xSize: number, outShape: Shape, strides: readonly number[], offset: number): KernelValue {
+export function stridedRead(ctx: GpuContext, x: KernelValue, xSize: number, outShape: Shape, strides: readonly number[], offset: number): KernelValue {
   const size = sizeOf(outShape);
   const { shape, strides: [s] } = collapseAxes(outShape, [[...strides]]);
   const key = `sr|${xSize}|${shape.join('x')}|${s.join(',')}|${offset}`;

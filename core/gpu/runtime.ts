@@ -201,6 +201,17 @@ export interface KernelSpec {
   readonly functions?: readonly { source: string; arity: number }[];
   /** The largest loop bound in the source, for gpu.js's loopMaxIterations. */
   readonly loopMax?: number;
+  /**
+   * GLSL the source calls (device modes only): a function `name(int)` of the thread index,
+   * returning float or vec4, after any helpers of its own. gpu.js inserts it verbatim after the
+   * argument declarations, so it may read them.
+   */
+  readonly native?: { readonly name: string; readonly source: string; readonly returnType: 'Number' | 'Array(4)' };
+  /**
+   * 'Array(4)': one vec4 per thread, `output` texels (not memory-optimised floats). Such an output
+   * is an intermediate for a following kernel, never tensor storage.
+   */
+  readonly returnType?: 'Array(4)';
 }
 
 export interface RuntimeOptions {
@@ -221,6 +232,8 @@ export class GpuRuntime {
   readonly fallbacks: FallbackRecord[] = [];
   /** Kernel runs per gpu.js kernel class name. */
   readonly ranOn: Record<string, number> = {};
+  /** Kernel runs per kernel family (the key up to its first '|', e.g. 'mm' or 'mm4'). */
+  readonly runsByKernel: Record<string, number> = {};
   private readonly owner = new WeakMap<object, CachedKernel>();
 
   constructor(options: RuntimeOptions) {
@@ -236,6 +249,11 @@ export class GpuRuntime {
 
   get isDevice(): boolean {
     return isDeviceMode(this.mode);
+  }
+
+  /** The GLSL ES version of this mode's shaders: 3 (3.00) for webgl2, 1 (1.00) for webgl and headless-gl, null off GL. */
+  get glsl(): 1 | 3 | null {
+    return this.mode === 'webgl2' ? 3 : this.isDevice ? 1 : null;
   }
 
   /** Runs the kernel for spec (compiling it on a miss) on args; returns its output. */
@@ -276,6 +294,8 @@ export class GpuRuntime {
     }
     const cls = ran.constructor.name;
     this.ranOn[cls] = (this.ranOn[cls] ?? 0) + 1;
+    const family = spec.key.split('|')[0];
+    this.runsByKernel[family] = (this.runsByKernel[family] ?? 0) + 1;
     if (!(out instanceof Float32Array)) {
       entry.liveOutputs++;
       this.owner.set(out, entry);
@@ -310,10 +330,12 @@ export class GpuRuntime {
       tactic: 'precision',
       pipeline: true,
       immutable: true,
-      optimizeFloatMemory: true,
+      optimizeFloatMemory: spec.returnType === undefined,
+      ...(spec.returnType ? { returnType: spec.returnType } : {}),
       fixIntegerDivisionAccuracy: true,
       loopMaxIterations: Math.max(1000, (spec.loopMax ?? 0) + 1),
       strictIntegers: false,
+      ...(spec.native ? { nativeFunctions: [{ name: spec.native.name, source: spec.native.source, returnType: spec.native.returnType, argumentTypes: { e: 'Integer' } }] } : {}),
     });
     const helpers = this.isDevice ? [...HELPERS, ...TRIG_HELPERS] : HELPERS;
     for (const h of helpers) run.addFunction(h.source, { argumentTypes: new Array(h.arity).fill('Number'), returnType: 'Number' });

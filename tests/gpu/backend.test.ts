@@ -9,6 +9,7 @@ import * as tg from '../../index.js';
 import { backendInfo, GpuBackend, gpuBackend, gpuModes, MAX_ELEMENTS, registerGpuBackend } from '../../core/gpu/index.js';
 import { AUTO_ORDER, GpuRuntime, type KernelShortcut } from '../../core/gpu/runtime.js';
 import { kernelSource } from '../../core/gpu/source.js';
+import { matmulT } from '../../ops/matmul.js';
 import { assertClose, assertThrows } from '../helpers.js';
 import { modeCases } from './modes.js';
 
@@ -59,6 +60,29 @@ for (const c of modeCases('gpu-contract')) {
       assert.ok(info.renderer && info.glVersion, 'GL renderer and version are reported');
     }
     assert.equal(info.fallbacks, []);
+  });
+
+  test(name('matmul reads whole texels on WebGL when the rows are texel-aligned, and agrees with the CPU'), () => {
+    const runs = () => ({ ...backendInfo(c.backend).kernelRuns });
+    const product = (a: number[], b: number[], ta: boolean, tb: boolean) => {
+      const x = tg.randn(a), y = tg.randn(b);
+      const before = runs();
+      const got = tg.tidy(() => matmulT(x.toBackend(c.backend), y.toBackend(c.backend), ta, tb).toBackend('cpu'));
+      const want = matmulT(x, y, ta, tb);
+      assertClose(got.data() as Float32Array, want.data() as Float32Array, 1e-4, 1e-4);
+      const after = runs();
+      return (family: string) => (after[family] ?? 0) - (before[family] ?? 0);
+    };
+    const gl = c.mode === 'headlessgl';
+    // A·B, A·Bᵀ (a Linear layer's forward) and Aᵀ·B (its weight gradient; k = 64 copies Aᵀ out
+    // first, k = 30 reads it in place), all texel-aligned
+    for (const [a, b, ta, tb] of [[[24, 64], [64, 40], false, false], [[24, 64], [40, 64], false, true], [[64, 24], [64, 40], true, false], [[30, 24], [30, 40], true, false]] as const) {
+      const ran = product([...a], [...b], ta, tb);
+      assert.is(ran('mm4'), gl ? 1 : 0, `${a}·${b} (transA ${ta}, transB ${tb}): texel kernel runs`);
+      assert.is(ran('mm'), gl ? 0 : 1, `${a}·${b}: generic kernel runs`);
+    }
+    // n = 10 is not a multiple of 4: the generic kernel
+    assert.is(product([24, 64], [64, 10], false, false)('mm'), 1);
   });
 
   test(name('float64 is refused as CPU-only; mixing backends names both'), () => {

@@ -268,6 +268,25 @@ export const matmulCase: ParityCase<{ m: number; k: number; n: number; ta: boole
   describe: (c) => `matmul ${matmulShapes(c).map((s) => `[${s}]`).join(' · → ')} transA ${c.ta} transB ${c.tb}`,
 };
 
+/**
+ * 2-D products whose rows start on texel boundaries, each of the three forms (A·B, A·Bᵀ, Aᵀ·B):
+ * on WebGL they run core/gpu/matmul_texels.ts (vec4 reads), elsewhere the generic kernel.
+ */
+export const matmulTexelCase: typeof matmulCase = {
+  ...matmulCase,
+  arb: fc.record({
+    form: fc.constantFrom('A·B', 'A·Bᵀ', 'Aᵀ·B'),
+    m: fc.integer({ min: 1, max: 12 }),
+    k: fc.integer({ min: 1, max: 31 }),
+    n: fc.integer({ min: 1, max: 12 }),
+    seed: seedArb,
+  }).map(({ form, m, k, n, seed }) => ({
+    // the aligned dimensions are multiples of 4 (k < 128: never the split-k path)
+    m: form === 'Aᵀ·B' ? 4 * m : m, k: form === 'Aᵀ·B' ? k : 4 * k, n: 4 * n,
+    ta: form === 'Aᵀ·B', tb: form === 'A·Bᵀ', aBatch: [], bBatch: [], seed,
+  })),
+};
+
 function matmulShapes(c: { m: number; k: number; n: number; ta: boolean; tb: boolean; aBatch: number[]; bBatch: number[] }): [number[], number[], number[]] {
   const a = [...c.aBatch, ...(c.ta ? [c.k, c.m] : [c.m, c.k])];
   const b = [...c.bBatch, ...(c.tb ? [c.n, c.k] : [c.k, c.n])];
@@ -410,6 +429,7 @@ export const PARITY_CASES: Record<string, ParityCase<any>> = {
   reduce: reduceCase,
   prodOthers: prodOthersCase,
   matmul: matmulCase,
+  'matmul (texel-aligned)': matmulTexelCase,
   permute: permuteCase,
   slice: sliceCase,
   sliceGrad: sliceGradCase,
