@@ -12,6 +12,8 @@ export const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 
 export interface Timed {
   name: string;
   op: () => unknown;
+  /** Runs before every run of op, untimed (e.g. to restore the state op starts from). */
+  setup?: () => void;
 }
 
 /** Run times in ms per contender name. */
@@ -20,6 +22,7 @@ export function roundRobin(contenders: readonly Timed[], warmup: number, runs: n
   for (let round = 0; round < warmup + runs; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(i + round) % contenders.length];
+      c.setup?.();
       const t0 = performance.now();
       c.op();
       const ms = performance.now() - t0;

@@ -17,7 +17,7 @@
 // so their results are bit-identical to the generic path, which every other case still takes.
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
-import { outwardGravitation } from './deu_gravitation.js';
+import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
@@ -49,10 +49,14 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
-    // outward gravitation's reference point t*: the mean of the neuron's inputs
-    let sum = 0;
-    for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
-    const gravity = sub !== null && N * S > 0 ? outwardGravitation(k, sub, sum / (N * S), eps, s) : null;
+    // outward gravitation (only for a neuron with a coefficient below ε) at t*, the mean of the
+    // neuron's inputs
+    let gravity: Gravitation | null = null;
+    if (sub !== null && N * S > 0 && (Math.abs(k.a) < eps || Math.abs(k.b) < eps || Math.abs(k.c) < eps)) {
+      let sum = 0;
+      for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
+      gravity = outwardGravitation(k, sub, sum / (N * S), eps, s);
+    }
     if (!gravity && sub !== null && fastBackward(sub, k, s, g, x, dx.array, dparams.array, N, F, S, f)) continue;
     const [borrowA, borrowB, borrowC] = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
     let da = 0, db = 0, dc = 0, dc1 = 0, dc2 = 0;
