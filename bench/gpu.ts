@@ -112,11 +112,18 @@ async function main(): Promise<void> {
     '',
     '### Chromium (headless, --use-angle=swiftshader): tapegrad gpu.js webgl2 vs tfjs-backend-webgl on one page',
     '',
-    typeof browser === 'string' ? browser : `${browserTable(browser)}\n\n- ${browser.notes.join('\n- ')}`,
+    typeof browser === 'string' ? browser : `${browserTable(browser)}\n\n- ${targetLine(browser)}\n- ${browser.notes.join('\n- ')}`,
     '',
     `Total time ${seconds.toFixed(0)} s.`,
   ].join('\n');
   console.log(`wrote ${writeResultsSection('gpu', section)}`);
+}
+
+/** Issue #3's target: our webgl2 matmul and MLP step within 2× of tfjs-webgl on the same page. */
+function targetLine(browser: BrowserBenchResult): string {
+  const ratios = browser.rows.map((r) => `${r.workload} ${(r.ours / r.theirs).toFixed(2)}×`);
+  const met = browser.rows.every((r) => r.ours / r.theirs <= 2);
+  return `target, webgl2 within 2× of tfjs-webgl on the same page: ${ratios.join(', ')}, ${met ? 'met' : 'NOT met'} (before the texel matmul of core/gpu/matmul_texels.ts: 16.1× and 11.2×)`;
 }
 
 await main();

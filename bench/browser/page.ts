@@ -35,7 +35,7 @@ async function bench(quick: boolean) {
     rows,
     info,
     notes: [
-      `what really ran: tapegrad gpu.js mode ${info.mode}, kernel classes ${Object.keys(info.kernelClasses).join('/')}, fallbacks ${info.fallbacks.length}; tfjs backend ${tf.getBackend()}; WebGL renderer ${renderer}`,
+      `what really ran: tapegrad gpu.js mode ${info.mode}, kernel classes ${Object.keys(info.kernelClasses).join('/')}, fallbacks ${info.fallbacks.length}, matmul kernel runs: texel ${info.kernelRuns.mm4 ?? 0}, generic ${info.kernelRuns.mm ?? 0}; tfjs backend ${tf.getBackend()}; WebGL renderer ${renderer}`,
       `check before timing, MLP losses over 3 steps: tapegrad ${oursLosses.map((v) => v.toFixed(5)).join(' ')}; tfjs ${theirLosses.map((v) => v.toFixed(5)).join(' ')}`,
       `${rounds} interleaved runs each after a warm-up; "tapegrad ÷ tfjs" above 1 means tapegrad is slower`,
     ],
