@@ -22,7 +22,7 @@ import { writeResultsSection } from './results_section.js';
 import { median, fmtMs, roundRobin } from './timing.js';
 import * as tg from '../index.js';
 import type { Tensor } from '../index.js';
-import { backendInfo, gpuModes, registerGpuBackend } from '../core/gpu/index.js';
+import { benchBackends, whatRan } from './backends.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -146,26 +146,11 @@ function stepTable(backend: string, widths: number[], runs: number, checks: stri
   return { lines, deuRatios };
 }
 
-/** The backends asked for that exist here (gpu.js modes registered as bench-<mode>), and why not the others. */
-function backends(): { run: { name: string; label: string }[]; skipped: string[] } {
-  const available = gpuModes();
-  const run: { name: string; label: string }[] = [], skipped: string[] = [];
-  for (const b of BACKENDS) {
-    if (b === 'cpu') run.push({ name: 'cpu', label: 'CPU backend' });
-    else if (!(b in available)) throw new Error(`--backends: unknown '${b}'; expected cpu, webasm or headlessgl`);
-    else if (available[b] !== null) skipped.push(`${b}: ${available[b]}`);
-    else {
-      registerGpuBackend(`bench-${b}`, { mode: b as 'webasm' | 'headlessgl', strict: true });
-      run.push({ name: `bench-${b}`, label: `gpu.js ${b}` });
-    }
-  }
-  return { run, skipped };
-}
 
 function main(): void {
   const started = performance.now();
   const load0 = os.loadavg()[0];
-  const { run: backendList, skipped } = backends();
+  const { run: backendList, skipped } = benchBackends(BACKENDS);
   console.log(`tapegrad DEU bench (float32; ${backendList.map((b) => b.label).join(', ')}${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}), Node ${process.version}, ${os.cpus()[0]?.model}, load ${load0.toFixed(1)}`);
   const checks: string[] = [];
   const tables: { label: string; lines: string[]; runs: number }[] = [];
@@ -174,11 +159,7 @@ function main(): void {
   for (const b of backendList) {
     const cpu = b.name === 'cpu';
     const table = stepTable(b.name, cpu ? WIDTHS : GPU_WIDTHS, cpu ? RUNS : GPU_RUNS, checks);
-    let label = b.label;
-    if (!cpu) {
-      const info = backendInfo(b.name);
-      label += ` (what ran: mode ${info.mode}, kernel classes ${Object.keys(info.kernelClasses).join('/')}, fallbacks ${info.fallbacks.length})`;
-    }
+    const label = cpu ? b.label : `${b.label} (${whatRan(b.name)})`;
     tables.push({ label, lines: table.lines, runs: cpu ? RUNS : GPU_RUNS });
     if (cpu) [deuRatios, cpuWidths] = [table.deuRatios, WIDTHS];
   }

@@ -22,7 +22,7 @@ import { writeResultsSection } from './results_section.js';
 import { fmtMs, median, roundRobin, type Timed } from './timing.js';
 import * as tg from '../index.js';
 import type { Tensor } from '../index.js';
-import { backendInfo, gpuModes, registerGpuBackend } from '../core/gpu/index.js';
+import { benchBackends, whatRan } from './backends.js';
 import { NeuralGODE, NeuralODE, ResNet } from '../models/gode/index.js';
 import type { Module } from '../nn/module.js';
 
@@ -136,21 +136,6 @@ function convolutions(dataset: Dataset, i: number): { counts: Record<string, num
   return { counts, nfe };
 }
 
-/** The backends asked for that exist here (gpu.js modes registered as bench-<mode>), and why not the others. */
-function backends(): { run: { name: string; label: string }[]; skipped: string[] } {
-  const available = gpuModes();
-  const run: { name: string; label: string }[] = [], skipped: string[] = [];
-  for (const b of BACKENDS) {
-    if (b === 'cpu') run.push({ name: 'cpu', label: 'CPU backend' });
-    else if (!(b in available)) throw new Error(`--backends: unknown '${b}'; expected cpu, webasm or headlessgl`);
-    else if (available[b] !== null) skipped.push(`${b}: ${available[b]}`);
-    else {
-      registerGpuBackend(`bench-${b}`, { mode: b as 'webasm' | 'headlessgl', strict: true });
-      run.push({ name: `bench-${b}`, label: `gpu.js ${b}` });
-    }
-  }
-  return { run, skipped };
-}
 
 const DATASET_NAME: Record<Dataset, string> = { mnist: 'MNIST', cifar10: 'CIFAR-10 shapes' };
 
@@ -198,17 +183,14 @@ function bench(dataset: Dataset, backend: string, label: string, checks: string[
   });
   nets.forEach((n) => n.dispose());
   x.dispose();
-  if (gpu) {
-    const info = backendInfo(backend);
-    label += ` (what ran: mode ${info.mode}, kernel classes ${Object.keys(info.kernelClasses).join('/')}, fallbacks ${info.fallbacks.length})`;
-  }
+  if (gpu) label += ` (${whatRan(backend)})`;
   return { dataset, cpu: !gpu, label, batch, reps, table: lines.join('\n'), ratios, ms };
 }
 
 function main(): void {
   const started = performance.now();
   const load0 = os.loadavg()[0];
-  const { run, skipped } = backends();
+  const { run, skipped } = benchBackends(BACKENDS);
   console.log(`tapegrad Neural-GODE bench (float32; ${run.map((b) => b.label).join(', ')}${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}), Node ${process.version}, ${os.cpus()[0]?.model}, load ${load0.toFixed(1)}`);
 
   // what one forward computes, read off the tape (so the counts below are the code's, not the paper's)
