@@ -37,6 +37,8 @@ if (skip !== null) {
       assert.is(parity.info.onDevice, true);
       assert.equal(parity.info.fallbacks, []);
       assert.match(String(parity.info.glVersion), 'WebGL 2');
+      // the texel-aligned products ran the GLSL ES 3.00 texel matmul (core/gpu/matmul_texels.ts)
+      assert.ok((parity.info.kernelRuns.mm4 ?? 0) >= RUNS, `texel matmul runs: ${JSON.stringify(parity.info.kernelRuns)}`);
 
       const train = await page.evaluate(() => (globalThis as any).tapegradTrain('webgl2', 20));
       assert.equal(Object.keys(train.info.kernelClasses), ['WebGL2Kernel']);
