@@ -202,7 +202,7 @@ export interface KernelSpec {
   /** The largest loop bound in the source, for gpu.js's loopMaxIterations. */
   readonly loopMax?: number;
   /**
-   * GLSL the source calls (device modes only): a function `name(int)` of the thread index,
+   * GLSL the source calls (device modes only): a function `name(int e)` of the thread index,
    * returning float or vec4, after any helpers of its own. gpu.js inserts it verbatim after the
    * argument declarations, so it may read them.
    */
