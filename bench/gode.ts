@@ -1,9 +1,10 @@
 // `npx tsx bench/gode.ts` (or `npm run bench:gode`; under `xvfb-run -a` for headlessgl, which needs
 // an X display): issue #8 — time per training iteration (forward, cross-entropy, backward, SGD
-// update with momentum, loss read back) of Neural-GODE and Neural-ODE relative to the 6-block
-// ResNet on the same real MNIST batch, Euler h = 0.05 (20 steps) as the paper's Table 1, on the
-// CPU backend and on each gpu.js mode available here (webasm, headlessgl; a missing one is listed
-// as skipped, with why). Contenders run round-robin in one process (bench/timing.ts); figures are
+// update with momentum, loss read back) of Neural-GODE and Neural-ODE relative to ResNet on the
+// same batch, Euler h = 0.05 (20 steps) as the paper's Table 1, for both of its configurations:
+// MNIST (ResNet 6 blocks; a real MNIST batch) and CIFAR-10 (ResNet 20 blocks; a seeded batch of
+// CIFAR's shape, the dataset not being shipped), on the CPU backend and on each gpu.js mode
+// available here (webasm, headlessgl; a missing one is listed as skipped, with why). Contenders run round-robin in one process (bench/timing.ts); figures are
 // medians (min–max in brackets).
 //
 // Every backend starts from the same initial weights (one seeded CPU copy per model, loaded into a
@@ -16,7 +17,7 @@
 // bench/RESULTS.md (unless --no-write).
 //
 //   npx tsx bench/gode.ts [--batch 32] [--reps 5] [--backends cpu,webasm,headlessgl]
-//                         [--gpu-batch 4] [--gpu-reps 3] [--no-write]
+//                         [--gpu-batch 4] [--gpu-reps 3] [--datasets mnist,cifar10] [--no-write]
 import os from 'node:os';
 import { writeResultsSection } from './results_section.js';
 import { fmtMs, median, roundRobin, type Timed } from './timing.js';
