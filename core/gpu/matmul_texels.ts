@@ -63,7 +63,7 @@ export function matmulTexels(ctx: GpuContext, a: View, b: View, plan: { form: Fo
     source: () => 'function (a, b) {\n  return tg_mm(this.thread.x);\n}',
     output: (m * n) / 4,
     returnType: 'Array(4)',
-    native: { name: 'tg_mm', source: productSource(version, plan.form, m, k, n, textures), returnType: 'Array(4)' },
+    native: { name: 'tg_mm', source: () => productSource(version, plan.form, m, k, n, textures), returnType: 'Array(4)' },
   }, [av, bv]);
   if (plan.transposeA) ctx.drop(av);
   // the vec4 texels → the float storage (the same order of values: e is channel e % 4 of texel e / 4)
@@ -72,7 +72,7 @@ export function matmulTexels(ctx: GpuContext, a: View, b: View, plan: { form: Fo
     key: `mm4out|${m * n}|${size[0]}x${size[1]}|glsl${version}`,
     source: () => 'function (c) {\n  return tg_unpack(this.thread.x);\n}',
     output: m * n,
-    native: { name: 'tg_unpack', source: unpackSource(version, size), returnType: 'Number' },
+    native: { name: 'tg_unpack', source: () => unpackSource(version, size), returnType: 'Number' },
   }, [cells]);
   ctx.drop(cells);
   return out;

@@ -204,9 +204,9 @@ export interface KernelSpec {
   /**
    * GLSL the source calls (device modes only): a function `name(int e)` of the thread index,
    * returning float or vec4, after any helpers of its own. gpu.js inserts it verbatim after the
-   * argument declarations, so it may read them.
+   * argument declarations, so it may read them. Built only on a cache miss, like `source`.
    */
-  readonly native?: { readonly name: string; readonly source: string; readonly returnType: 'Number' | 'Array(4)' };
+  readonly native?: { readonly name: string; readonly source: () => string; readonly returnType: 'Number' | 'Array(4)' };
   /**
    * 'Array(4)': one vec4 per thread, `output` texels (not memory-optimised floats). Such an output
    * is an intermediate for a following kernel, never tensor storage.
@@ -335,7 +335,7 @@ export class GpuRuntime {
       fixIntegerDivisionAccuracy: true,
       loopMaxIterations: Math.max(1000, (spec.loopMax ?? 0) + 1),
       strictIntegers: false,
-      ...(spec.native ? { nativeFunctions: [{ name: spec.native.name, source: spec.native.source, returnType: spec.native.returnType, argumentTypes: { e: 'Integer' } }] } : {}),
+      ...(spec.native ? { nativeFunctions: [{ name: spec.native.name, source: spec.native.source(), returnType: spec.native.returnType, argumentTypes: { e: 'Integer' } }] } : {}),
     });
     const helpers = this.isDevice ? [...HELPERS, ...TRIG_HELPERS] : HELPERS;
     for (const h of helpers) run.addFunction(h.source, { argumentTypes: new Array(h.arity).fill('Number'), returnType: 'Number' });
