@@ -25,9 +25,10 @@ export async function bundle(entry = join(here, 'page.ts')): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-export async function serve(): Promise<{ url: string; server: Server }> {
-  const script = await bundle();
-  const html = await readFile(join(here, 'index.html'), 'utf8');
+/** Serves a page (by default this one) on 127.0.0.1 at a free port: `html` at /, `entry`'s bundle at /bundle.js. */
+export async function serve(entry?: string, page?: string): Promise<{ url: string; server: Server }> {
+  const script = await bundle(entry);
+  const html = page ?? (await readFile(join(here, 'index.html'), 'utf8'));
   const server = createServer((req, res) => {
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
     if (req.url === '/' || req.url === '/index.html') res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);

@@ -5,7 +5,7 @@
 // skipped and why.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launchChromium, whyNoChromium } from '../web/chromium.js';
+import { launchChromium, openPage, whyNoChromium } from '../web/chromium.js';
 
 const RUNS = Number(process.env.TAPEGRAD_BROWSER_PARITY_RUNS ?? 3);
 const skip = whyNoChromium();
@@ -18,13 +18,8 @@ if (skip !== null) {
     const { serve } = await import('../../examples/browser-parity/serve.js');
     const { url, server } = await serve();
     const browser = await launchChromium();
-    const { context } = browser;
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const errors: string[] = [];
-      page.on('pageerror', (e: Error) => errors.push(e.message));
-      await page.goto(url);
-      await page.waitForFunction(() => (globalThis as { tapegradReady?: boolean }).tapegradReady === true, null, { timeout: 60_000 });
+      const { page, errors } = await openPage(browser.context, url, () => (globalThis as { tapegradReady?: boolean }).tapegradReady === true);
       const modes = await page.evaluate(() => (globalThis as any).tapegradModes() as Record<string, string | null>);
       assert.is(modes.webgl2, null, `webgl2 is not available in chromium: ${modes.webgl2}`);
 

@@ -59,3 +59,16 @@ export async function launchChromium(viewport?: { width: number; height: number 
     },
   };
 }
+
+/**
+ * Opens `url` in the context's page and waits (up to a minute) until `ready` holds there; `errors`
+ * collects the page's uncaught errors from the start.
+ */
+export async function openPage(context: BrowserContext, url: string, ready: () => boolean): Promise<{ page: Page; errors: string[] }> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e: Error) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(ready, null, { timeout: 60_000 });
+  return { page, errors };
+}
