@@ -44,3 +44,4 @@ export * as data from './data/index.js';
 export * from './models/training/index.js';
 export * as zoo from './models/zoo/index.js';
 export * as plot from './models/plot/index.js';
+export { BSplineActivation, type BSplineActivationOptions } from './models/bspline_activation.js';

@@ -23,6 +23,8 @@ export { RReLU } from './rrelu.js';
 export { SiLU, Swish, type SiLUOptions } from './silu.js';
 export { Maxout, type MaxoutOptions } from './maxout.js';
 export { IdentityReLUMixture, type IdentityReLUMixtureOptions } from './identity_relu_mixture.js';
+export { APL, type APLOptions } from './apl.js';
+export { SReLU, type SReLUOptions } from './srelu.js';
 
 export { encodeSafetensors, decodeSafetensors, type Safetensors, type SafetensorsDType, type DecodeOptions } from './serialization.js';
 export { saveSafetensors, loadSafetensors } from './safetensors_file.js';
