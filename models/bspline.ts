@@ -45,6 +45,7 @@ export class BSplineBasis {
    * k = 0, m = 20 wrong at n = 3, 6, 12, 17; spec gode.md §4.4).
    */
   private snap(t: number): number {
+    if (!Number.isFinite(t)) return t; // ±Infinity is outside [0, T], not within tolerance of a knot
     const tolerance = 4 * 2 ** -24 * Math.max(1, Math.abs(t));
     for (const knot of this.knots) if (Math.abs(t - knot) <= tolerance) return knot;
     return t;
@@ -82,11 +83,13 @@ export class BSplineBasis {
 
   /** B_{i,k}(t) for i = 0 … m − 1; zeros outside [0, T]. */
   evaluate(t: number): Float64Array {
+    checkTime('BSplineBasis.evaluate', t);
     return this.basisOfDegree(this.snap(t), this.degree).slice(0, this.count);
   }
 
   /** dB_{i,k}/dt = k·(B_{i,k−1}/(t_{i+k} − t_i) − B_{i+1,k−1}/(t_{i+k+1} − t_{i+1})); 0 for k = 0. */
   derivative(t: number): Float64Array {
+    checkTime('BSplineBasis.derivative', t);
     const k = this.degree;
     const out = new Float64Array(this.count);
     if (k === 0) return out;
@@ -98,6 +101,11 @@ export class BSplineBasis {
     }
     return out;
   }
+}
+
+/** t must be a number; NaN would silently give all-zero weights (it is outside no interval). */
+function checkTime(fn: string, t: unknown): void {
+  if (typeof t !== 'number' || Number.isNaN(t)) fail(fn, `t must be a number (zeros outside [0, T]), got ${typeof t === 'string' ? `the string '${t}'` : String(t)}`);
 }
 
 /** t_j = j·T/(k + m), j = 0 … k + m, computed as integer ratios so that grid times land on knots exactly. */

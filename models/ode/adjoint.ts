@@ -13,7 +13,8 @@ import { enableGrad, noGrad, record } from '../../core/tape.js';
 import { Tensor } from '../../core/tensor.js';
 import { zerosLike } from '../../core/creation.js';
 import { narrow, reshape, stack } from '../../ops/shape.js';
-import { checkTimes, solveState, type OdeOptions, type OdeStats } from './odeint.js';
+import { checkedDynamics, solveState, type OdeOptions, type OdeStats } from './odeint.js';
+import { checkOptions, checkProblem, describe } from './options.js';
 import type { State } from './state.js';
 
 export function odeintAdjoint(
@@ -23,13 +24,15 @@ export function odeintAdjoint(
   params: readonly Tensor[],
   options: OdeOptions = {},
 ): { ys: Tensor; stats: OdeStats } {
-  checkTimes('odeintAdjoint', times);
+  checkProblem('odeintAdjoint', f, y0, times);
+  checkOptions('odeintAdjoint', options, times);
+  if (!Array.isArray(params)) fail('odeintAdjoint', `params must be an array of the leaf tensors f uses, got ${describe(params)}`);
   params.forEach((p, i) => {
     if (!(p instanceof Tensor) || !p.isLeaf) fail('odeintAdjoint', `params[${i}] must be a leaf tensor (a parameter of f)`);
   });
   let stats: OdeStats = { nfe: 0 };
   const ys = noGrad(() => tidy(() => {
-    const solved = solveState('odeintAdjoint', (t, [y]) => [f(t, y)], [y0], times, options);
+    const solved = solveState('odeintAdjoint', checkedDynamics('odeintAdjoint', f, y0.shape), [y0], times, options);
     stats = solved.stats;
     return stack(solved.states.map(([y]) => y));
   }));
@@ -72,8 +75,13 @@ export function odeintAdjoint(
   return { ys, stats };
 }
 
-/** The forward solve's grid restricted to [to, from] and reversed (a step size needs no change). */
+/**
+ * The forward solve's options for the backward solve over one interval [to, from]: its grid
+ * restricted to the interval and reversed (a step size needs no change), and a first step no
+ * longer than the interval.
+ */
 function intervalOptions(options: OdeOptions, from: number, to: number): OdeOptions {
+  if (options.firstStep !== undefined && options.firstStep > Math.abs(from - to)) options = { ...options, firstStep: Math.abs(from - to) };
   if (!options.grid || options.stepSize !== undefined) return options;
   const lo = Math.min(from, to), hi = Math.max(from, to);
   const inside = options.grid.filter((t) => t > lo && t < hi);

@@ -1,7 +1,10 @@
 // Adaptive Dormand–Prince 5(4), following torchdiffeq (spec gode.md §2.3):
 // - error ratio r = norm of err / (atol + rtol·max(|y0|, |y1|)), RMS over all elements (the
-//   largest RMS over the components of a multi-tensor state); a step is accepted iff r ≤ 1;
-// - controller: h ← h·min(10, max(0.9·r^(−1/5), r < 1 ? 1 : 0.2)), and 10·h when r = 0;
+//   largest RMS over the components of a multi-tensor state); a step is accepted iff r ≤ 1, so a
+//   NaN or infinite r (a stage overflowed, or f returned NaN) rejects it;
+// - controller: h ← h·min(10, max(0.9·r^(−1/5), r < 1 ? 1 : 0.2)), and 10·h when r = 0; a
+//   non-finite r shrinks h by the smallest factor, 0.2, until the step is finite or h underflows
+//   (an error naming the time reached: the solution blows up or is not finite there);
 // - the first step by Hairer–Nørsett–Wanner's rule (one extra evaluation of f);
 // - the solver steps past each requested time and reads the state there off the quartic dense
 //   output fitted to y0, y1, the midpoint value and the end slopes (so y(T) after an overshoot
@@ -55,7 +58,15 @@ function initialStep(f: Dynamics, t0: number, y0: State, f0: State, rtol: number
   return Math.min(100 * h0, h1);
 }
 
-export function integrateDopri5(f: Dynamics, y0: State, times: readonly number[], options: AdaptiveOptions): AdaptiveResult {
+/** The step-size factor after a step with error ratio r (NaN and Infinity shrink the most). */
+export function stepFactor(ratio: number): number {
+  if (!Number.isFinite(ratio)) return 0.2;
+  if (ratio === 0) return 10;
+  return Math.min(10, Math.max(0.9 * ratio ** (-1 / 5), ratio < 1 ? 1 : 0.2));
+}
+
+/** `fn` names the public function in errors (odeint or odeintAdjoint). */
+export function integrateDopri5(fn: string, f: Dynamics, y0: State, times: readonly number[], options: AdaptiveOptions): AdaptiveResult {
   let nfe = 0;
   const counted: Dynamics = (t, y) => {
     nfe++;
@@ -69,6 +80,9 @@ export function integrateDopri5(f: Dynamics, y0: State, times: readonly number[]
   let fy = f0;
   const emitted = new Set<State>();
   let h = direction * (options.firstStep ?? initialStep(counted, t0, y, fy, rtol, atol));
+  if (!(Math.abs(h) > 0 && Number.isFinite(h))) {
+    fail(fn, `dopri5 cannot choose a first step at t = ${t0}: y0 or f(t0, y0) is not finite (initial step ${Math.abs(h)})`);
+  }
   let tStart = t0, tEnd = t0;
   let interpolant: State[] | null = null;
   let interpolantStart: State | null = null;
@@ -76,8 +90,10 @@ export function integrateDopri5(f: Dynamics, y0: State, times: readonly number[]
   const out: State[] = [];
   for (const target of times) {
     while (direction * (target - tEnd) > 0) {
-      if (accepted + rejected >= options.maxSteps) fail('odeint', `dopri5 took more than maxSteps = ${options.maxSteps} steps before t = ${target}`);
-      if (tEnd + h === tEnd) fail('odeint', `dopri5 step size underflow at t = ${tEnd} (h = ${h}): the problem may be stiff`);
+      if (accepted + rejected >= options.maxSteps) fail(fn, `dopri5 took more than maxSteps = ${options.maxSteps} steps before t = ${target} (reached t = ${tEnd})`);
+      if (tEnd + h === tEnd) {
+        fail(fn, `dopri5 step size underflow at t = ${tEnd} (h = ${h}): the solution is not finite just past it, or the problem is stiff`);
+      }
       const t1 = tEnd + h;
       // one attempted step per tidy scope: only the new state, slope and interpolant survive
       const step = tidy(() => {
@@ -88,12 +104,12 @@ export function integrateDopri5(f: Dynamics, y0: State, times: readonly number[]
           const error = combine(y.map((v) => v.mul(0)), h, DOPRI5.e, ks);
           return stateNorm(error.map((err, i) => err.div(y[i].abs().maximum(y1[i].abs()).mul(rtol).add(atol))));
         });
-        if (ratio > 1) return { ratio, y1: null, f1: null, fit: null };
+        if (!(ratio <= 1)) return { ratio, y1: null, f1: null, fit: null }; // NaN too
         const mid = combine(y, h, DOPRI5.mid, ks);
         return { ratio, y1, f1: ks[6], fit: fitQuartic(y, y1, mid, fy, ks[6], h) };
       });
       const ratio = step.ratio;
-      if (step.y1 && step.f1 && step.fit) {
+      if (step.y1 && step.f1 && step.fit) { // accepted: r ≤ 1
         // free the previous step's leftovers: its interpolant (whose constant term is the state
         // it started from) and its slope; the new interpolant starts from the current y
         interpolant?.forEach((cs) => cs.slice(1).forEach((t) => t.dispose()));
@@ -107,8 +123,7 @@ export function integrateDopri5(f: Dynamics, y0: State, times: readonly number[]
         fy = step.f1;
         accepted++;
       } else rejected++;
-      const factor = ratio === 0 ? 10 : Math.min(10, Math.max(0.9 * ratio ** (-1 / 5), ratio < 1 ? 1 : 0.2));
-      h *= factor;
+      h *= stepFactor(ratio);
     }
     if (interpolant === null || target === tEnd) {
       out.push(target === tEnd ? y : y0);

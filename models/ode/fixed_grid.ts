@@ -5,13 +5,16 @@
 // requested time between grid points is interpolated linearly.
 import { fail } from '../../core/errors.js';
 import { tidy } from '../../core/scope.js';
+import { checkGridSteps, DEFAULT_FIXED_STEPS } from './options.js';
 import type { Tableau } from './tableau.js';
 import { combine, type State } from './state.js';
 
 export type Dynamics = (t: number, y: State) => State;
 
-export function makeGrid(t0: number, t1: number, stepSize: number): number[] {
-  if (!(stepSize > 0) || !Number.isFinite(stepSize)) fail('odeint', `stepSize must be positive, got ${stepSize}`);
+export function makeGrid(t0: number, t1: number, stepSize: number, maxSteps = DEFAULT_FIXED_STEPS): number[] {
+  if (typeof stepSize !== 'number' || !(stepSize > 0) || !Number.isFinite(stepSize)) fail('makeGrid', `stepSize must be a positive finite number, got ${String(stepSize)}`);
+  if (!Number.isFinite(t0) || !Number.isFinite(t1)) fail('makeGrid', `t0 and t1 must be finite numbers, got ${t0}, ${t1}`);
+  checkGridSteps('makeGrid', t0, t1, stepSize, maxSteps);
   const direction = t1 >= t0 ? 1 : -1;
   const n = Math.ceil(Math.abs(t1 - t0) / stepSize + 1);
   const grid = Array.from({ length: n }, (_, j) => t0 + direction * j * stepSize);

@@ -82,6 +82,13 @@ test('bad arguments are rejected', () => {
   assertThrows(() => new BSplineBasis(1, 0), 'BSplineBasis', 'count');
   assertThrows(() => new BSplineBasis(3, 2), 'BSplineBasis', 'clamped', 'count');
   assertThrows(() => new BSplineBasis(1, 2, { T: NaN }), 'BSplineBasis', 'T');
+  const b = new BSplineBasis(2, 5);
+  assertThrows(() => b.evaluate(NaN), 'BSplineBasis.evaluate', 't', 'NaN');
+  assertThrows(() => b.evaluate('0.5' as never), 'BSplineBasis.evaluate', 't', "string '0.5'");
+  assertThrows(() => b.derivative(NaN), 'BSplineBasis.derivative', 't', 'NaN');
+  assertThrows(() => b.derivative(undefined as never), 'BSplineBasis.derivative', 't', 'undefined');
+  // outside [0, T] (±Infinity included) the basis is zero, as documented
+  assert.equal(Array.from(b.evaluate(-Infinity)), [0, 0, 0, 0, 0]);
 });
 
 test.run();

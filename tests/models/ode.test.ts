@@ -159,6 +159,76 @@ test('bad arguments are rejected', () => {
 });
 
 
+test("dopri5 rejects a step whose error ratio is NaN and shrinks it (y' = −2√y: a long first step's stages go negative)", () => {
+  // y = (1 − t)², exact; a first step of 0.9 has stages at y < 0, where √y is NaN: the step's error
+  // ratio is NaN, and it must be retried smaller, not accepted (which returned NaN)
+  for (const dtype of ['float32', 'float64'] as const) {
+    const r = odeint((t, y) => y.sqrt().mul(-2), tg.tensor([1], { dtype }), [0, 0.9], { firstStep: 0.9, rtol: 1e-6, atol: 1e-6 });
+    assertClose(r.ys.data(), [1, 0.01], 1e-6, 0, dtype);
+    assert.ok(r.stats.rejected! >= 1, `rejected ${r.stats.rejected}`);
+  }
+  const adjoint = odeintAdjoint((t, y) => y.sqrt().mul(-2), f64([1]), [0, 0.9], [], { firstStep: 0.9, rtol: 1e-6, atol: 1e-6 });
+  assertClose(adjoint.ys.data(), [1, 0.01], 1e-6, 0, 'adjoint');
+});
+
+test('dopri5 past a blow-up: an error naming odeint and the time reached, not Infinity or NaN', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    assertThrows(() => odeint((t, y) => y.mul(y).mul(y).mul(y), tg.tensor([10], { dtype }), [0, 1e-3], { firstStep: 1e-3 }), 'odeint', 'underflow', 't = 0.00033');
+  }
+  assertThrows(() => odeint((t, y) => y.mul(NaN), f64([1]), [0, 1]), 'odeint', 'first step', 'not finite');
+  assertThrows(() => odeint((t, y) => y.mul(NaN), f64([1]), [0, 1], { firstStep: 0.1 }), 'odeint', 'underflow', 't = 0');
+});
+
+test('bad options, times and arguments name the function and the argument', () => {
+  const y = f64([1]), id = (t: number, s: Tensor) => s;
+  const bad: [Record<string, unknown>, ...string[]][] = [
+    [{ firstStep: NaN }, 'firstStep', 'NaN'],
+    [{ firstStep: -0.1 }, 'firstStep', '-0.1'],
+    [{ firstStep: 1e300 }, 'firstStep', 'span'],
+    [{ firstStep: '0.1' }, 'firstStep', "string '0.1'"],
+    [{ maxSteps: NaN }, 'maxSteps', 'NaN'],
+    [{ maxSteps: 0 }, 'maxSteps'],
+    [{ maxSteps: 2.5 }, 'maxSteps', '2.5'],
+    [{ rtol: NaN }, 'rtol', 'NaN'],
+    [{ atol: -1 }, 'atol', '-1'],
+    [{ rtol: '1e-3' }, 'rtol', "string '1e-3'"],
+    [{ rtol: 0, atol: 0 }, 'rtol and atol'],
+    [{ method: 'euler', stepSize: NaN }, 'stepSize', 'NaN'],
+    [{ method: 'euler', stepSize: 1e-12 }, 'stepSize', '1000000000000 steps', 'maxSteps'],
+    [{ method: 'rk4', stepSize: 1e-4, maxSteps: 100 }, 'stepSize', '10000 steps', 'maxSteps = 100'],
+    [{ method: 'euler', grid: [0, NaN, 1] }, 'grid', 'NaN'],
+    [{ method: 'rk5' }, 'method', 'euler, midpoint, rk4, rk4_38, dopri5', "'rk5'"],
+    [{ stepsize: 0.1 }, "unknown option 'stepsize'", 'stepSize'],
+    [{ toString: 5 }, "unknown option 'toString'"],
+  ];
+  for (const [options, ...fragments] of bad) {
+    assertThrows(() => odeint(id, y, [0, 1], options as never), 'odeint', ...fragments);
+    assertThrows(() => odeintAdjoint(id, y, [0, 1], [], options as never), 'odeintAdjoint', ...fragments);
+  }
+  assertThrows(() => odeint(id, [1, 2] as never, [0, 1]), 'odeint', 'y0', 'Tensor', 'array [1, 2]');
+  assertThrows(() => odeintAdjoint(id, [1] as never, [0, 1], []), 'odeintAdjoint', 'y0', 'Tensor');
+  assertThrows(() => odeintAdjoint(id, y, [0, 1], y as never), 'odeintAdjoint', 'params', 'array');
+  assertThrows(() => odeint(id, y, [0, NaN]), 'odeint', 'times', 'NaN');
+  assertThrows(() => odeint(id, y, [0, '1'] as never), 'odeint', 'times', "'1'");
+  assertThrows(() => odeint(id, y, [0, 2, 1]), 'odeint', 'times', 'monotonic');
+  assertThrows(() => odeint(id, y, []), 'odeint', 'times');
+  assertThrows(() => odeint(() => f64([1, 2]), y, [0, 1]), 'odeint', 'f(t, y)', '[1]', '[2]');
+  assertThrows(() => odeint('f' as never, y, [0, 1]), 'odeint', 'f must be a function');
+  assertThrows(() => makeGrid(0, 1, 1e-12), 'makeGrid', 'stepSize', 'steps');
+  // a first step as long as the whole interval is fine, and so are maxSteps large enough
+  const ok = odeint((t, s) => s, y, [0, 1], { firstStep: 1, maxSteps: 50 });
+  assertClose([final(ok.ys).item()], [Math.E], 1e-6, 0);
+});
+
+test('the adjoint passes a first step to each backward interval clipped to that interval', () => {
+  const theta = f64([0.5]).requiresGrad_();
+  const times = [0, 0.1, 1];
+  const r = odeintAdjoint((t, y) => y.mul(theta), f64([1]), times, [theta], { firstStep: 0.9 });
+  r.ys.sum().backward();
+  // d/dθ Σ_t e^(θt) = Σ t·e^(θt)
+  assertClose(theta.grad!.data(), [0.1 * Math.exp(0.05) + Math.exp(0.5)], 1e-5, 0);
+});
+
 
 test('fixed grids integrate backwards in time, and the adjoint works with fixed-step solvers (no NaN)', () => {
   // dy/dt = y/2 from t = 1 back to t = 0 with Euler h = 0.5: two steps of (1 − 0.25)
