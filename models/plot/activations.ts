@@ -1,6 +1,7 @@
 // The learned activations of a model, sampled: every DEU (one curve per neuron), PAU / RPAU (one
 // per layer, or per channel when not shared), PReLU, learnable Swish and identity–ReLU mixture
-// (one per slope), found by walking the module tree. Sampling runs under noGrad on the CPU
+// (one per slope), APL, SReLU and the B-spline activation (one per channel or for the layer),
+// found by walking the module tree. Sampling runs under noGrad on the CPU
 // backend, in evaluation mode (RPAU and RReLU are deterministic there), whatever backend the
 // model lives on: the activation's parameters are copied to the CPU and swapped in with
 // functionalCall, so the model itself is not touched.
@@ -18,6 +19,9 @@ import { PAU } from '../../nn/pau.js';
 import { PReLU } from '../../nn/prelu.js';
 import { RReLU } from '../../nn/rrelu.js';
 import { SiLU } from '../../nn/silu.js';
+import { APL } from '../../nn/apl.js';
+import { SReLU } from '../../nn/srelu.js';
+import { BSplineActivation } from '../bspline_activation.js';
 
 export interface CurveOptions {
   /** Input range (default −3 … 3). */
@@ -50,6 +54,9 @@ export function learnedActivationWidth(module: Module): number | null {
   if (module instanceof PAU) return module.numChannels ?? 1;
   if (module instanceof PReLU || module instanceof IdentityReLUMixture) return module.weight.shape[0];
   if (module instanceof SiLU) return module.beta ? 1 : null;
+  if (module instanceof APL) return module.slopes.shape[1];
+  if (module instanceof SReLU) return module.tLeft.shape[0];
+  if (module instanceof BSplineActivation) return module.coefficients.shape[0];
   return null;
 }
 

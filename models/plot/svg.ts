@@ -25,7 +25,7 @@ export interface Panel {
   /** Data range of each axis; from the series (with 5% margin) by default. */
   xDomain?: readonly [number, number];
   yDomain?: readonly [number, number];
-  /** Draw a legend when there are at most this many series (default 10). */
+  /** Draw a legend when there are 2 up to this many series (default 10); one series is named by the title or axis. */
   legendLimit?: number;
   /** A line of text under the title (e.g. "64 of 512 neurons shown"). */
   note?: string;
@@ -174,7 +174,7 @@ export function drawPanel(doc: SvgDocument, panel: Panel, left: number, top: num
     }
   });
   out.push('</g>');
-  if (panel.series.length > 0 && panel.series.length <= (panel.legendLimit ?? 10)) {
+  if (panel.series.length > 1 && panel.series.length <= (panel.legendLimit ?? 10)) {
     // in the corner of the plot area that the curves cross least
     const w = 28 + 6.5 * Math.max(...panel.series.map((series) => series.label.length));
     const h = 8 + 14 * panel.series.length;

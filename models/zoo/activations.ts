@@ -7,6 +7,11 @@
 //   maxout  max over pairs: the layer before it must produce twice the width (activationWidth)
 //   mixture the PAU paper's "Mixture" baseline: p·x + (1 − p)·relu(x), one learned p per layer
 //           (nn.IdentityReLUMixture, p = sigmoid(w), starts at 0.5)
+//   swish-beta  x·sigmoid(βx) with one learned β per layer (nn.Swish({learnable: true}), β = 1)
+//   apl     adaptive piecewise linear: relu plus 2 learned hinges per neuron or channel (nn.APL)
+//   srelu   S-shaped ReLU: 2 learned thresholds and slopes per neuron or channel (nn.SReLU)
+//   bspline KAN-style: w·silu(x) plus a cubic spline on 5 intervals of [−3, 3], per neuron or
+//           channel (BSplineActivation, models/bspline_activation.ts)
 import { fail } from '../../core/errors.js';
 import { CELU, ELU, LeakyReLU, ReLU, ReLU6, SELU, Tanh } from '../../nn/activation.js';
 import { DEU } from '../../nn/deu.js';
@@ -17,18 +22,21 @@ import { PAU, RPAU } from '../../nn/pau.js';
 import { PReLU } from '../../nn/prelu.js';
 import { RReLU } from '../../nn/rrelu.js';
 import { Swish } from '../../nn/silu.js';
+import { APL } from '../../nn/apl.js';
+import { SReLU } from '../../nn/srelu.js';
+import { BSplineActivation } from '../bspline_activation.js';
 
-export const ACTIVATIONS = ['relu', 'lrelu', 'relu6', 'elu', 'celu', 'selu', 'swish', 'prelu', 'rrelu', 'maxout', 'tanh', 'deu', 'pau', 'rpau', 'mixture'] as const;
+export const ACTIVATIONS = ['relu', 'lrelu', 'relu6', 'elu', 'celu', 'selu', 'swish', 'prelu', 'rrelu', 'maxout', 'tanh', 'deu', 'pau', 'rpau', 'mixture', 'swish-beta', 'apl', 'srelu', 'bspline'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** The activations with learned parameters (the ones `tapegrad plot` draws). */
-export const LEARNED_ACTIVATIONS: readonly ActivationName[] = ['prelu', 'deu', 'pau', 'rpau'];
+export const LEARNED_ACTIVATIONS: readonly ActivationName[] = ['prelu', 'deu', 'pau', 'rpau', 'mixture', 'swish-beta', 'apl', 'srelu', 'bspline'];
 
 /** Maxout's group size: a maxout layer of width F follows a layer of width 2F. */
 export const MAXOUT_K = 2;
 
 export interface ActivationOptions {
-  /** The width of the layer the activation follows (features of [N, F], channels of [N, C, H, W]); DEU needs it. */
+  /** The width of the layer the activation follows (features of [N, F], channels of [N, C, H, W]); DEU, APL, SReLU and bspline need it. */
   features?: number;
   /** The same as features, for convolutional layers. */
   channels?: number;
@@ -62,10 +70,17 @@ export function buildActivation(name: ActivationName, options: ActivationOptions
     case 'pau': return new PAU();
     case 'rpau': return new RPAU();
     case 'mixture': return new IdentityReLUMixture();
-    case 'deu': {
-      const width = options.features ?? options.channels;
-      if (width === undefined) fail(fn, "'deu' has one unit per neuron: pass { features } (or { channels })");
-      return new DEU(width);
-    }
+    case 'swish-beta': return new Swish({ learnable: true });
+    case 'deu': return new DEU(widthOf(name, options));
+    case 'apl': return new APL({ numParameters: widthOf(name, options) });
+    case 'srelu': return new SReLU({ numParameters: widthOf(name, options) });
+    case 'bspline': return new BSplineActivation({ numParameters: widthOf(name, options) });
   }
+}
+
+/** The width a per-neuron activation needs. */
+function widthOf(name: ActivationName, options: ActivationOptions): number {
+  const width = options.features ?? options.channels;
+  if (width === undefined) fail('buildActivation', `'${name}' has one unit per neuron: pass { features } (or { channels })`);
+  return width;
 }

@@ -101,7 +101,7 @@ test('a leaky-ReLU PAU: the polyline, mapped back through the axes, is max(x, 0.
   const svg = plotActivations(model, { from: -3, to: 3, points: 200 });
   const panels = readPanels(svg);
   assert.is(panels.length, 2);
-  assert.equal(panels.map((p) => p.title), ['PAU 1', 'PAU 3']);
+  assert.equal(panels.map((p) => p.title), ['PAU 1', 'PAU 2'], 'numbered among the activations, not by Sequential index (1, 3)');
   panels.forEach((panel, k) => {
     const points = panel.series.get('PAU')!;
     assert.is(points.length, 200);
@@ -169,13 +169,58 @@ test('plotHistory draws the known loss and accuracy per epoch', () => {
   assert.is((svg.match(/<circle class="marker"/g) ?? []).length, 12);
 });
 
+/** Each polyline's [stroke, dash] by series label. */
+function styles(svg: string): Map<string, [string, string | undefined]> {
+  const out = new Map<string, [string, string | undefined]>();
+  for (const [tag] of svg.matchAll(/<polyline class="series"[^>]*>/g)) {
+    const attr = (name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+    out.set(attr('data-series')!, [attr('stroke')!, attr('stroke-dasharray')]);
+  }
+  return out;
+}
+
+test('plotHistory: one colour and dash per split, the same in the loss and the accuracy panel', () => {
+  const records = [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 1 / epoch, testLoss: 1.2 / epoch, metrics: { accuracy: 0.5 + epoch / 10, train_accuracy: 0.6 + epoch / 10 } }));
+  const style = styles(plotHistory(records));
+  assert.equal(style.get('train accuracy (%)'), style.get('train loss'), 'train: same style in both panels');
+  assert.equal(style.get('test accuracy (%)'), style.get('test loss'), 'test: same style in both panels');
+  assert.is.not(style.get('train loss')![0], style.get('test loss')![0], 'the splits differ in colour');
+  assert.is(style.get('test loss')![1], '5 3', 'test is dashed');
+  assert.is(style.get('train loss')![1], undefined, 'train is solid');
+});
+
+test('no one-entry legends: a single curve is named by its axis or title instead', () => {
+  const svg = plotHistory([{ epoch: 1, trainLoss: 2, metrics: { mse: 1.5 } }, { epoch: 2, trainLoss: 1, metrics: { mse: 1 } }]);
+  const [loss, mse] = readPanels(svg);
+  assert.equal([loss.legend, mse.legend], [[], []]);
+  assert.match(svg, /class="y-label"[^>]*>train loss</);
+  assert.match(svg, /class="y-label"[^>]*>test mse</);
+  const [pau] = readPanels(plotActivations(new nn.PAU()));
+  assert.equal(pau.legend, []);
+  assert.is(pau.title, 'PAU');
+  assert.equal(readPanels(plotActivations(new nn.DEU(3))).map((p) => p.legend), [['neuron 0', 'neuron 1', 'neuron 2']]);
+});
+
+test('APL, SReLU, learnable Swish and the B-spline activation are found and sampled, one curve per channel', () => {
+  tg.manualSeed(4);
+  const model = new nn.Sequential(
+    new nn.Linear(2, 3), new nn.APL({ numParameters: 3 }), new nn.Linear(3, 2), new nn.SReLU({ numParameters: 2 }),
+    new nn.Swish({ learnable: true }), new tg.BSplineActivation({ numParameters: 2 }),
+  );
+  const found = activationCurves(model, { from: -2, to: 2, points: 9 });
+  assert.equal(found.map((f) => [f.path, f.type, f.curves.length]), [['1', 'APL', 3], ['3', 'SReLU', 2], ['4', 'Swish', 1], ['5', 'BSplineActivation', 2]]);
+  assertClose(found[0].curves[0].y, found[0].x.map((v) => Math.max(v, 0)), 1e-7, 0, 'APL starts as ReLU');
+  assertClose(found[3].curves[1].y, found[3].x.map((v) => v / (1 + Math.exp(-v))), 1e-6, 0, 'B-spline starts as silu');
+  assert.equal(readPanels(plotActivations(found)).map((p) => p.title), ['APL 1', 'SReLU 2', 'Swish 3', 'BSplineActivation 4']);
+});
+
 test('plotHistory of a regression run and of no epochs at all', () => {
   const one = plotHistory([{ epoch: 1, trainLoss: 2, metrics: { mse: 1.5 } }]);
   const [loss, mse] = readPanels(one);
   assert.equal([loss.title, mse.title], ['Loss', 'mse']);
   assert.equal(loss.xDomain, [0.5, 1.5]);
   assert.match(one, /<circle class="marker" cx="[\d.]+" cy="[\d.]+"/);
-  assertClose(mse.series.get('mse')![0], [1, 1.5], 1e-6);
+  assertClose(mse.series.get('test mse')![0], [1, 1.5], 1e-6);
   const empty = plotHistory([]);
   assertWellFormed(empty);
 });
@@ -186,7 +231,7 @@ test('labels are escaped, non-finite points break a line into segments', () => {
   assert.match(svg, /a &lt;b&gt; &amp; &quot;c&quot;/);
   assert.match(svg, /it&apos;s/);
   const [panel] = readPanels(svg);
-  assert.equal(panel.legend, ['x<y & z']);
+  assert.equal(panel.legend, [], 'one series: no legend');
   assert.is((svg.match(/<polyline/g) ?? []).length, 3);
   assert.is(panel.series.get('x<y & z')!.length, 5);
 });
