@@ -13,6 +13,7 @@ import { pauBackward, pauForward } from './pau.js';
 import { pool2d, pool2dGrad } from './pool.js';
 import { prodOthers, reduce } from './reduce.js';
 import { arrayOf, CpuAllocator, type CpuStorage } from './storage.js';
+import { configureCpu, cpuInfo, type CpuBackendInfo } from './wasm_switch.js';
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -86,6 +87,11 @@ export class CpuBackend implements Backend {
   resetPeak(): void {
     this.allocator.resetPeak();
   }
+
+  /** Which kernels run (WebAssembly or JavaScript), threads, and why anything fell back. */
+  info(): CpuBackendInfo {
+    return cpuInfo();
+  }
 }
 
-registerBackend('cpu', () => new CpuBackend());
+registerBackend('cpu', () => new CpuBackend(), configureCpu);

@@ -20,6 +20,8 @@ import type { View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import { broadcastStrides, type Shape, sizeOf, stridesOf } from '../shape.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
+import { wasmGemmBatch, type GemmBatchItem } from '../wasm/matmul.js';
 
 const MR = 3;
 const NR = 4;
@@ -113,6 +115,8 @@ export function gemm(
 
 /** C[m×n] (at cOff) = A[m×k] (at aOff) · Bt[n×k]ᵀ (at bOff): the form conv2d's im2col uses. */
 export function gemmABt(A: TypedArray, aOff: number, Bt: TypedArray, bOff: number, C: TypedArray, cOff: number, m: number, n: number, k: number): void {
+  const rt = float32Kernels(A, Bt, C);
+  if (rt && wasmGemmBatch(rt, A.subarray(aOff, aOff + m * k) as Float32Array, false, Bt.subarray(bOff, bOff + n * k) as Float32Array, true, C.subarray(cOff, cOff + m * n) as Float32Array, m, n, k, [{ a: 0, b: 0, c: 0 }])) return;
   gemm(A, aOff, false, Bt, bOff, true, C, cOff, m, n, k, gemmWorkspace(m, n, k));
 }
 
@@ -136,8 +140,7 @@ export function matmul(alloc: CpuAllocator, a: View, b: View, transA: boolean, t
   const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape);
   const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape);
   const outBatchStrides = stridesOf(batchShape);
-  const W = gemmWorkspace(m, n, k);
-  let lastA = -1, lastB = -1;
+  const items: GemmBatchItem[] = [];
   for (let batch = 0; batch < batches; batch++) {
     let ai = 0, bi = 0, rest = batch;
     for (let d = 0; d < batchShape.length; d++) {
@@ -146,10 +149,17 @@ export function matmul(alloc: CpuAllocator, a: View, b: View, transA: boolean, t
       ai += coord * aBatch[d];
       bi += coord * bBatch[d];
     }
+    items.push({ a: ai * m * k, b: bi * k * n, c: batch * m * n });
+  }
+  const rt = float32Kernels(A, B, C);
+  if (rt && wasmGemmBatch(rt, A as Float32Array, transA, B as Float32Array, transB, C as Float32Array, m, n, k, items)) return out;
+  const W = gemmWorkspace(m, n, k);
+  let lastA = -1, lastB = -1;
+  for (const { a: aAt, b: bAt, c: cAt } of items) {
     // an operand broadcast over the batch is packed once
-    gemm(A, ai * m * k, transA, B, bi * k * n, transB, C, batch * m * n, m, n, k, W, ai !== lastA, bi !== lastB);
-    lastA = ai;
-    lastB = bi;
+    gemm(A, aAt, transA, B, bAt, transB, C, cAt, m, n, k, W, aAt !== lastA, bAt !== lastB);
+    lastA = aAt;
+    lastB = bAt;
   }
   return out;
 }

@@ -1,0 +1,66 @@
+// Which float32 kernels the CPU backend runs: the WebAssembly ones (core/wasm) when they load
+// here and are not turned off, else the JavaScript ones. float64 always runs in JavaScript: the
+// JavaScript kernels are the float64 path and the reference every WebAssembly kernel is tested
+// against (tests/wasm/). setBackend('cpu', { wasm, threads }) chooses; backendInfo('cpu') reports.
+import type { TypedArray } from '../dtype.js';
+import { fail } from '../errors.js';
+import { disableWasm, wasmRuntime, wasmUnavailableReason, type WasmRuntime } from '../wasm/runtime.js';
+import { lastOversize } from '../wasm/matmul.js';
+import { setThreadCount, threadInfo, type ThreadInfo } from '../wasm/threads.js';
+
+/** The WebAssembly runtime when every array is float32 and the kernels are on, else null. */
+export function float32Kernels(...arrays: TypedArray[]): WasmRuntime | null {
+  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
+  return wasmRuntime();
+}
+
+export interface CpuBackendOptions {
+  /** Threads for the large float32 kernels, the caller included (default: the number of cores). */
+  threads?: number;
+  /** false runs every kernel in JavaScript (default true: WebAssembly where it loads). */
+  wasm?: boolean;
+}
+
+export function configureCpu(options: object): void {
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'threads' && key !== 'wasm') fail('setBackend', `unknown option '${key}' for backend 'cpu' (valid: threads, wasm)`);
+  }
+  if (o.wasm !== undefined) {
+    if (typeof o.wasm !== 'boolean') fail('setBackend', `option 'wasm' of backend 'cpu' must be true or false, got ${String(o.wasm)}`);
+    disableWasm(o.wasm ? null : "the WebAssembly kernels were turned off by setBackend('cpu', { wasm: false })");
+  }
+  if (o.threads !== undefined) {
+    if (typeof o.threads !== 'number' || !Number.isInteger(o.threads) || o.threads < 1) {
+      fail('setBackend', `option 'threads' of backend 'cpu' must be a positive integer, got ${String(o.threads)}`);
+    }
+    setThreadCount(o.threads);
+  }
+}
+
+export interface CpuBackendInfo {
+  backend: 'cpu';
+  /** 'wasm-simd' when the float32 kernels run in WebAssembly, 'javascript' otherwise. */
+  float32Kernels: 'wasm-simd' | 'javascript';
+  /** Why WebAssembly is not in use (null when it is). */
+  wasmReason: string | null;
+  /** Shared memory (worker threads possible) or plain memory (one thread). */
+  wasmMemory: { shared: boolean; bytes: number } | null;
+  threads: ThreadInfo;
+  /** The last product too large for the WebAssembly memory, which ran in JavaScript instead. */
+  oversizeFallback: string | null;
+  float64Kernels: 'javascript';
+}
+
+export function cpuInfo(): CpuBackendInfo {
+  const rt = wasmRuntime();
+  return {
+    backend: 'cpu',
+    float32Kernels: rt ? 'wasm-simd' : 'javascript',
+    wasmReason: wasmUnavailableReason(),
+    wasmMemory: rt ? { shared: rt.shared, bytes: rt.memory.buffer.byteLength } : null,
+    threads: threadInfo(),
+    oversizeFallback: lastOversize,
+    float64Kernels: 'javascript',
+  };
+}

@@ -1,0 +1,3 @@
+// The entry point of the WebAssembly kernels: everything exported here is callable from
+// core/wasm/*.ts. Each kernel lives in a file of its own.
+export { gemm, gemmWorkspaceBytes } from './gemm';

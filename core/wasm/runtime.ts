@@ -1,0 +1,114 @@
+// Loads the WebAssembly kernels (built from core/wasm/assembly by core/wasm/build.mjs) into one
+// instance and one linear memory, once, on first use. Nothing here throws: when WebAssembly,
+// SIMD or shared memory is missing (an old runtime, a browser page without cross-origin
+// isolation), the float32 CPU kernels stay in JavaScript and `reason` says why — it is shown by
+// backendInfo('cpu'), never swallowed.
+import { WASM_KERNELS } from './generated/kernels.js';
+
+/** The functions the kernels export (pointers are byte offsets into `memory`). */
+export interface WasmExports {
+  gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, c0: number, c1: number, ws: number): void;
+  gemmWorkspaceBytes(cols: number): number;
+}
+
+export interface WasmRuntime {
+  readonly exports: WasmExports;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  /** Shared memory can be handed to worker threads; plain memory runs one thread. */
+  readonly shared: boolean;
+}
+
+/** Kernel data starts above this byte offset; below it: the module's own data and the thread control block. */
+export const RESERVED_BYTES = 1 << 20;
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB; the kernels ask for at most this much so a failed grow is rare. */
+export const MAX_MEMORY_BYTES = 2 ** 31;
+
+let memoryLimit = MAX_MEMORY_BYTES;
+let runtime: WasmRuntime | null = null;
+let failure: string | null = null;
+let disabled: string | null = null;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Shared memory needs SharedArrayBuffer, which a browser page has only when crossOriginIsolated. */
+function sharedMemoryAllowed(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  return g.process?.versions?.node !== undefined || g.crossOriginIsolated === true;
+}
+
+function instantiate(): WasmRuntime {
+  if (typeof WebAssembly === 'undefined') throw new Error('this runtime has no WebAssembly');
+  const shared = sharedMemoryAllowed();
+  const module = new WebAssembly.Module(decodeBase64(shared ? WASM_KERNELS.shared : WASM_KERNELS.plain));
+  const memory = new WebAssembly.Memory({ initial: RESERVED_BYTES / PAGE + 1, maximum: MAX_MEMORY_BYTES / PAGE, shared } as WebAssembly.MemoryDescriptor);
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
+  return { exports: instance.exports as unknown as WasmExports, memory, module, shared };
+}
+
+/** The kernels, or null when they cannot run here (wasmUnavailableReason() says why). */
+export function wasmRuntime(): WasmRuntime | null {
+  if (disabled !== null) return null;
+  if (runtime === null && failure === null) {
+    try {
+      runtime = instantiate();
+    } catch (error) {
+      // e.g. "WebAssembly.Module(): Compiling function #0 failed: Wasm SIMD unsupported"
+      failure = `the WebAssembly kernels could not be loaded, so the float32 CPU kernels run in JavaScript: ${(error as Error).message}`;
+    }
+  }
+  return runtime;
+}
+
+/** Why the WebAssembly kernels are not in use, or null when they are. */
+export function wasmUnavailableReason(): string | null {
+  wasmRuntime();
+  return disabled ?? failure;
+}
+
+/** Turns the WebAssembly kernels off (`reason` is reported) or back on (null). */
+export function disableWasm(reason: string | null): void {
+  disabled = reason;
+}
+
+/** For tests: pretend instantiation failed with `message` (null restores the real runtime). */
+export function simulateWasmFailure(message: string | null): void {
+  runtime = null;
+  failure = message === null ? null : `the WebAssembly kernels could not be loaded, so the float32 CPU kernels run in JavaScript: ${message}`;
+}
+
+/**
+ * Makes sure the memory holds RESERVED_BYTES + bytes and returns the first usable offset, or
+ * null when that is more than MAX_MEMORY_BYTES (the caller then runs its JavaScript kernel).
+ * Memory only grows to the largest single request, so it is bounded by the largest kernel call.
+ */
+export function reserveScratch(rt: WasmRuntime, bytes: number): number | null {
+  const need = RESERVED_BYTES + bytes;
+  if (need > memoryLimit) return null;
+  const have = rt.memory.buffer.byteLength;
+  if (need > have) {
+    try {
+      rt.memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return null;
+    }
+  }
+  return RESERVED_BYTES;
+}
+
+/** For tests: lower the memory the kernels may use, to exercise the fallback (null restores it). */
+export function setMemoryLimitForTest(bytes: number | null): void {
+  memoryLimit = bytes ?? MAX_MEMORY_BYTES;
+}
+
+/** A Float32Array over the whole memory (a new one after every grow). */
+export function heapF32(rt: WasmRuntime): Float32Array {
+  return new Float32Array(rt.memory.buffer);
+}

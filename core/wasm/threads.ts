@@ -1,0 +1,251 @@
+// Worker threads for the WebAssembly kernels. The workers instantiate the same module on the same
+// shared memory and wait on a control block in it (Atomics.wait/notify), so a kernel call stays
+// synchronous: the calling thread publishes the arguments, wakes the workers, computes its own
+// share, and waits for theirs.
+//
+// The partition is fixed: columns of C are split into equal runs of whole 8-column panels, and
+// every element is computed by the same sequence of operations whichever thread computes it, so
+// results are bit-identical for any thread count and from run to run (tests/wasm/threads.test.ts).
+//
+// Threads exist only where shared memory does (Node; a browser page that is crossOriginIsolated)
+// and where worker_threads can be reached synchronously (Node ≥ 20.16's process.getBuiltinModule).
+// A worker that dies, or stops answering, is reported with the kernel it was running, its share
+// is computed by the calling thread, and the pool carries on without it.
+import { RESERVED_BYTES, type WasmRuntime } from './runtime.js';
+
+const PANEL = 8; // the gemm kernel's NR: the unit of the column partition
+/** Products smaller than this many multiply-adds run on one thread (waking workers costs ~20 µs). */
+export const PARALLEL_MIN_WORK = 1 << 20;
+/** How long the caller waits for a worker, beyond its own share's time, before giving up on it. */
+const GRACE_MS = 2000;
+
+// The control block: an Int32Array at CONTROL_OFFSET, inside the memory's reserved bytes.
+const CONTROL_OFFSET = 65536;
+const GEN = 0; // incremented per task; workers wait on it
+const DONE = 1; // workers that finished the task
+const KERNEL = 2; // 1 = gemm, -1 = exit
+const ARGS = 3; // the kernel's shared arguments (10 for gemm)
+const SLOTS = 32; // per worker: c0, c1, workspace
+const FAILED = 128; // per worker: 1 if its kernel threw
+const READY = 160; // per worker: 1 once it waits for tasks
+/** How long a new worker may take to start (a V8 isolate; slower on a loaded machine). */
+const START_MS = 10000;
+const MAX_THREADS = 24;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, controlOffset, index } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } }).exports;
+const ctrl = new Int32Array(memory.buffer, controlOffset, 256);
+let seen = Atomics.load(ctrl, ${GEN});
+Atomics.store(ctrl, ${READY} + index, 1);
+Atomics.notify(ctrl, ${READY} + index);
+for (;;) {
+  Atomics.wait(ctrl, ${GEN}, seen);
+  seen = Atomics.load(ctrl, ${GEN});
+  const kernel = ctrl[${KERNEL}];
+  if (kernel === -1) break;
+  const a = ctrl.subarray(${ARGS}, ${ARGS} + 10), s = ${SLOTS} + index * 3;
+  try {
+    if (kernel === 1) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], ctrl[s], ctrl[s + 1], ctrl[s + 2]);
+    ctrl[${FAILED} + index] = 0;
+  } catch (e) {
+    ctrl[${FAILED} + index] = 1;
+  }
+  Atomics.add(ctrl, ${DONE}, 1);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+interface WorkerHandle {
+  readonly index: number; // 1-based: thread 0 is the caller
+  worker: { terminate(): unknown; unref(): void; on(event: string, fn: (arg: unknown) => void): unknown } | null;
+  alive: boolean;
+}
+
+interface PoolState {
+  wanted: number;
+  workers: WorkerHandle[];
+  /** Why fewer threads run than asked for (null when all run). */
+  reason: string | null;
+  /** Workers that died or stopped answering, with the kernel they were running. */
+  failures: string[];
+  runtime: WasmRuntime | null;
+}
+
+const pool: PoolState = { wanted: defaultThreadCount(), workers: [], reason: null, failures: [], runtime: null };
+
+function getBuiltin(name: string): unknown {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.(name) ?? null;
+}
+
+/** The number of cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser. */
+export function defaultThreadCount(): number {
+  const os = getBuiltin('node:os') as { availableParallelism?: () => number; cpus(): unknown[] } | null;
+  if (os) return Math.max(1, Math.min(MAX_THREADS, os.availableParallelism?.() ?? os.cpus().length));
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, Math.min(MAX_THREADS, nav?.hardwareConcurrency ?? 1));
+}
+
+/** Asks for `threads` threads in all (the caller included); takes effect at the next kernel call. */
+export function setThreadCount(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new Error(`setBackend('cpu'): threads must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
+  }
+  pool.wanted = threads;
+  shrinkTo(threads - 1);
+}
+
+function shrinkTo(workers: number): void {
+  while (pool.workers.length > workers) {
+    const w = pool.workers.pop()!;
+    w.worker?.terminate();
+  }
+}
+
+function control(rt: WasmRuntime): Int32Array {
+  return new Int32Array(rt.memory.buffer, CONTROL_OFFSET, 256);
+}
+
+/** Starts workers up to the wanted count; sets pool.reason when none can run here. */
+function ensureWorkers(rt: WasmRuntime): void {
+  if (pool.runtime !== rt) {
+    shrinkTo(0);
+    pool.runtime = rt;
+  }
+  pool.workers = pool.workers.filter((w) => w.alive);
+  const want = pool.wanted - 1;
+  if (pool.workers.length >= want) return;
+  if (!rt.shared) {
+    pool.reason = 'one thread: worker threads need shared WebAssembly memory (SharedArrayBuffer), which a browser page has only when crossOriginIsolated';
+    return;
+  }
+  const threads = getBuiltin('node:worker_threads') as { Worker: new (src: string, opts: object) => WorkerHandle['worker'] } | null;
+  if (!threads) {
+    pool.reason = 'one thread: worker threads need Node ≥ 20.16 (process.getBuiltinModule)';
+    return;
+  }
+  pool.reason = null;
+  const used = new Set(pool.workers.map((w) => w.index));
+  const ctrl = control(rt);
+  const started: WorkerHandle[] = [];
+  for (let index = 1; pool.workers.length < want; index++) {
+    if (used.has(index)) continue;
+    const handle: WorkerHandle = { index, worker: null, alive: true };
+    const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: rt.module, memory: rt.memory, controlOffset: CONTROL_OFFSET, index } })!;
+    worker.unref();
+    // an asynchronous death (seen the next time the event loop runs) retires the worker too
+    worker.on('exit', () => retire(handle, 'exited'));
+    worker.on('error', (e) => retire(handle, `failed (${(e as Error).message})`));
+    handle.worker = worker;
+    ctrl[READY + index] = 0;
+    pool.workers.push(handle);
+    started.push(handle);
+  }
+  // Tasks are published by bumping GEN: a worker must be waiting before the first one, or it
+  // would take that task's GEN as its starting point and sleep through it.
+  const deadline = performance.now() + START_MS;
+  for (const w of started) {
+    while (Atomics.load(ctrl, READY + w.index) === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        retire(w, `did not start within ${START_MS} ms`);
+        break;
+      }
+      Atomics.wait(ctrl, READY + w.index, 0, left);
+    }
+  }
+  pool.workers = pool.workers.filter((w) => w.alive);
+}
+
+function retire(handle: WorkerHandle, what: string, kernel?: string): void {
+  if (!handle.alive) return;
+  handle.alive = false;
+  handle.worker?.terminate();
+  // no replacement is started: the backend carries on with the threads left (setThreadCount restarts)
+  pool.wanted = Math.max(1, pool.workers.filter((w) => w.alive).length + 1);
+  pool.failures.push(`worker ${handle.index} ${what}${kernel ? ` during '${kernel}'` : ''}; the backend continues with ${pool.wanted} thread(s)`);
+}
+
+function ranges(n: number, parts: number): [number, number][] {
+  const panels = Math.ceil(n / PANEL);
+  const out: [number, number][] = [];
+  for (let t = 0; t < parts; t++) {
+    const p0 = Math.floor((t * panels) / parts), p1 = Math.floor(((t + 1) * panels) / parts);
+    out.push([Math.min(n, p0 * PANEL), Math.min(n, p1 * PANEL)]);
+  }
+  return out;
+}
+
+/** How the columns of an m×n×k product are split across threads (one run when work is small). */
+export function splitColumns(rt: WasmRuntime, m: number, n: number, k: number): [number, number][] {
+  if (pool.wanted <= 1 || m * n * k < PARALLEL_MIN_WORK || n <= PANEL) return [[0, n]];
+  ensureWorkers(rt);
+  const parts = Math.min(pool.workers.length + 1, Math.ceil(n / PANEL));
+  return ranges(n, parts);
+}
+
+/**
+ * gemm over the column runs: run 0 on this thread, run t on worker t. `args` are gemm's first
+ * ten arguments; `workspace(t)` is thread t's workspace pointer.
+ */
+export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonly [number, number])[], workspace: (t: number) => number): void {
+  const [m, n, k, a, aRow, aCol, b, bRow, bCol, c] = args;
+  if (runs.length === 1) {
+    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[0][0], runs[0][1], workspace(0));
+    return;
+  }
+  const ctrl = control(rt);
+  const helpers = pool.workers.slice(0, runs.length - 1);
+  ctrl[KERNEL] = 1;
+  ctrl.set(args, ARGS);
+  ctrl.fill(0, SLOTS, SLOTS + 3 * (MAX_THREADS + 1));
+  helpers.forEach((w, i) => {
+    const [c0, c1] = runs[i + 1];
+    ctrl.set([c0, c1, workspace(i + 1)], SLOTS + 3 * w.index);
+    ctrl[FAILED + w.index] = -1;
+  });
+  Atomics.store(ctrl, DONE, 0);
+  Atomics.add(ctrl, GEN, 1);
+  Atomics.notify(ctrl, GEN);
+  const started = performance.now();
+  rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[0][0], runs[0][1], workspace(0));
+  const deadline = performance.now() + GRACE_MS + 20 * (performance.now() - started);
+  for (;;) {
+    const done = Atomics.load(ctrl, DONE);
+    if (done >= helpers.length) break;
+    const left = deadline - performance.now();
+    if (left <= 0) break;
+    Atomics.wait(ctrl, DONE, done, left);
+  }
+  // a worker that did not finish (or threw) is retired and its share recomputed here
+  helpers.forEach((w, i) => {
+    if (ctrl[FAILED + w.index] === 0) return;
+    const what = ctrl[FAILED + w.index] === 1 ? 'threw' : 'stopped answering';
+    retire(w, what, 'matmul');
+    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
+  });
+}
+
+/** For tests: make worker `index` stop answering, as if it had died mid-kernel. */
+export function stopWorkerForTest(index: number): boolean {
+  const w = pool.workers.find((x) => x.index === index && x.alive);
+  if (!w) return false;
+  w.worker?.terminate();
+  return true;
+}
+
+export interface ThreadInfo {
+  /** Threads asked for (setBackend('cpu', {threads}), default the number of cores). */
+  requested: number;
+  /** Threads that run the large kernels now (the caller included). */
+  running: number;
+  reason: string | null;
+  failures: readonly string[];
+}
+
+export function threadInfo(): ThreadInfo {
+  const running = Math.min(pool.wanted, pool.workers.filter((w) => w.alive).length + 1);
+  return { requested: pool.wanted, running, reason: pool.reason, failures: [...pool.failures] };
+}

@@ -1,0 +1,62 @@
+// Worker threads for the WebAssembly kernels (core/wasm/threads.ts): the column partition is
+// fixed, so a product is bit-identical for any thread count and from run to run; a worker that
+// dies is reported and the backend keeps computing right answers on the threads left.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tg from '../../index.js';
+import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { PARALLEL_MIN_WORK, stopWorkerForTest } from '../../core/wasm/threads.js';
+
+function bytesOf(t: tg.Tensor): string {
+  return Buffer.from((t.data() as Float32Array).buffer).toString('base64');
+}
+
+// sizes that are not multiples of the 8-column panels or the 4-row tiles, above the threshold
+const shapes: [number[], number[]][] = [
+  [[131, 77], [77, 203]],
+  [[3, 70, 90], [90, 171]],
+  [[257, 300], [300, 19]],
+];
+
+test('the products here are large enough to be split across threads', () => {
+  for (const [a, b] of shapes) assert.ok(a[a.length - 2] * a[a.length - 1] * b[b.length - 1] >= PARALLEL_MIN_WORK);
+});
+
+test('results are bit-identical for 1, 2, 3 and 4 threads and from run to run', () => {
+  for (const [aShape, bShape] of shapes) {
+    tg.manualSeed(aShape[0]);
+    const a = tg.randn(aShape), b = tg.randn(bShape);
+    const results = new Map<number, string>();
+    for (const threads of [1, 2, 3, 4, 2]) {
+      tg.setBackend('cpu', { threads });
+      const r = bytesOf(a.matmul(b));
+      assert.is(cpuInfo().threads.running, threads, `threads running for ${threads}`);
+      if (results.has(threads)) assert.is(r, results.get(threads), 'run to run');
+      results.set(threads, r);
+    }
+    const one = results.get(1);
+    for (const [threads, r] of results) assert.is(r, one, `${JSON.stringify(aShape)}·${JSON.stringify(bShape)}: ${threads} threads differ from 1`);
+  }
+  tg.setBackend('cpu', { threads: 2 });
+});
+
+test('a worker that dies is reported with the kernel, and the backend carries on', async () => {
+  tg.setBackend('cpu', { threads: 2 });
+  tg.manualSeed(1);
+  const a = tg.randn([131, 77]), b = tg.randn([77, 203]);
+  const before = bytesOf(a.matmul(b));
+  assert.is(cpuInfo().threads.running, 2);
+  assert.ok(stopWorkerForTest(1), 'worker 1 was running');
+  const after = bytesOf(a.matmul(b)); // worker 1 may be gone before or during this product
+  assert.is(after, before, 'the result survives the dead worker');
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let the exit event arrive
+  const info = cpuInfo().threads;
+  assert.is(info.running, 1);
+  assert.ok(info.failures.some((f) => /^worker 1 (stopped answering during 'matmul'|exited)/.test(f)), info.failures.join('; '));
+  assert.is(bytesOf(a.matmul(b)), before, 'and keeps computing right on one thread');
+  tg.setBackend('cpu', { threads: 2 }); // asking again starts a new worker
+  assert.is(bytesOf(a.matmul(b)), before);
+  assert.is(cpuInfo().threads.running, 2);
+});
+
+test.run();
