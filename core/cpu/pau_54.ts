@@ -1,13 +1,14 @@
 // The paper's PAU, degrees (5, 4), versions A, B (and D = noisy B) and N, written out: the same
 // arithmetic as RationalPoint.evaluate (pau_rational.ts), operation for operation and in the same
 // order, so the results are bit for bit those of the general path, but with the powers and
-// coefficients in local variables instead of small arrays, no loop over the degrees, no switch
-// per element, and Math.log2 only for |x| ≥ 2^32. About ten times faster than calling evaluate per
+// coefficients in local variables instead of small arrays, no loop over the degrees and no switch
+// per element; for |x| ≥ 2^32 both take pau_far.ts's scaled path. About ten times faster than calling evaluate per
 // element, which matters: a LeNet step runs ~800k activations through each way.
 //
 // evaluate54 leaves its results in OUT (f, dx, da_0…da_5, db_1…db_4): a module-level scratch,
 // so the hot loops allocate nothing and V8 can inline the call.
 import type { PauVersion } from '../backend.js';
+import { evaluateFar } from './pau_far.js';
 import { UNSCALED_BELOW } from './pau_rational.js';
 
 /** out[0] = F, out[1] = ∂F/∂x, out[2 + j] = ∂F/∂a_j, out[8 + i] = ∂F/∂b_(i+1). */
@@ -21,18 +22,11 @@ export const is54 = (version: PauVersion, m1: number, nb: number): boolean => m1
  * version: 'A', 'B' or 'N'.
  */
 export function evaluate54(x: number, c: Float64Array, version: PauVersion, grads: boolean): void {
-  // scaled powers u_j = x^j/σ, σ = 2^(5e) (pau_rational.ts); σ = 1 for |x| < UNSCALED_BELOW
-  let u0 = 1, u1: number, u2: number, u3: number, u4: number, u5: number;
-  const ax = Math.abs(x);
-  if (ax < UNSCALED_BELOW) {
-    u1 = x; u2 = u1 * x; u3 = u2 * x; u4 = u3 * x; u5 = u4 * x;
-  } else {
-    const e = Math.floor(Math.log2(ax)); // NaN: e = NaN, and NaN spreads as in the general path
-    const down = 2 ** -e, t = x * down;
-    const t2 = t * t, t3 = t2 * t, t4 = t3 * t, t5 = t4 * t;
-    let w = down;
-    u5 = t5; u4 = t4 * w; w *= down; u3 = t3 * w; w *= down; u2 = t2 * w; w *= down; u1 = t * w; w *= down; u0 = w;
+  if (Math.abs(x) >= UNSCALED_BELOW) { // far out (and ±∞): each polynomial scaled (pau_far.ts)
+    evaluateFar(x, c, 0, 6, c, 6, 4, version, grads, OUT);
+    return;
   }
+  const u0 = 1, u1 = x, u2 = u1 * x, u3 = u2 * x, u4 = u3 * x, u5 = u4 * x; // NaN x: NaN spreads
   const a0 = c[0], a1 = c[1], a2 = c[2], a3 = c[3], a4 = c[4], a5 = c[5];
   const b1 = c[6], b2 = c[7], b3 = c[8], b4 = c[9];
   const p = 0 + a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3 + a4 * u4 + a5 * u5;
