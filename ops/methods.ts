@@ -1,6 +1,7 @@
 // Chainable methods (x.add(y).relu().sum()), attached to Tensor here because core must not
 // import ops. Each method is the function of the same name with the tensor as first argument.
 import { Tensor } from '../core/tensor.js';
+import * as activation from './activation.js';
 import * as binary from './binary.js';
 import * as compare from './compare.js';
 import * as indexing from './indexing.js';
@@ -62,6 +63,28 @@ declare module '../core/tensor.js' {
     floor(): Tensor;
     ceil(): Tensor;
     round(): Tensor;
+    erf(): Tensor;
+    erfc(): Tensor;
+    asin(): Tensor;
+    acos(): Tensor;
+    atan(): Tensor;
+    sinh(): Tensor;
+    cosh(): Tensor;
+    asinh(): Tensor;
+    acosh(): Tensor;
+    atanh(): Tensor;
+    log2(): Tensor;
+    log10(): Tensor;
+    exp2(): Tensor;
+    logsigmoid(): Tensor;
+    hardsigmoid(): Tensor;
+    hardswish(): Tensor;
+    mish(): Tensor;
+    softsign(): Tensor;
+    tanhshrink(): Tensor;
+    softshrink: Method<typeof unary.softshrink>;
+    hardshrink: Method<typeof unary.hardshrink>;
+    threshold: Method<typeof unary.threshold>;
     sum: Method<typeof reduce.sum>;
     mean: Method<typeof reduce.mean>;
     prod: Method<typeof reduce.prod>;
@@ -95,11 +118,13 @@ declare module '../core/tensor.js' {
     indexSelect: Method<typeof indexing.indexSelect>;
     softmax: Method<typeof softmax.softmax>;
     logSoftmax: Method<typeof softmax.logSoftmax>;
+    softmin: Method<typeof activation.softmin>;
+    glu: Method<typeof activation.glu>;
   }
 }
 
 const methods: Record<string, unknown> = {
-  ...binary, ...compare, ...unary, ...reduce, ...shape, ...indexing, ...softmax,
+  ...binary, ...compare, ...unary, ...reduce, ...shape, ...indexing, ...softmax, ...activation,
   var: reduce.variance,
   matmul: matmul.matmul,
 };

@@ -50,6 +50,47 @@ export const ceil = (x: Tensor) => unary(UNARY.ceil, x);
 export const round = (x: Tensor) => unary(UNARY.round, x);
 
 export function celu(x: Tensor, alpha = 1): Tensor {
+export const erf = (x: Tensor) => unary(UNARY.erf, x);
+export const erfc = (x: Tensor) => unary(UNARY.erfc, x);
+export const asin = (x: Tensor) => unary(UNARY.asin, x);
+export const acos = (x: Tensor) => unary(UNARY.acos, x);
+export const atan = (x: Tensor) => unary(UNARY.atan, x);
+export const sinh = (x: Tensor) => unary(UNARY.sinh, x);
+export const cosh = (x: Tensor) => unary(UNARY.cosh, x);
+export const asinh = (x: Tensor) => unary(UNARY.asinh, x);
+export const acosh = (x: Tensor) => unary(UNARY.acosh, x);
+export const atanh = (x: Tensor) => unary(UNARY.atanh, x);
+export const log2 = (x: Tensor) => unary(UNARY.log2, x);
+export const log10 = (x: Tensor) => unary(UNARY.log10, x);
+export const exp2 = (x: Tensor) => unary(UNARY.exp2, x);
+/** log(sigmoid(x)), as torch.nn.functional.logsigmoid, stable for any x. */
+export const logsigmoid = (x: Tensor) => unary(UNARY.logsigmoid, x);
+/** relu6(x + 3)/6 (Howard et al., 2019). */
+export const hardsigmoid = (x: Tensor) => unary(UNARY.hardsigmoid, x);
+/** x·relu6(x + 3)/6 (Howard et al., 2019). */
+export const hardswish = (x: Tensor) => unary(UNARY.hardswish, x);
+/** x·tanh(softplus(x)) (Misra, 2019). */
+export const mish = (x: Tensor) => unary(UNARY.mish, x);
+/** x/(1 + |x|). */
+export const softsign = (x: Tensor) => unary(UNARY.softsign, x);
+/** x − tanh(x). */
+export const tanhshrink = (x: Tensor) => unary(UNARY.tanhshrink, x);
+
+/** x − λ above λ, x + λ below −λ, 0 between (λ ≥ 0, as PyTorch requires). */
+export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  if (checkFinite('softshrink', 'lambd', lambd) < 0) fail('softshrink', `lambd must be at least 0, got ${lambd}`);
+  return unary(UNARY.softshrink, x, [lambd]);
+}
+
+/** x where |x| > λ, 0 where −λ ≤ x ≤ λ. */
+export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  return unary(UNARY.hardshrink, x, [checkFinite('hardshrink', 'lambd', lambd)]);
+}
+
+/** x where x > threshold, else value (torch.nn.functional.threshold: both arguments required). */
+export function threshold(x: Tensor, threshold: number, value: number): Tensor {
+  return unary(UNARY.threshold, x, [checkFinite('threshold', 'threshold', threshold), checkFinite('threshold', 'value', value)]);
+}
   if (checkFinite('celu', 'alpha', alpha) === 0) fail('celu', 'alpha must not be 0');
   return unary(UNARY.celu, x, [alpha]);
 }

@@ -164,3 +164,126 @@ export const UNARY: Record<string, UnaryDef> = {
     gradKind: 'zero', domain: [-3, 3], kinks: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5],
   },
 };
+  // ---- the rest of PyTorch's elementwise math (torch.erf, torch.asin, ...) ----
+  erf: {
+    name: 'erf',
+    // Below |x| = 2 from the all-positive series 2/√π·e^{−x²}·Σ (2x²)ⁿ·x/(1·3···(2n+1)) (exact
+    // near 0, where 1 − erfc would cancel); above, 1 − erfc from Laplace's continued fraction,
+    // as in gelu. Self-contained, so that gpu.js can transpile it.
+    f: (x) => {
+      const z = Math.abs(x);
+      let r = 0;
+      if (z < 2) {
+        let term = z;
+        let sum = z;
+        for (let n = 0; n < 40; n++) {
+          term *= (2 * z * z) / (2 * n + 3);
+          sum += term;
+          if (term < 1e-17 * sum) break;
+        }
+        r = (2 / Math.sqrt(Math.PI)) * Math.exp(-z * z) * sum;
+      } else {
+        let fraction = z;
+        for (let k = 40; k >= 1; k--) fraction = z + k / 2 / fraction;
+        r = 1 - Math.exp(-z * z) / (Math.sqrt(Math.PI) * fraction);
+      }
+      return x < 0 ? -r : r;
+    },
+    grad: (g, x) => g * (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x),
+    grad2: (g, x) => (-4 * g * x * Math.exp(-x * x)) / Math.sqrt(Math.PI), gradKind: 'primitive', domain: [-3, 3],
+  },
+  erfc: {
+    name: 'erfc',
+    // erfc(|x|) from the continued fraction above 2 (no cancellation in the tail), else 1 − erf
+    f: (x) => {
+      const z = Math.abs(x);
+      let r = 0;
+      if (z < 2) {
+        let term = z;
+        let sum = z;
+        for (let n = 0; n < 40; n++) {
+          term *= (2 * z * z) / (2 * n + 3);
+          sum += term;
+          if (term < 1e-17 * sum) break;
+        }
+        r = 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-z * z) * sum;
+      } else {
+        let fraction = z;
+        for (let k = 40; k >= 1; k--) fraction = z + k / 2 / fraction;
+        r = Math.exp(-z * z) / (Math.sqrt(Math.PI) * fraction);
+      }
+      return x < 0 ? 2 - r : r;
+    },
+    grad: (g, x) => -g * (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x),
+    grad2: (g, x) => (4 * g * x * Math.exp(-x * x)) / Math.sqrt(Math.PI), gradKind: 'primitive', domain: [-3, 3],
+  },
+  // asin and acos through atan: headless-gl's GLSL asin and acos were off by 1e-4, its atan is
+  // float32-exact; (1 − x)(1 + x) rather than 1 − x² keeps full precision near ±1
+  asin: { name: 'asin', f: (x) => Math.atan(x / Math.sqrt((1 - x) * (1 + x))), grad: (g, x) => g / Math.sqrt((1 - x) * (1 + x)), grad2: (g, x) => (g * x) / ((1 - x * x) * Math.sqrt(1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
+  acos: { name: 'acos', f: (x) => 2 * Math.atan(Math.sqrt((1 - x) / (1 + x))), grad: (g, x) => -g / Math.sqrt((1 - x) * (1 + x)), grad2: (g, x) => (-g * x) / ((1 - x * x) * Math.sqrt(1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
+  atan: { name: 'atan', f: (x) => Math.atan(x), grad: (g, x) => g / (1 + x * x), grad2: (g, x) => (-2 * g * x) / ((1 + x * x) * (1 + x * x)), gradKind: 'primitive', domain: [-3, 3] },
+  sinh: { name: 'sinh', f: (x) => Math.sinh(x), grad: (g, x) => g * Math.cosh(x), grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
+  cosh: { name: 'cosh', f: (x) => Math.cosh(x), grad: (g, x) => g * Math.sinh(x), grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
+  asinh: { name: 'asinh', f: (x) => Math.asinh(x), grad: (g, x) => g / Math.sqrt(x * x + 1), grad2: (g, x) => (-g * x) / ((x * x + 1) * Math.sqrt(x * x + 1)), gradKind: 'primitive', domain: [-3, 3] },
+  acosh: { name: 'acosh', f: (x) => Math.acosh(x), grad: (g, x) => g / Math.sqrt(x * x - 1), grad2: (g, x) => (-g * x) / ((x * x - 1) * Math.sqrt(x * x - 1)), gradKind: 'primitive', domain: [1.2, 5] },
+  atanh: { name: 'atanh', f: (x) => Math.atanh(x), grad: (g, x) => g / (1 - x * x), grad2: (g, x) => (2 * g * x) / ((1 - x * x) * (1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
+  log2: { name: 'log2', f: (x) => Math.log2(x), grad: (g, x) => g / (x * Math.LN2), grad2: (g, x) => -g / (x * x * Math.LN2), gradKind: 'primitive', domain: [0.2, 5] },
+  log10: { name: 'log10', f: (x) => Math.log10(x), grad: (g, x) => g / (x * Math.LN10), grad2: (g, x) => -g / (x * x * Math.LN10), gradKind: 'primitive', domain: [0.2, 5] },
+  exp2: { name: 'exp2', f: (x) => Math.pow(2, x), grad: (g, x, y) => g * y * Math.LN2, grad2: (g, x, y) => g * y * Math.LN2 * Math.LN2, gradKind: 'primitive', domain: [-3, 3] },
+  // ---- the rest of torch.nn's elementwise activations (torch.nn.functional's formulas) ----
+  logsigmoid: {
+    name: 'logsigmoid',
+    // −softplus(−x), split by sign so that exp never overflows and x − log1p(eˣ) keeps x exact
+    f: (x) => (x < 0 ? x - Math.log1p(Math.exp(x)) : -Math.log1p(Math.exp(-x))),
+    grad: (g, x) => (x < 0 ? g / (1 + Math.exp(x)) : (g * Math.exp(-x)) / (1 + Math.exp(-x))),
+    gradKind: 'primitive', domain: [-4, 4],
+  },
+  hardsigmoid: {
+    name: 'hardsigmoid', f: (x) => (x !== x ? x : x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
+    grad: (g, x) => (x === x && x > -3 && x < 3 ? g / 6 : 0),
+    gradKind: 'primitive', domain: [-5, 5], kinks: [-3, 3],
+  },
+  hardswish: {
+    name: 'hardswish',
+    // x·relu6(x + 3)/6; x·0 below −3 gives PyTorch's −0 (and NaN at −∞)
+    f: (x) => (x !== x ? x : x <= -3 ? x * 0 : x >= 3 ? x : (x * (x + 3)) / 6),
+    // PyTorch's hardswish_backward, whose slope at x = 3 is the left one, 1.5
+    grad: (g, x) => (x !== x ? g : x < -3 ? 0 : x <= 3 ? g * (x / 3 + 0.5) : g),
+    gradKind: 'primitive', domain: [-5, 5], kinks: [-3, 3],
+  },
+  mish: {
+    name: 'mish',
+    // x·tanh(softplus(x)); softplus is x itself above 20, where tanh of either is 1 in float64
+    f: (x) => x * Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x))),
+    grad: (g, x) => {
+      const t = Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x)));
+      return g * (t + (x * (1 - t * t)) / (1 + Math.exp(-x)));
+    },
+    gradKind: 'primitive', domain: [-4, 4],
+  },
+  softsign: {
+    name: 'softsign', f: (x) => x / (1 + Math.abs(x)),
+    grad: (g, x) => g / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
+    gradKind: 'primitive', domain: [-3, 3],
+  },
+  tanhshrink: {
+    name: 'tanhshrink', f: (x) => x - Math.tanh(x),
+    grad: (g, x) => g * Math.tanh(x) * Math.tanh(x),
+    gradKind: 'primitive', domain: [-3, 3],
+  },
+  softshrink: {
+    name: 'softshrink', f: (x, lambd) => (x !== x ? x : x > lambd ? x - lambd : x < -lambd ? x + lambd : x * 0),
+    grad: (g, x, y, lambd) => (x !== x ? g : x >= -lambd && x <= lambd ? 0 : g),
+    gradKind: 'primitive', params: [0.5], domain: [-3, 3], kinks: [-0.5, 0.5],
+  },
+  hardshrink: {
+    name: 'hardshrink', f: (x, lambd) => (x !== x ? x : x >= -lambd && x <= lambd ? 0 : x),
+    grad: (g, x, y, lambd) => (x !== x ? g : x >= -lambd && x <= lambd ? 0 : g),
+    gradKind: 'primitive', params: [0.5], domain: [-3, 3], kinks: [-0.5, 0.5],
+  },
+  threshold: {
+    // torch.nn.functional.threshold(x, threshold, value) has no defaults; these are the suite's
+    name: 'threshold', f: (x, threshold, value) => (x !== x ? x : x <= threshold ? value : x),
+    grad: (g, x, y, threshold) => (x !== x ? g : x <= threshold ? 0 : g),
+    gradKind: 'primitive', params: [0.5, -1], domain: [-3, 3], kinks: [0.5],
+  },

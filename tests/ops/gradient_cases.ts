@@ -325,8 +325,15 @@ GRADIENT_PROPERTIES.l1Loss = property(pairArb(true), ({ s, a, b, reduction }) =>
 GRADIENT_PROPERTIES.smoothL1Loss = property(pairArb(true), ({ s, a, b, reduction, param }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.smoothL1Loss(x, y, { reduction, beta: param }) }));
 GRADIENT_PROPERTIES.huberLoss = property(pairArb(true), ({ s, a, b, reduction, param }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.huberLoss(x, y, { reduction, delta: param }) }));
 GRADIENT_PROPERTIES.bceWithLogits = property(
-  shapeArb(0, 3, 1, 3).chain((s) => fc.record({ s: fc.constant(s), a: valuesArb(s, [-4, 4]), b: valuesArb(s, [0, 1]), reduction: reductionArb })),
-  ({ s, a, b, reduction }) => ({ inputs: [f64(a, s), f64(b, s)], fn: (x, y) => tg.bceWithLogits(x, y, { reduction }) }),
+  shapeArb(0, 3, 1, 3).chain((s) => fc.record({
+    s: fc.constant(s), a: valuesArb(s, [-4, 4]), b: valuesArb(s, [0, 1]), reduction: reductionArb,
+    // posWeight per class (the last axis), weight per element; both differentiated when drawn
+    p: fc.option(valuesArb(s.slice(-1), [0.2, 3]), { nil: undefined }), w: fc.option(valuesArb(s, [0, 2]), { nil: undefined }),
+  })),
+  ({ s, a, b, reduction, p, w }) => ({
+    inputs: [f64(a, s), f64(b, s), ...(p ? [f64(p, s.slice(-1))] : []), ...(w ? [f64(w, s)] : [])],
+    fn: (x, y, ...rest) => tg.bceWithLogits(x, y, { reduction, posWeight: p ? rest[0] : undefined, weight: w ? rest[rest.length - 1] : undefined }),
+  }),
 );
 const classification = fc
   .record({ n: fc.integer({ min: 1, max: 3 }), c: fc.integer({ min: 2, max: 4 }), extra: shapeArb(0, 1, 1, 2), reduction: reductionArb, smoothing: fc.constantFrom(0, 0.1, 0.5), ignore: fc.boolean() })
@@ -340,14 +347,52 @@ const classification = fc
   })
   // a mean over zero valid targets is 0/0 in PyTorch too; keep at least one
   .filter(({ target }) => target.some((t) => t >= 0));
-GRADIENT_PROPERTIES.crossEntropy = property(classification, ({ s, inputShape, logits, target }) => ({
-  inputs: [f64(logits, inputShape)],
-  fn: (x) => tg.crossEntropy(x, f64(target, [s.n, ...s.extra], false), { reduction: s.reduction, labelSmoothing: s.smoothing, ignoreIndex: -1 }),
-}));
-GRADIENT_PROPERTIES.nllLoss = property(classification, ({ s, inputShape, logits, target }) => ({
-  inputs: [f64(logits, inputShape)],
-  fn: (x) => tg.nllLoss(x, f64(target, [s.n, ...s.extra], false), { reduction: s.reduction, ignoreIndex: -1 }),
-}));
+// crossEntropy with or without class weights, on class indices or on probabilities (both differentiated)
+GRADIENT_PROPERTIES.crossEntropy = property(
+  classification.chain((d) => fc.record({ d: fc.constant(d), weight: fc.option(valuesArb([d.s.c], [0.2, 2]), { nil: undefined }), soft: fc.boolean(), q: valuesArb(d.inputShape, [0, 1]) })),
+  ({ d: { s, inputShape, logits, target }, weight, soft, q }) => ({
+    inputs: [f64(logits, inputShape), ...(weight ? [f64(weight, [s.c])] : []), ...(soft ? [f64(q, inputShape)] : [])],
+    fn: (x, ...rest) => {
+      const w = weight ? rest[0] : undefined;
+      const t = soft ? rest[rest.length - 1] : f64(target, [s.n, ...s.extra], false);
+      return tg.crossEntropy(x, t, { reduction: s.reduction, labelSmoothing: s.smoothing, ignoreIndex: soft ? undefined : -1, weight: w });
+    },
+  }),
+);
+GRADIENT_PROPERTIES.nllLoss = property(
+  classification.chain((d) => fc.record({ d: fc.constant(d), weight: fc.option(valuesArb([d.s.c], [0.2, 2]), { nil: undefined }) })),
+  ({ d: { s, inputShape, logits, target }, weight }) => ({
+    inputs: [f64(logits, inputShape)],
+    fn: (x) => tg.nllLoss(x, f64(target, [s.n, ...s.extra], false), { reduction: s.reduction, ignoreIndex: -1, weight: weight && f64(weight, [s.c], false) }),
+  }),
+);
+GRADIENT_PROPERTIES.binaryCrossEntropy = property(
+  shapeArb(0, 3, 1, 3).chain((s) => fc.record({ s: fc.constant(s), a: valuesArb(s, [0.05, 0.95]), b: valuesArb(s, [0, 1]), w: valuesArb(s, [0.2, 2]), reduction: reductionArb })),
+  ({ s, a, b, w, reduction }) => ({
+    inputs: [f64(a, s), f64(b, s)],
+    fn: (x, y) => tg.binaryCrossEntropy(x, y, { reduction, weight: f64(w, s, false) }),
+  }),
+);
+GRADIENT_PROPERTIES.klDiv = property(
+  shapeArb(1, 3, 1, 3).chain((s) => fc.record({
+    s: fc.constant(s), a: valuesArb(s, [-3, 0]), b: valuesArb(s, [0.05, 1]), logTarget: fc.boolean(),
+    reduction: fc.constantFrom('none', 'mean', 'sum', 'batchmean') as fc.Arbitrary<'none' | 'mean' | 'sum' | 'batchmean'>,
+  })),
+  ({ s, a, b, logTarget, reduction }) => ({
+    inputs: [f64(a, s), f64(logTarget ? b.map(Math.log) : b, s)],
+    fn: (x, t) => tg.klDiv(x, t, { reduction, logTarget }),
+  }),
+);
+
+// the activations that are not one scalar function (issue 17)
+const evenAxisArb = shapeArb(1, 3, 1, 3).chain((s) =>
+  fc.integer({ min: 0, max: s.length - 1 }).chain((axis) => {
+    const shape = s.map((d, i) => (i === axis ? 2 * d : d));
+    return fc.record({ shape: fc.constant(shape), axis: fc.constant(axis), values: valuesArb(shape, [-3, 3]) });
+  }),
+);
+GRADIENT_PROPERTIES.glu = property(evenAxisArb, ({ shape, axis, values }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(tg.glu(x, axis)) }));
+GRADIENT_PROPERTIES.softmin = property(softmaxArb, ({ s, values, axis }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(x.softmin(axis)) }));
 
 // convolution, pooling, group norm (fused kernels)
 GRADIENT_PROPERTIES.conv2d = property(
