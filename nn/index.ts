@@ -26,11 +26,11 @@ export { IdentityReLUMixture, type IdentityReLUMixtureOptions } from './identity
 export { APL, type APLOptions } from './apl.js';
 export { SReLU, type SReLUOptions } from './srelu.js';
 
-export { encodeSafetensors, decodeSafetensors, type Safetensors, type SafetensorsDType, type DecodeOptions } from './serialization.js';
-export { saveSafetensors, loadSafetensors } from './safetensors_file.js';
+export { encodeSafetensors, decodeSafetensors, type Safetensors, type SafetensorsDType, type DecodeOptions, type EncodeOptions, type SafetensorsHeader, type SafetensorsEntry } from './serialization.js';
+export { saveSafetensors, loadSafetensors, readSafetensorsHeader, removeStaleTemporaries } from './safetensors_file.js';
 export {
   saveCheckpoint, loadCheckpoint, packCheckpoint, unpackCheckpoint,
-  type StatefulOptimizer, type OptimizerState, type SaveCheckpointOptions, type LoadedCheckpoint,
+  type StatefulOptimizer, type OptimizerState, type SaveCheckpointOptions, type LoadedCheckpoint, type PackedCheckpoint,
 } from './checkpoint.js';
 export { DEU, DEU_FORMS, type DEUInit, type DEUOptions } from './deu.js';
 export { PAU, RPAU, type PAUInit, type PAUOptions, type RPAUOptions } from './pau.js';

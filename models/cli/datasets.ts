@@ -20,6 +20,19 @@ import { normalise, type Transform } from '../../data/transforms.js';
 export const DATASETS = ['mnist', 'fashion', 'diabetes', 'circles', 'spirals', 'sine'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
+/**
+ * What each dataset gives a model, known without loading it: a checkpoint's run info must say
+ * exactly this, so a crafted file cannot ask eval to build a model of any other size.
+ */
+export const DATASET_SHAPES: Record<DatasetName, { inputShape: number[]; task: 'classification' | 'regression'; numClasses?: number; outputs?: number }> = {
+  mnist: { inputShape: [1, 28, 28], task: 'classification', numClasses: 10 },
+  fashion: { inputShape: [1, 28, 28], task: 'classification', numClasses: 10 },
+  circles: { inputShape: [2], task: 'classification', numClasses: 2 },
+  spirals: { inputShape: [2], task: 'classification', numClasses: 2 },
+  sine: { inputShape: [1], task: 'regression', outputs: 1 },
+  diabetes: { inputShape: [10], task: 'regression', outputs: 1 },
+};
+
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 

@@ -9,6 +9,7 @@
 //   seed        the training loader's seed: resuming with another would silently change the data order
 // A file written by another program, or by a future format, is refused field by field.
 import { fail } from '../../core/errors.js';
+import { parseJsonText } from '../../nn/json_text.js';
 import type { SchedulerStateDict } from '../../optim/lr_scheduler.js';
 import type { EpochRecord } from './records.js';
 import { checkRngState, type RngState } from './rng_state.js';
@@ -29,6 +30,14 @@ export interface LoopState {
   seed: number;
 }
 
+/**
+ * A name that stays in its folder: no separator, not '.' or '..'. A run's pointers (latest.json,
+ * a loop state's checkpoint) are such names, so a crafted file cannot send a resume elsewhere.
+ */
+export function isPlainFileName(name: unknown): name is string {
+  return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && name.length <= 255;
+}
+
 /** epoch-0003.safetensors and epoch-0003.json: sortable names, one pair per epoch. */
 export function epochFileNames(epoch: number): { checkpoint: string; loopState: string } {
   const stem = `epoch-${String(epoch).padStart(4, '0')}`;
@@ -37,12 +46,7 @@ export function epochFileNames(epoch: number): { checkpoint: string; loopState: 
 
 /** Parses and validates a loop-state file's text; every error names the file and the field. */
 export function parseLoopState(fn: string, file: string, text: string): LoopState {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    fail(fn, `loop-state file ${file} is not valid JSON (${(error as Error).message})`);
-  }
+  const raw = parseJsonText(fn, `loop-state file ${file}`, text);
   type Bad = (field: string, expected: string, got: unknown) => never; // annotated, so TypeScript narrows after a call
   const bad: Bad = (field, expected, got) =>
     fail(fn, `loop-state file ${file}: field '${field}' must be ${expected}, got ${JSON.stringify(got)}`);
@@ -55,7 +59,7 @@ export function parseLoopState(fn: string, file: string, text: string): LoopStat
     return value as number;
   };
   const epoch = count('epoch', s.epoch, 1);
-  if (typeof s.checkpoint !== 'string' || s.checkpoint === '') bad('checkpoint', 'a file name', s.checkpoint);
+  if (!isPlainFileName(s.checkpoint)) bad('checkpoint', 'the name of a file in the same folder', s.checkpoint);
   if (!Array.isArray(s.history) || s.history.length !== epoch) bad('history', `an array of ${epoch} epoch records`, s.history);
   const history = (s.history as unknown[]).map((r, i) => checkEpochRecord(bad, `history[${i}]`, r, i + 1));
   if (s.scheduler !== null && (typeof s.scheduler !== 'object' || Array.isArray(s.scheduler))) bad('scheduler', 'a scheduler state dict or null', s.scheduler);

@@ -56,7 +56,7 @@ test('a module-only checkpoint is a plain PyTorch state dict file', withDir(asyn
   await nn.saveCheckpoint(path, a, null, { metadata: { epoch: '3' } });
   const file = nn.decodeSafetensors(new Uint8Array(readFileSync(path)));
   assert.equal(Object.keys(file.tensors).sort(), Object.keys(a.stateDict()).sort());
-  assert.equal(file.metadata, { format: 'pt', epoch: '3' });
+  assert.equal({ ...file.metadata }, { format: 'pt', epoch: '3' });
   const b = model(2);
   const loaded = await nn.loadCheckpoint(path, b);
   assert.equal(loaded.metadata.epoch, '3');

@@ -1,5 +1,7 @@
 // tapegrad eval: rebuilds a model from a checkpoint written by `tapegrad train` (or one of the
 // per-epoch checkpoints beside its run.json) and evaluates it on the run's test set.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataLoader } from '../../../data/loader.js';
 import type { Module } from '../../../nn/module.js';
 import { unpackCheckpoint } from '../../../nn/checkpoint.js';
@@ -9,7 +11,7 @@ import { formatHelp, parseOptions, type OptionTable } from '../args.js';
 import { BACKENDS, useBackend, type BackendName } from '../backend.js';
 import { loadDatasetPair } from '../datasets.js';
 import { println, type Io } from '../io.js';
-import { buildFromRunInfo, readRunInfo, type RunInfo } from '../run_info.js';
+import { buildFromRunInfo, checkModelFitsFile, readRunInfo, type RunInfo } from '../run_info.js';
 
 export const EVAL_OPTIONS: OptionTable = {
   checkpoint: { type: 'string', meta: 'FILE', required: true, help: 'a model.safetensors written by tapegrad train' },
@@ -26,11 +28,36 @@ export interface EvalResult extends Evaluation {
   samples: number;
 }
 
-/** Reads a checkpoint and rebuilds its model with the trained weights, on the active backend. */
-export async function loadTrained(path: string): Promise<{ model: Module; info: RunInfo }> {
+/**
+ * The path given with `flag` must name a file: a missing path or a folder gets a message in
+ * words, naming the flag (not a bare ENOENT or EISDIR).
+ */
+export function checkCheckpointPath(path: string, flag = '--checkpoint'): void {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`${flag} ${path}: no such file (expected a .safetensors file written by tapegrad train)`);
+    throw new Error(`${flag} ${path}: cannot read it (${(error as Error).message})`);
+  }
+  if (stat.isDirectory()) {
+    const inside = join(path, 'model.safetensors');
+    throw new Error(`${flag} ${path} is a directory, expected a .safetensors file${existsSync(inside) ? `; did you mean ${flag} ${inside}?` : ''}`);
+  }
+}
+
+/**
+ * Reads a checkpoint and rebuilds its model with the trained weights, on the active backend.
+ * The run info is checked against the file's tensors before the model is built.
+ */
+export async function loadTrained(path: string, flag = '--checkpoint'): Promise<{ model: Module; info: RunInfo }> {
+  checkCheckpointPath(path, flag);
   const file = await loadSafetensors(path);
   try {
     const info = readRunInfo(path, file.metadata);
+    const optimizerState = Object.hasOwn(file.metadata, 'optimizer');
+    checkModelFitsFile(path, info, Object.entries(file.tensors).filter(([key]) => !(optimizerState && key.startsWith('optimizer.'))).map(([, t]) => t.size));
     const model = buildFromRunInfo(info);
     try {
       unpackCheckpoint(file, model, null, { strict: true });

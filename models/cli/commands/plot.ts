@@ -2,8 +2,9 @@
 // layer, one curve per neuron or channel, like the DEU paper's figure 3) and its training
 // history (history.svg: loss and accuracy per epoch). A model without learned activations gets
 // its fixed ones drawn instead, so the file is never empty.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeAtomically } from '../../../nn/safetensors_file.js';
 import { activationCurves } from '../../plot/activations.js';
 import { plotActivations, plotHistory } from '../../plot/figures.js';
 import { readMetricsFile, type EpochRecord } from '../../training/index.js';
@@ -57,8 +58,10 @@ export async function plotCommand(argv: readonly string[], io: Io): Promise<Plot
   const activations = join(out, 'activations.svg');
   const historyFile = join(out, 'history.svg');
   const learned = layers.some((l) => l.learned);
-  writeFileSync(activations, plotActivations(layers, { title: `${learned ? 'Learned activations' : 'Activations (none learned)'}: ${info.model}, ${info.act}, ${info.dataset}`, maxCurves: args['max-curves'] as number }));
-  writeFileSync(historyFile, plotHistory(history, { title: `Training history: ${info.model}, ${info.act}, ${info.dataset}` }));
+  // atomically (temporary file, rename): a link planted under either name is replaced, not written through
+  const text = (svg: string) => new TextEncoder().encode(svg);
+  await writeAtomically(activations, text(plotActivations(layers, { title: `${learned ? 'Learned activations' : 'Activations (none learned)'}: ${info.model}, ${info.act}, ${info.dataset}`, maxCurves: args['max-curves'] as number })));
+  await writeAtomically(historyFile, text(plotHistory(history, { title: `Training history: ${info.model}, ${info.act}, ${info.dataset}` })));
   println(io.stdout, `wrote ${activations} (${layers.length} layer${layers.length === 1 ? '' : 's'}) and ${historyFile} (${history.length} epoch${history.length === 1 ? '' : 's'})`);
   return { activations, history: historyFile, layers: layers.map((l) => ({ path: l.path, type: l.type, curves: l.curves.length, learned: l.learned })), epochs: history.length };
 }
