@@ -55,7 +55,13 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
     if (sub !== null && N * S > 0 && (Math.abs(k.a) < eps || Math.abs(k.b) < eps || Math.abs(k.c) < eps)) {
       let sum = 0;
       for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
-      gravity = outwardGravitation(k, sub, sum / (N * S), eps, s);
+      let mean = sum / (N * S);
+      if (!Number.isFinite(sum)) {
+        // float64 inputs near its limit overflow the sum although their mean is finite: sum x/n instead
+        mean = 0;
+        for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) mean += x[i] / (N * S);
+      }
+      gravity = outwardGravitation(k, sub, mean, eps, s);
     }
     if (!gravity && sub !== null && fastBackward(sub, k, s, g, x, dx.array, dparams.array, N, F, S, f)) continue;
     const [borrowA, borrowB, borrowC] = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];

@@ -4,10 +4,13 @@
 // per-neuron constants computed once: the same expressions in the same order, so the same bits.
 // Returns false for any other subspace (the caller then takes the generic path).
 import type { Coeffs, Subspace } from './deu_solutions.js';
-import { DEU_NUMERICS } from './deu_solutions.js';
+import { DeuPoint, DEU_NUMERICS } from './deu_solutions.js';
+import { evaluateFar, FAR_FROM } from './deu_far.js';
 
 type Out = { [i: number]: number };
 const M = DEU_NUMERICS.maxValue;
+/** Scratch for the elements far out (|t| ≥ 2^128), which take deu_far.ts's evaluation. */
+const far = new DeuPoint();
 const CAP = DEU_NUMERICS.expCap;
 
 /** y for neuron f's elements x[n, f, :]; false if `sub` has no fast loop. */
@@ -25,6 +28,10 @@ export function fastForward(sub: Subspace, k: Coeffs, x: ArrayLike<number>, y: O
           y[i] = 0; // H = 0 and c1 = c2 = 0: every term is ±0 (g, φ1, φ2 are finite)
           continue;
         }
+        if (Math.abs(t) >= FAR_FROM) {
+          y[i] = evaluateFar(sub, t, k, 0, far, false).y; // float64 beyond 2^128 (s only enters partials)
+          continue;
+        }
         const P = Math.exp(Math.min(rPlus * t, CAP)), Q = Math.exp(Math.min(rMinus * t, CAP));
         const g = (1 - (bD * P + Db * Q) / D2) / c;
         const v = (t > 0 ? 1 : 0) * g + c1 * Q + c2 * P;
@@ -40,6 +47,10 @@ export function fastForward(sub: Subspace, k: Coeffs, x: ArrayLike<number>, y: O
         const t = x[i];
         if (rest && t <= 0) {
           y[i] = 0;
+          continue;
+        }
+        if (Math.abs(t) >= FAR_FROM) {
+          y[i] = evaluateFar(sub, t, k, 0, far, false).y;
           continue;
         }
         const e = Math.exp(Math.min(-alpha * t, CAP)), cos = Math.cos(omega * t), sin = Math.sin(omega * t);
@@ -92,6 +103,12 @@ export function fastBackward(sub: Subspace, k: Coeffs, s: number, g: ArrayLike<n
     for (let n = 0; n < N; n++) {
       for (let i = (n * F + f) * S, end = i + S; i < end; i++) {
         const t = x[i], gi = g[i];
+        if (Math.abs(t) >= FAR_FROM) {
+          const p = evaluateFar(sub, t, k, s, far, true);
+          dx[i] = gi * p.dt;
+          da += gi * p.da; db += gi * p.db; dc += gi * p.dc; dc1 += gi * p.dc1; dc2 += gi * p.dc2;
+          continue;
+        }
         const P = Math.exp(Math.min(rPlus * t, CAP)), Q = Math.exp(Math.min(rMinus * t, CAP));
         const Nn = bD * P + Db * Q;
         const gg = (1 - Nn / D2) / c;
@@ -126,6 +143,12 @@ export function fastBackward(sub: Subspace, k: Coeffs, s: number, g: ArrayLike<n
     for (let n = 0; n < N; n++) {
       for (let i = (n * F + f) * S, end = i + S; i < end; i++) {
         const t = x[i], gi = g[i];
+        if (Math.abs(t) >= FAR_FROM) {
+          const p = evaluateFar(sub, t, k, s, far, true);
+          dx[i] = gi * p.dt;
+          da += gi * p.da; db += gi * p.db; dc += gi * p.dc; dc1 += gi * p.dc1; dc2 += gi * p.dc2;
+          continue;
+        }
         const e = Math.exp(Math.min(-alpha * t, CAP)), cos = Math.cos(omega * t), sin = Math.sin(omega * t), K = cos + bw * sin;
         const gg = (1 - e * K) / c;
         const gt = (2 * e * sin) / W;

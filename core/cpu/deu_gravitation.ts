@@ -7,6 +7,7 @@
 //   3. the nudged coefficients borrow their gradient columns from that neuron.
 // Nothing else changes: the forward output, ∂y/∂t, the c1 and c2 columns and the other columns come
 // from the current subspace, and c̃1, c̃2 are thrown away after the backward pass.
+import { farParts, FAR_FROM, valueAt } from './deu_far.js';
 import { basisParts, clip, DEU_NUMERICS, DeuPoint, evaluate, subspaceOf, type Coeffs, type Subspace } from './deu_solutions.js';
 
 export interface Gravitation {
@@ -44,6 +45,10 @@ export function outwardGravitation(k: Coeffs, sub: Subspace, tStar: number, eps:
 }
 
 function basis(sub: Subspace, t: number, k: Coeffs): [number, number] {
+  if (Math.abs(t) >= FAR_FROM) {
+    const far = farParts(sub as Exclude<Subspace, '0-0-0' | '0-0-1'>, t, k);
+    return [valueAt(far.p1, t), valueAt(far.p2, t)];
+  }
   const p = basisParts(sub as Exclude<Subspace, '0-0-0' | '0-0-1'>, t, k, false);
   return [p.p1, p.p2];
 }

@@ -16,7 +16,10 @@
 // Numerics (§0), kept from the reference because its trained models and golden values depend on
 // them: every exponential is capped, E(x) = exp(min(x, 14)), and differentiated as if it were exp
 // (straight through, so a saturated unit still gets a gradient); y and each partial are clipped to
-// [−1000, 1000], also straight through.
+// [−1000, 1000], also straight through. For |t| ≥ 2^128 (float64 only) the same formulas, grouped
+// by powers of t, run in deu_far.ts, so that t² and t·E(·) cannot overflow into ∞·0 = NaN.
+import { evaluateFar, FAR_FROM } from './deu_far.js';
+
 /** The reference's fixed numerical constants (§0): every backend uses the same ones. */
 export const DEU_NUMERICS = {
   /** M: the clip of y and of every partial. */
@@ -275,6 +278,7 @@ export function evaluate(sub: Subspace, t: number, k: Coeffs, s: number, out: De
     }
     return out;
   }
+  if (Math.abs(t) >= FAR_FROM) return evaluateFar(sub, t, k, s, out, partials); // float64 beyond 2^128: deu_far.ts
   const p = basisParts(sub, t, k, partials);
   const H = heaviside(t);
   out.y = clip(H * p.g + k.c1 * p.p1 + k.c2 * p.p2);
