@@ -162,4 +162,84 @@ test('a module child named optimizer cannot be saved beside optimizer state', ()
   assert.ok(message.includes("'optimizer.weight'"), message);
 });
 
+/** An Adam checkpoint after one step, decoded, for editing and re-encoding. */
+async function adamFile(dir: string) {
+  const path = join(dir, 'adam.safetensors');
+  const a = model(1);
+  const adam = new tg.optim.Adam(a.parameters(), { lr: 0.01 });
+  trainStep(a, adam);
+  await nn.saveCheckpoint(path, a, adam);
+  return nn.decodeSafetensors(new Uint8Array(readFileSync(path)));
+}
+
+/** Loads edited tensors and metadata into a fresh model and Adam; returns the message, checking nothing changed. */
+async function refusal(dir: string, tensors: Record<string, Tensor>, metadata: Record<string, string>): Promise<string> {
+  const path = join(dir, 'edited.safetensors');
+  writeFileSync(path, nn.encodeSafetensors(tensors, metadata));
+  const b = model(2);
+  const before = snapshot(b);
+  const adam = new tg.optim.Adam(b.parameters(), { lr: 0.01 });
+  const message = await rejection(() => nn.loadCheckpoint(path, b, adam));
+  assert.equal(snapshot(b), before, 'the module is unchanged');
+  assert.is(adam.state.size, 0, 'the optimizer is unchanged');
+  return message;
+}
+
+test("BatchNorm's num_batches_tracked is written as I64, as PyTorch writes it", withDir(async (dir) => {
+  const path = join(dir, 'bn.safetensors');
+  const a = model(1);
+  const adam = new tg.optim.Adam(a.parameters(), { lr: 0.01 });
+  for (let i = 0; i < 3; i++) trainStep(a, adam);
+  await nn.saveCheckpoint(path, a, adam);
+  const bytes = readFileSync(path);
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+  assert.is(header['1.num_batches_tracked'].dtype, 'I64');
+  assert.is(header['1.running_mean'].dtype, 'F32');
+  assert.equal((await nn.readSafetensorsHeader(path)).entries.find((e) => e.name === '1.num_batches_tracked')?.dtype, 'I64');
+  const b = model(2);
+  await nn.loadCheckpoint(path, b);
+  assert.equal(snapshot(b)['1.num_batches_tracked'], [3]);
+}));
+
+test('a checkpoint missing an optimizer buffer is refused naming the key; nothing loads', withDir(async (dir) => {
+  const file = await adamFile(dir);
+  const without = Object.assign(Object.create(null), file.tensors) as Record<string, Tensor>;
+  delete without['optimizer.state.0.exp_avg'];
+  const message = await refusal(dir, without, file.metadata);
+  assert.ok(message.includes("'optimizer.state.0.exp_avg' is missing"), message);
+  // also when the metadata's list of tensors is edited to match: the optimizer names the key
+  const optimizer = JSON.parse(file.metadata.optimizer);
+  optimizer.tensors['0'] = optimizer.tensors['0'].filter((n: string) => n !== 'exp_avg');
+  const message2 = await refusal(dir, without, { ...file.metadata, optimizer: JSON.stringify(optimizer) });
+  assert.ok(message2.includes("Adam.loadStateDict: state 0 lacks 'exp_avg'") && message2.includes('optimizer.state.0.exp_avg'), message2);
+}));
+
+test("'hasOwnProperty', 'constructor' and '__proto__' in the optimizer metadata are refused", withDir(async (dir) => {
+  const file = await adamFile(dir);
+  for (const key of ['hasOwnProperty', 'constructor', 'toString']) {
+    const optimizer = JSON.parse(file.metadata.optimizer);
+    optimizer.param_groups[0][key] = 1;
+    const message = await refusal(dir, file.tensors, { ...file.metadata, optimizer: JSON.stringify(optimizer) });
+    assert.ok(message.includes(`unknown hyperparameter '${key}'`), message);
+  }
+  const text = file.metadata.optimizer.replace('"state":{', '"state":{"__proto__":{"step":1},');
+  const message = await refusal(dir, file.tensors, { ...file.metadata, optimizer: text });
+  assert.ok(message.includes('key "__proto__", expected a parameter index'), message);
+  const deep = `{"param_groups":[],"state":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  const message2 = await refusal(dir, file.tensors, { ...file.metadata, optimizer: deep });
+  assert.ok(message2.includes("the 'optimizer' metadata nests more than 64 levels"), message2);
+}));
+
+test("a tensor named '__proto__' is a key like any other: refused as unexpected, never dropped", withDir(async (dir) => {
+  const a = model(1);
+  const tensors = Object.assign(Object.create(null), a.stateDict()) as Record<string, Tensor>;
+  tensors.__proto__ = tg.zeros([1]);
+  const path = join(dir, 'proto.safetensors');
+  writeFileSync(path, nn.encodeSafetensors(tensors));
+  const message = await rejection(() => nn.loadCheckpoint(path, model(2)));
+  assert.ok(message.includes("unexpected key '__proto__'"), message);
+  const loose = await nn.loadCheckpoint(path, model(2), null, { strict: false });
+  assert.equal(loose.unexpectedKeys, ['__proto__']);
+}));
+
 test.run();

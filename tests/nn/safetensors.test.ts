@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,105 @@ test('saveSafetensors writes atomically and loadSafetensors reads it back; failu
     const broken = join(dir, 'broken.safetensors');
     writeFileSync(broken, readFileSync(path).subarray(0, 20));
     await assertRejects(() => nn.loadSafetensors(broken), 'loadSafetensors', 'broken.safetensors', 'past the end');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('integer dtypes are read exactly, as float64; 64-bit values beyond 2^53 are refused, not rounded', () => {
+  const le = (value: bigint, bytes: number) => Array.from({ length: bytes }, (_, i) => Number((BigInt.asUintN(bytes * 8, value) >> BigInt(8 * i)) & 0xffn));
+  const cases: [string, number, bigint][] = [
+    ['I64', 8, -(2n ** 53n)], ['U64', 8, 2n ** 53n], ['I32', 4, -(2n ** 31n)], ['U32', 4, 2n ** 32n - 1n],
+    ['I16', 2, -300n], ['U16', 2, 65535n], ['I8', 1, -128n], ['U8', 1, 255n], ['BOOL', 1, 1n],
+  ];
+  let offset = 0;
+  const header: Record<string, unknown> = {};
+  const data: number[] = [];
+  for (const [dtype, bytes, value] of cases) {
+    header[dtype] = entry(dtype, [1], offset, offset + bytes);
+    data.push(...le(value, bytes));
+    offset += bytes;
+  }
+  const { tensors } = nn.decodeSafetensors(fileOf(json(header), data));
+  for (const [dtype, , value] of cases) {
+    assert.is(tensors[dtype].dtype, 'float64', dtype);
+    assert.is(tensors[dtype].item(), Number(value), dtype);
+  }
+  // 2^53 + 1 has no float64: Number() would silently make it 2^53
+  assertThrows(() => nn.decodeSafetensors(fileOf(json({ n: entry('I64', [1], 0, 8) }), le(2n ** 53n + 1n, 8))), 'decodeSafetensors', "tensor 'n'", '9007199254740993', '2^53');
+  assertThrows(() => nn.decodeSafetensors(fileOf(json({ n: entry('U64', [1], 0, 8) }), le(2n ** 64n - 1n, 8))), "tensor 'n'", '18446744073709551615');
+  assertThrows(() => nn.decodeSafetensors(fileOf(json({ b: entry('BOOL', [1], 0, 1) }), [2, 0, 0, 0, 0, 0, 0, 0].slice(0, 1))), "tensor 'b'", 'BOOL', 'the byte 2');
+});
+
+test('the encoder writes integer dtypes on request, and refuses values they cannot hold', () => {
+  const bytes = nn.encodeSafetensors({ count: tg.tensor(7), w: tg.tensor([1.5]) }, {}, { dtypes: { count: 'I64' } });
+  const header = '{"count":{"dtype":"I64","shape":[],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}';
+  assert.equal(Array.from(bytes), Array.from(fileOf(header, [...I64_SEVEN, 0x00, 0x00, 0xc0, 0x3f])));
+  assert.is(nn.decodeSafetensors(bytes).tensors.count.item(), 7);
+  assertThrows(() => nn.encodeSafetensors({ c: tg.tensor([1, 2.5]) }, {}, { dtypes: { c: 'I32' } }), 'encodeSafetensors', "'c'", 'I32', 'element 1 is 2.5');
+  assertThrows(() => nn.encodeSafetensors({ c: tg.tensor([300]) }, {}, { dtypes: { c: 'U8' } }), "'c'", '[0, 255]', '300');
+  assertThrows(() => nn.encodeSafetensors({ c: tg.tensor([1]) }, {}, { dtypes: { c: 'F16' as never } }), "options.dtypes['c']");
+  assertThrows(() => nn.encodeSafetensors({ c: tg.tensor([1]) }, {}, { dtypes: { d: 'I64' } }), "'d'", 'not among the tensors');
+});
+
+test("a tensor or metadata key named '__proto__' round-trips; decoded maps have no prototype", () => {
+  const tensors: Record<string, Tensor> = Object.create(null);
+  tensors.__proto__ = tg.tensor([1, 2]);
+  const ctor: string = 'constructor';
+  tensors[ctor] = tg.tensor([3]);
+  const metadata: Record<string, string> = Object.create(null);
+  metadata.__proto__ = 'kept';
+  const decoded = nn.decodeSafetensors(nn.encodeSafetensors(tensors, metadata));
+  assert.is(Object.getPrototypeOf(decoded.tensors), null);
+  assert.is(Object.getPrototypeOf(decoded.metadata), null);
+  assert.equal(Object.keys(decoded.tensors).sort(), ['__proto__', 'constructor']);
+  assert.equal(decoded.tensors.__proto__.toArray(), [1, 2]);
+  assert.equal(decoded.tensors[ctor].toArray(), [3]);
+  assert.is(decoded.metadata.__proto__, 'kept');
+  // a file written by another program, with the key in its JSON text
+  const file = fileOf(json({ a: entry('F32', [1], 0, 4) }).replace('"a"', '"__proto__"'), F32_ONE);
+  assert.equal(Object.keys(nn.decodeSafetensors(file).tensors), ['__proto__']);
+});
+
+test('a header nested 200,000 deep is refused with a message, not a stack overflow', () => {
+  const deep = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  assertThrows(() => nn.decodeSafetensors(fileOf(deep)), 'decodeSafetensors', 'the header nests more than 8 levels');
+  const deepMeta = `{"__metadata__":{"k":${'{"k":'.repeat(200_000)}1${'}'.repeat(200_000)}}}`;
+  assertThrows(() => nn.decodeSafetensors(fileOf(deepMeta)), 'decodeSafetensors', 'nests more than');
+  assertThrows(() => nn.decodeSafetensors(fileOf(json({ a: entry('F32', new Array(65).fill(1), 0, 4) }), F32_ONE)), "tensor 'a'", 'at most 64');
+});
+
+test('loadSafetensors refuses what is not a regular file, and files longer than their header says', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapegrad-safetensors-'));
+  try {
+    await assertRejects(() => nn.loadSafetensors(join(dir, 'missing.safetensors')), 'loadSafetensors', 'missing.safetensors does not exist');
+    await assertRejects(() => nn.loadSafetensors(dir), 'loadSafetensors', `${dir} is a directory, not a safetensors file`);
+    await assertRejects(() => nn.loadSafetensors('/dev/zero'), 'loadSafetensors', '/dev/zero is a character device');
+    const fifo = join(dir, 'pipe.safetensors');
+    if (spawnSync('mkfifo', [fifo]).status === 0) await assertRejects(() => nn.loadSafetensors(fifo), 'loadSafetensors', 'is a FIFO');
+    const long = join(dir, 'long.safetensors');
+    writeFileSync(long, Uint8Array.from([...nn.encodeSafetensors({ a: tg.tensor([1]) }), 0, 0, 0, 0]));
+    await assertRejects(() => nn.loadSafetensors(long), 'long.safetensors', '4 bytes longer than its header accounts for');
+    // the header alone, without the data
+    const path = join(dir, 'ok.safetensors');
+    await nn.saveSafetensors(path, { w: tg.tensor([[1, 2]]) }, { note: 'n' });
+    const header = await nn.readSafetensorsHeader(path);
+    assert.equal(header.entries.map((e) => [e.name, e.dtype, e.shape]), [['w', 'F32', [1, 2]]]);
+    assert.is(header.metadata.note, 'n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('removeStaleTemporaries deletes the temporary files of dead processes only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapegrad-safetensors-'));
+  try {
+    const dead = '.w.safetensors.999999999.abc.tmp'; // above Linux's pid_max
+    const mine = `.w.safetensors.${process.pid}.def.tmp`;
+    for (const name of [dead, mine, 'w.safetensors', '.hidden.tmp']) writeFileSync(join(dir, name), 'x');
+    assert.equal(await nn.removeStaleTemporaries(dir), [dead]);
+    assert.equal(readdirSync(dir).sort(), [mine, '.hidden.tmp', 'w.safetensors'].sort());
+    assert.equal(await nn.removeStaleTemporaries(join(dir, 'missing')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
