@@ -17,9 +17,10 @@ export { tidy, keep } from './core/scope.js';
 export { memory, resetPeakMemory, type MemoryReport } from './core/memory.js';
 export { getBackend, setBackend, registerBackend, backendNames, type Backend, type Kernels } from './core/backend.js';
 export { fromNdarray } from './core/ndarray_interop.js';
+export type { NdArray, NdArrayLike, NdArrayDType } from './core/ndarray_types.js';
 export {
   backendInfo, configureGpu, registerGpuBackend, gpuBackend, gpuModes, GpuBackend, MAX_ELEMENTS as GPU_MAX_ELEMENTS,
-  type GpuBackendInfo, type GpuBackendOptions, type GpuMode,
+  GPU_MODES, AUTO_ORDER as GPU_AUTO_ORDER, type GpuBackendInfo, type GpuBackendOptions, type GpuMode, type CacheStats as GpuCacheStats,
 } from './core/gpu/index.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport } from './core/gradcheck.js';
 
@@ -47,4 +48,7 @@ export * as data from './data/index.js';
 export * from './models/training/index.js';
 export * as zoo from './models/zoo/index.js';
 export * as plot from './models/plot/index.js';
+export { BSplineBasis, type BSplineOptions, type KnotKind } from './models/bspline.js';
+export * as ode from './models/ode/index.js';
+export * as gode from './models/gode/index.js';
 export { BSplineActivation, type BSplineActivationOptions } from './models/bspline_activation.js';

@@ -305,8 +305,8 @@ function main(): void {
     ...checks.map((c) => `- ${c}`),
     '',
   ].join('\n');
-  writeResultsSection('deu', section);
-  console.log(`\nwrote the DEU section of bench/RESULTS.md (${seconds.toFixed(0)} s)`);
+  const file = writeResultsSection('deu', section);
+  console.log(`\nwrote the DEU section of ${file} (${seconds.toFixed(0)} s)`);
 }
 
 try {

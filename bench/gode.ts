@@ -236,8 +236,8 @@ function main(): void {
     ...checks.map((c) => `- ${c}`),
     '',
   ].join('\n');
-  writeResultsSection('gode', section);
-  console.log(`\nwrote the gode section of bench/RESULTS.md (${seconds.toFixed(0)} s)`);
+  const file = writeResultsSection('gode', section);
+  console.log(`\nwrote the gode section of ${file} (${seconds.toFixed(0)} s)`);
 }
 
 try {

@@ -402,8 +402,8 @@ async function main(): Promise<void> {
     ...checks.map((c) => `- ${c}`),
     '',
   ].join('\n');
-  writeResultsSection('nn', section);
-  console.log(`\nappended to bench/RESULTS.md (${seconds.toFixed(0)} s)`);
+  const file = writeResultsSection('nn', section);
+  console.log(`\nwrote the nn section of ${file} (${seconds.toFixed(0)} s)`);
 }
 
 try {

@@ -231,8 +231,8 @@ function main(): void {
     ...checks.map((c) => `- ${c}`),
     '',
   ];
-  writeResultsSection('pau', section.join('\n'));
-  console.log('wrote the PAU section of bench/RESULTS.md');
+  const file = writeResultsSection('pau', section.join('\n'));
+  console.log(`wrote the PAU section of ${file}`);
 }
 
 main();

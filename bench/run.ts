@@ -2,8 +2,9 @@
 // tfjs-backend-wasm, in one process. Timings on a shared machine drift, so the contenders run
 // round-robin (one run each, the order rotating every round) and each row reports medians.
 // Every row first checks that the contenders computed the same thing, so no row can pass by
-// doing nothing. The figures go to bench/RESULTS.md; its "Interpretation" section is written by
-// people and kept when the script rewrites the file.
+// doing nothing. The figures go to bench/out/RESULTS.md, or to the tracked bench/RESULTS.md with
+// --write-results; its "Interpretation" section is written by people and kept when the script
+// rewrites the file.
 //
 //   npm run bench             full run (a few minutes)
 //   npm run bench -- --quick  fewer repetitions
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tg from '../index.js';
+import { resultsFile } from './results_section.js';
 
 const QUICK = process.argv.includes('--quick');
 const WARMUP = QUICK ? 1 : 2;
@@ -379,7 +381,7 @@ function spreadTable(results: Result[]): string {
 const INTERPRETATION = '## Interpretation';
 
 function writeResults(results: Result[], checks: string[], wasmFlags: string, seconds: number, loadBefore: number[]): string {
-  const file = path.join(here, 'RESULTS.md');
+  const file = resultsFile(); // bench/out/RESULTS.md unless --write-results
   // the interpretation is written by people: keep it
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const at = previous.indexOf(INTERPRETATION);

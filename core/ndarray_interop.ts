@@ -1,6 +1,6 @@
 // Interop with the scijs ndarray ecosystem. fromNdarray shares the ndarray's buffer when it is a
 // contiguous row-major Float32Array/Float64Array and the CPU backend holds it; otherwise it copies.
-import type { NdArray } from 'ndarray';
+import type { NdArrayLike } from './ndarray_types.js';
 import { getBackend } from './backend.js';
 import { allocArray, type DType, type TypedArray } from './dtype.js';
 import { fail } from './errors.js';
@@ -8,12 +8,12 @@ import { sizeOf, stridesOf } from './shape.js';
 import { fromHost, fromStorage, Tensor } from './tensor.js';
 import { wrapCpuArray } from './cpu/storage.js';
 
-function isRowMajorContiguous(nd: NdArray): boolean {
+function isRowMajorContiguous(nd: NdArrayLike): boolean {
   const expected = stridesOf(nd.shape);
   return nd.shape.every((d, i) => d <= 1 || nd.stride[i] === expected[i]);
 }
 
-export function fromNdarray(nd: NdArray, options: { dtype?: DType; backend?: string } = {}): Tensor {
+export function fromNdarray(nd: NdArrayLike, options: { dtype?: DType; backend?: string } = {}): Tensor {
   if (!nd || !Array.isArray(nd.shape) || !Array.isArray(nd.stride)) fail('fromNdarray', `expected an ndarray, got ${String(nd)}`);
   const data = nd.data as unknown;
   const native: DType | null = data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : null;

@@ -2,7 +2,7 @@
 // (requiresGrad, grad, and the tape entry that produced it). Op methods such as `add` and
 // `matmul` are attached by ops/ (core never imports ops); see ops/methods.ts.
 import ndarray from 'ndarray';
-import type { NdArray } from 'ndarray';
+import type { NdArray } from './ndarray_types.js';
 import { backward as runBackward } from './autograd.js';
 import { getBackend, type Backend, type Storage, type View } from './backend.js';
 import { allocArray, isDType, type DType, type TypedArray } from './dtype.js';

@@ -116,7 +116,7 @@ function unavailableReason(mode: Exclude<GpuMode, 'auto'>): string {
       if (!isNode) return 'headless-gl exists only in Node';
       const gl = probeHeadlessGl();
       if (gl !== null) return gl;
-      if (process.platform === 'linux' && !process.env.DISPLAY) return 'no X display: run under xvfb-run -a (headless-gl needs one)';
+      if (process.platform === 'linux' && !process.env.DISPLAY) return `no X display (headless-gl needs one): run under xvfb-run -a, e.g. xvfb-run -a npm test (${X_SERVER_PACKAGES})`;
       return 'headless-gl could not create a WebGL context';
     }
     case 'webgl2':
@@ -129,6 +129,10 @@ function unavailableReason(mode: Exclude<GpuMode, 'auto'>): string {
   }
 }
 
+// What a skip message tells a user to install (Debian/Ubuntu names; .ci/run installs the same).
+const GL_BUILD_PACKAGES = 'apt-get install -y python3 make g++ pkg-config libxi-dev libglu1-mesa-dev libglew-dev';
+const X_SERVER_PACKAGES = 'apt-get install -y xvfb xauth libgl1-mesa-dri';
+
 /** null when the optional `gl` package loads; else why it does not. */
 function probeHeadlessGl(): string | null {
   const getBuiltin = (process as unknown as { getBuiltinModule?: (name: string) => unknown }).getBuiltinModule;
@@ -140,8 +144,8 @@ function probeHeadlessGl(): string | null {
   } catch (e) {
     const message = (e as Error).message.split('\n')[0];
     return /Cannot find module 'gl'/.test(message)
-      ? "the optional 'gl' package is not installed"
-      : `the optional 'gl' package is installed but its native module is not built (${message}); build it with: cd node_modules/gl && npx node-gyp rebuild`;
+      ? `the optional 'gl' package (headless-gl) is not installed: npm install gl (or install without --omit=optional); it compiles with node-gyp and needs ${GL_BUILD_PACKAGES}`
+      : `the optional 'gl' package is installed but its native module is not built (${message}): ${GL_BUILD_PACKAGES}, then cd node_modules/gl && npx node-gyp rebuild (add --nodedir=/usr where Node's headers cannot be downloaded)`;
   }
 }
 

@@ -10,7 +10,7 @@
 //   npx tsx examples/gode/train_mnist.ts                       (defaults: 1,024 images, 2 epochs)
 //   npx tsx examples/gode/train_mnist.ts --train 60000 --epochs 160 --test 10000   (the paper)
 //   flags: --models resnet,node,gode  --grad bpts,adjoint  --batch 128  --lr 0.1  --seed 0
-//          --out DIR (default examples/gode/results)
+//          --out DIR (default examples/gode/out; --write-results: the tracked examples/gode/results)
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,8 @@ const config = {
   train: count('train', 1024), test: count('test', 1000), epochs: count('epochs', 2), batch: count('batch', 128),
   lr: Number(flag('lr', '0.1')), seed: Number(flag('seed', '0')),
   models: list('models', MODELS, MODELS.join(',')), grads: list('grad', GRADS, GRADS.join(',')),
-  out: flag('out', join(here, 'results')),
+  // a run never changes tracked files unless asked to
+  out: flag('out', join(here, argv.includes('--write-results') ? 'results' : 'out')),
 };
 
 function build(name: ModelName, grad: GradName): Module & { forward(x: Tensor): Tensor } {

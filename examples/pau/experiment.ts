@@ -2,8 +2,9 @@
 // for every (dataset, activation, seed) it trains one zoo model with `tapegrad train`'s own
 // function (models/cli/commands/train.ts: the same data, model, Adam and loop), then reports
 // the mean ± std of the final test accuracy over the seeds, as a markdown table in
-// examples/pau/RESULTS.md, and draws the learned activations of the seed-0 PAU and RPAU models
-// (examples/pau/MODEL-DATASET-ACT-activations.svg; -cosine-activations.svg with --schedule cosine).
+// examples/pau/out/RESULTS.md, and draws the learned activations of the seed-0 PAU and RPAU models
+// (examples/pau/out/MODEL-DATASET-ACT-activations.svg; -cosine-activations.svg with --schedule
+// cosine). --write-results writes the tracked examples/pau/RESULTS.md and SVGs instead.
 //
 //   npx tsx examples/pau/experiment.ts --model lenet --datasets mnist,fashion \
 //     --acts pau,rpau,relu,lrelu,swish --seeds 0,1,2 --epochs 1 --limit 6000
@@ -12,7 +13,7 @@
 // each run, so a stopped experiment keeps what it finished; running the same command again skips
 // the runs already recorded with the same settings (--fresh redoes them).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { formatHelp, parseOptions, UsageError, type OptionTable } from '../../models/cli/args.js';
 import { loadTrained } from '../../models/cli/commands/eval.js';
@@ -26,6 +27,8 @@ import { MODELS, type ModelName } from '../../models/zoo/models.js';
 
 const WHO = 'examples/pau/experiment.ts';
 const HERE = 'examples/pau';
+// a run writes here unless --write-results: running the experiment never changes tracked files
+const OUT = join(HERE, 'out');
 
 const OPTIONS: OptionTable = {
   model: { type: 'choice', choices: MODELS, what: 'model', default: 'lenet', help: 'lenet (61,746 parameters with PAU) or vgg8 (9,224,508)' },
@@ -38,8 +41,9 @@ const OPTIONS: OptionTable = {
   lr: { type: 'positiveNumber', default: 0.001, help: 'Adam learning rate' },
   schedule: { type: 'choice', choices: ['constant', 'cosine'], what: 'schedule', default: 'constant', help: "the learning rate: constant as in the paper's code (spec §5.2), or tapegrad train's default cosine decay" },
   work: { type: 'string', meta: 'DIR', default: '/tmp/pau-experiment', help: 'run folders and runs.json' },
-  results: { type: 'string', meta: 'FILE', default: join(HERE, 'RESULTS.md'), help: 'the markdown file whose section is (re)written' },
-  plots: { type: 'string', meta: 'DIR', default: HERE, help: 'where the activation SVGs go' },
+  results: { type: 'string', meta: 'FILE', default: join(OUT, 'RESULTS.md'), help: 'the markdown file whose section is (re)written' },
+  plots: { type: 'string', meta: 'DIR', default: OUT, help: 'where the activation SVGs go' },
+  'write-results': { type: 'flag', help: `write the tracked ${HERE}/RESULTS.md and its SVGs instead of ${OUT}/` },
   fresh: { type: 'flag', help: 'redo runs already recorded in WORK/runs.json' },
 };
 
@@ -200,10 +204,12 @@ async function main(): Promise<void> {
     command: `npx tsx examples/pau/experiment.ts ${argv.join(' ')}`.trim(),
   };
   const work = args.work as string;
-  const resultsFile = args.results as string;
-  const plotDir = args.plots as string;
+  const tracked = args['write-results'] === true;
+  const resultsFile = tracked && args.results === join(OUT, 'RESULTS.md') ? join(HERE, 'RESULTS.md') : args.results as string;
+  const plotDir = tracked && args.plots === OUT ? HERE : args.plots as string;
   mkdirSync(work, { recursive: true });
   mkdirSync(plotDir, { recursive: true });
+  mkdirSync(dirname(resultsFile), { recursive: true });
   const store = join(work, 'runs.json');
   let records: RunRecord[] = !args.fresh && existsSync(store) ? (JSON.parse(readFileSync(store, 'utf8')) as RunRecord[]) : [];
   const began = performance.now();
@@ -257,7 +263,7 @@ async function main(): Promise<void> {
           } finally {
             net.dispose();
           }
-          const rel = svg.startsWith(`${HERE}/`) ? svg.slice(HERE.length + 1) : svg;
+          const rel = relative(dirname(resultsFile), svg); // the section links it from the results file
           if (!plots.includes(rel)) plots.push(rel);
         }
         report(false);

@@ -7,7 +7,7 @@ import { LRScheduler } from '../../optim/lr_scheduler.js';
 import { Module } from '../../nn/module.js';
 import { resolveLoss, type LossFunction, type LossSpec } from './losses.js';
 import { checkMetricNames, type MetricName } from './metrics.js';
-import { PROGRESS_MODES, type ProgressMode } from './progress.js';
+import { PROGRESS_MODES, type ProgressMode, type TextStream } from './progress.js';
 import type { EpochRecord } from './records.js';
 
 export interface BatchInfo {
@@ -50,7 +50,7 @@ export interface FitOptions {
   resume?: boolean | string;
   progress?: ProgressMode;
   /** Default process.stderr. */
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: TextStream;
   /** JSON lines, one EpochRecord per epoch, appended. */
   metricsFile?: string;
   /** Rescale the gradients each step so that their joint 2-norm is at most this. */

@@ -10,6 +10,16 @@ import { formatNumber } from './records.js';
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 export const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'none'];
 
+/**
+ * Where progress goes: anything with write(text), such as process.stderr or a test's collector;
+ * a TTY (isTTY) gets the bar. Declared here, not as Node's stream type, so that the package's
+ * types need no @types/node (a browser project has none).
+ */
+export interface TextStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 export interface ProgressBarOptions {
   /** Steps (batches) the loop will take. */
   total: number;
@@ -17,7 +27,7 @@ export interface ProgressBarOptions {
   label?: string;
   mode?: ProgressMode;
   /** Default process.stderr, so progress never mixes with a program's output. */
-  stream?: NodeJS.WritableStream;
+  stream?: TextStream;
   /** What the rate counts: '1234 items/s'. */
   unit?: string;
   /** Least time between two redraws of the bar. */
@@ -37,7 +47,7 @@ export class ProgressBar {
   readonly mode: 'bar' | 'lines' | 'none';
   readonly total: number;
   private readonly label: string;
-  private readonly stream: NodeJS.WritableStream | undefined;
+  private readonly stream: TextStream | undefined;
   private readonly unit: string;
   private readonly redrawMs: number;
   private readonly now: () => number;
@@ -54,7 +64,7 @@ export class ProgressBar {
     if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) fail(fn, `total must be a non-negative integer, got ${String(total)}`);
     if (!PROGRESS_MODES.includes(mode)) fail(fn, `unknown mode ${JSON.stringify(mode)}; expected one of ${PROGRESS_MODES.map((m) => `'${m}'`).join(', ')}`);
     // in a browser there is no stderr: nothing is printed unless a stream is given
-    const stream = options.stream ?? globalThis.process?.stderr;
+    const stream: TextStream | undefined = options.stream ?? globalThis.process?.stderr;
     if (stream !== undefined && typeof stream?.write !== 'function') fail(fn, `stream must be a writable stream, got ${String(stream)}`);
     this.stream = stream;
     this.total = total;
@@ -62,7 +72,7 @@ export class ProgressBar {
     this.unit = unit;
     this.redrawMs = redrawMs;
     this.now = options.now ?? (() => performance.now());
-    this.mode = stream === undefined ? 'none' : mode === 'auto' ? ((stream as { isTTY?: boolean }).isTTY ? 'bar' : 'lines') : mode;
+    this.mode = stream === undefined ? 'none' : mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
     this.started = this.now();
   }
 
