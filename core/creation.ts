@@ -2,7 +2,7 @@
 import { getBackend, type Backend } from './backend.js';
 import { allocArray, isDType, type DType, type TypedArray } from './dtype.js';
 import { checkFinite, checkInteger, fail, formatShape } from './errors.js';
-import { defaultGenerator } from './rng.js';
+import { currentGenerator } from './rng.js';
 import { checkShape, type Shape, sizeOf } from './shape.js';
 import { fromHost, fromStorage, type NestedArray, Tensor } from './tensor.js';
 
@@ -142,12 +142,12 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
 
 /** Uniform in [0, 1), from the seeded generator (see manualSeed). */
 export function rand(shape: Shape, options: TensorOptions = {}): Tensor {
-  return fromGenerator('rand', shape, options, () => defaultGenerator.uniform());
+  return fromGenerator('rand', shape, options, () => currentGenerator().uniform());
 }
 
 /** Standard normal, from the seeded generator. */
 export function randn(shape: Shape, options: TensorOptions = {}): Tensor {
-  return fromGenerator('randn', shape, options, () => defaultGenerator.normal());
+  return fromGenerator('randn', shape, options, () => currentGenerator().normal());
 }
 
 /** Integers uniform in [low, high), stored in a float tensor (tapegrad has no integer dtype). */
@@ -155,7 +155,7 @@ export function randint(low: number, high: number, shape: Shape, options: Tensor
   checkInteger('randint', 'low', low);
   checkInteger('randint', 'high', high);
   if (high <= low) fail('randint', `expected low < high, got low=${low}, high=${high}`);
-  return fromGenerator('randint', shape, options, () => defaultGenerator.integer(low, high));
+  return fromGenerator('randint', shape, options, () => currentGenerator().integer(low, high));
 }
 
 const like = (t: Tensor, options: TensorOptions): TensorOptions => ({ dtype: t.dtype, backend: t.backend.name, ...options });

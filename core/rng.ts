@@ -1,7 +1,9 @@
 // One seeded generator for every random draw, so `manualSeed(n)` makes a whole run reproducible.
 // Draws happen on the host and are uploaded, hence identical on every backend.
 // The generator is sfc32 (Chris Doty-Humphrey's small fast counter), seeded through splitmix32.
-import { checkInteger } from './errors.js';
+// A piece of work that must not share the global stream (a fit() run, while another one is in
+// flight) installs a generator of its own for its synchronous steps with withGenerator.
+import { checkInteger, fail } from './errors.js';
 
 export class Generator {
   private a = 0;
@@ -88,7 +90,34 @@ export class Generator {
 
 export const defaultGenerator = new Generator(0);
 
-/** Reseeds the generator behind rand, randn, randint and every random initialisation. */
+let current: Generator = defaultGenerator;
+
+/** The generator draws come from now: the global one, or the one withGenerator installed. */
+export function currentGenerator(): Generator {
+  return current;
+}
+
+/**
+ * Runs fn with every draw (rand, randn, dropout masks, RReLU slopes, RPAU noise) taken from
+ * `generator` instead of the global one. fn must be synchronous: a generator installed across an
+ * await would also serve whatever else runs meanwhile, which is what this exists to prevent.
+ */
+export function withGenerator<T>(generator: Generator, fn: () => T): T {
+  if (!(generator instanceof Generator)) fail('withGenerator', `expected a Generator, got ${String(generator)}`);
+  const previous = current;
+  current = generator;
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    current = previous;
+  }
+  const then = (result as { then?: unknown } | null)?.then;
+  if (typeof then === 'function') fail('withGenerator', 'fn returned a Promise (an async function?); the generator serves only synchronous work: call withGenerator for each step between the awaits');
+  return result;
+}
+
+/** Reseeds the global generator behind rand, randn, randint and every random initialisation. */
 export function manualSeed(seed: number): void {
   defaultGenerator.seed(seed);
 }

@@ -1,6 +1,7 @@
 // Explicit memory management, as in TensorFlow.js: every tensor made inside `tidy(fn)` is
 // disposed when fn returns, except the tensors fn returns and those passed to `keep`.
 // This matters on the GPU, where JavaScript's garbage collector cannot see device memory.
+import { fail } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 const scopes: Set<Tensor>[] = [];
@@ -17,6 +18,7 @@ export function keep<T extends Tensor>(t: T): T {
 }
 
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') fail('tidy', `expected a function fn, got ${typeof fn === 'object' && fn !== null ? 'an object' : String(fn)}`);
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
@@ -28,6 +30,16 @@ export function tidy<T>(fn: () => T): T {
     throw error;
   }
   scopes.pop();
+  if (isThenable(result)) {
+    // The scope ended when fn returned, at its first await: what fn makes after it would escape
+    // tidy, and what fn returns is not known yet. So an async fn is refused (the tensors made
+    // before the await are freed). The abandoned promise may then fail on a freed tensor; the
+    // caller already has this error, so that second failure is silenced rather than left to
+    // crash the process as an unhandled rejection.
+    for (const t of scope) t.dispose();
+    result.then(undefined, () => {});
+    fail('tidy', 'fn returned a Promise (an async function?); tidy tracks tensors only while fn runs synchronously: await outside tidy and pass tidy the synchronous work between the awaits');
+  }
   const returned = new Set<Tensor>();
   collectTensors(result, returned);
   for (const t of scope) {
@@ -46,6 +58,10 @@ function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
   else if (value instanceof Map) for (const v of value.values()) collectTensors(v, into);
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTensors(v, into);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function isTensorLike(value: object): boolean {

@@ -7,10 +7,10 @@ import { backward as runBackward } from './autograd.js';
 import { getBackend, type Backend, type Storage, type View } from './backend.js';
 import { allocArray, isDType, type DType, type TypedArray } from './dtype.js';
 import { fail, formatShape } from './errors.js';
-import { countTensor } from './memory.js';
+import { Allocation, freeAllocation, freeWhenCollected } from './memory.js';
 import { trackTensor } from './scope.js';
 import { type Shape, sizeOf, stridesOf } from './shape.js';
-import { record, type TapeEntry } from './tape.js';
+import { outputDisposed, record, type TapeEntry } from './tape.js';
 
 export type NestedArray = number | NestedArray[];
 
@@ -31,18 +31,16 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The tape entry that produced this tensor; null for leaves and untracked results. */
   entry: TapeEntry | null = null;
-  private storageHandle: Storage | null;
-  private holds = 0;
-  private disposeWhenReleased = false;
+  /** Internal: the storage and who still needs it (the tape holds it through this). */
+  readonly allocation: Allocation;
 
   /** Internal: wraps storage a kernel returned. Users create tensors with tensor(), zeros(), ... */
   constructor(storage: Storage, shape: Shape, dtype: DType, backend: Backend) {
-    this.storageHandle = storage;
+    this.allocation = new Allocation(storage, backend);
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.backend = backend;
-    storage.refs++;
-    countTensor(backend.name, +1);
+    freeWhenCollected(this, this.allocation);
     trackTensor(this);
   }
 
@@ -60,13 +58,14 @@ export class Tensor {
     return this.entry === null;
   }
   get isDisposed(): boolean {
-    return this.storageHandle === null;
+    return this.allocation.storage === null;
   }
 
   /** Internal: the storage, checked alive. */
   get storage(): Storage {
-    if (this.storageHandle === null) fail('Tensor', `a tensor of shape ${formatShape(this.shape)} was used after dispose()`);
-    return this.storageHandle;
+    const storage = this.allocation.storage;
+    if (storage === null) fail('Tensor', `a tensor of shape ${formatShape(this.shape)} was used after dispose()`);
+    return storage;
   }
 
   /** Internal: what kernels take. */
@@ -108,29 +107,15 @@ export class Tensor {
   /**
    * Frees the storage. If a tape entry still needs this tensor for a backward pass, the free is
    * deferred until that entry is released, so `tidy` can drop intermediates before backward().
+   * A disposed output no longer keeps its own entry: once nothing downstream needs the entry
+   * either, the entry is released and what it saved is freed (core/tape.ts).
    */
   dispose(): void {
-    if (this.storageHandle === null) return;
-    if (this.holds > 0) {
-      this.disposeWhenReleased = true;
-      return;
-    }
-    const storage = this.storageHandle;
-    this.storageHandle = null;
-    storage.refs--;
-    if (storage.refs === 0) this.backend.free(storage);
-    countTensor(this.backend.name, -1);
-  }
-
-  /** Internal: a tape entry saved this tensor for its backward. */
-  hold(): void {
-    this.holds++;
-  }
-
-  /** Internal: the entry was released. */
-  unhold(): void {
-    this.holds--;
-    if (this.holds === 0 && this.disposeWhenReleased) this.dispose();
+    const allocation = this.allocation;
+    if (allocation.storage === null || allocation.disposeRequested) return;
+    allocation.disposeRequested = true;
+    if (allocation.holds === 0) freeAllocation(allocation);
+    if (this.entry !== null) outputDisposed(this.entry);
   }
 
   /** Same storage, cut off from the tape. */
@@ -194,7 +179,7 @@ export class Tensor {
     const next = values.storage;
     if (next === previous) return this;
     next.refs++;
-    this.storageHandle = next;
+    this.allocation.storage = next;
     previous.refs--;
     if (previous.refs === 0) this.backend.free(previous);
     return this;

@@ -19,7 +19,7 @@
 //     (the reference regenerates training noise there).
 import type { PauNoise, PauParams, PauVersion } from '../core/backend.js';
 import { checkFinite, fail, formatShape } from '../core/errors.js';
-import { defaultGenerator } from '../core/rng.js';
+import { currentGenerator } from '../core/rng.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { fusedKernel } from './fused.js';
@@ -72,7 +72,7 @@ export function rpau(x: Tensor, numerator: Tensor, denominator: Tensor, options:
   const alpha = checkFinite('rpau', 'alpha', options.alpha ?? 0.1);
   if (alpha < 0 || alpha > 1) fail('rpau', `alpha must be in [0, 1] so that noisy coefficients keep their sign, got ${alpha}`);
   if (options.training === false) return pau(x, numerator, denominator, { version: 'B' });
-  const key = options.key ?? defaultGenerator.nextUint32();
+  const key = options.key ?? currentGenerator().nextUint32();
   if (!Number.isInteger(key) || key < 0 || key > 0xffffffff) fail('rpau', `key must be an integer in [0, 2^32), got ${key}`);
   const noise: PauNoise = {
     alpha,

@@ -1,13 +1,14 @@
 // Resuming: before any weight is loaded, the loop state is checked against the run it is asked
 // to continue (a different data seed, a scheduler added or removed, a test loader added or
 // removed would each make the "continued" run silently differ from the original), then the
-// scheduler, the global RNG and the loaders' epoch counters are put back.
+// scheduler, the run's generator and the loaders' epoch counters are put back.
 import { fail } from '../../core/errors.js';
+import type { Generator } from '../../core/rng.js';
 import type { CheckedFitOptions } from './fit_options.js';
 import type { LoopState } from './loop_state.js';
 import { restoreRng } from './rng_state.js';
 
-export function restoreLoop(fn: string, file: string, state: LoopState, o: CheckedFitOptions): void {
+export function restoreLoop(fn: string, file: string, state: LoopState, o: CheckedFitOptions, rng: Generator): void {
   const mismatch = (field: string, message: string): never => fail(fn, `loop-state file ${file}: field '${field}' ${message}`);
   if (state.epoch > o.epochs) mismatch('epoch', `says ${state.epoch} epochs are done, more than epochs: ${o.epochs}`);
   if (state.seed !== o.train.seed) mismatch('seed', `is ${state.seed} but the training loader's seed is ${o.train.seed}; another seed would change the data order`);
@@ -24,7 +25,7 @@ export function restoreLoop(fn: string, file: string, state: LoopState, o: Check
       mismatch('scheduler', `does not fit ${o.scheduler.name}: ${(error as Error).message}`);
     }
   }
-  restoreRng(state.rng);
+  restoreRng(state.rng, rng);
   o.train.epoch = state.loaders.train;
   if (o.test) o.test.epoch = state.loaders.test!;
 }

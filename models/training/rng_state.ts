@@ -1,7 +1,7 @@
-// The global random generator's state, saved with each epoch so that a resumed run draws the
-// same dropout masks, RReLU slopes and RPAU noise as an uninterrupted one.
+// A run's random generator state (fit gives each run its own), saved with each epoch so that a
+// resumed run draws the same dropout masks, RReLU slopes and RPAU noise as an uninterrupted one.
 import { fail } from '../../core/errors.js';
-import { defaultGenerator, type Generator } from '../../core/rng.js';
+import type { Generator } from '../../core/rng.js';
 
 /** sfc32's words a, b, c, d (32-bit integers) and Box–Muller's cached second normal. */
 export interface RngState {
@@ -12,11 +12,11 @@ export interface RngState {
   spareNormal: number | null;
 }
 
-export function captureRng(generator: Generator = defaultGenerator): RngState {
+export function captureRng(generator: Generator): RngState {
   return generator.getState();
 }
 
-export function restoreRng(state: RngState, generator: Generator = defaultGenerator): void {
+export function restoreRng(state: RngState, generator: Generator): void {
   generator.setState(state);
 }
 
