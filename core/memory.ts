@@ -20,8 +20,12 @@ export class Allocation {
   /** dispose() was called; the free waits for `holds` to reach 0. */
   disposeRequested = false;
 
-  constructor(public storage: Storage | null, readonly backend: Backend) {
-    storage!.refs++;
+  /** null once freed. */
+  storage: Storage | null;
+
+  constructor(storage: Storage, readonly backend: Backend) {
+    this.storage = storage;
+    storage.refs++;
     countTensor(backend.name, +1);
   }
 }
@@ -32,9 +36,9 @@ export function freeAllocation(allocation: Allocation): void {
   if (storage === null) return;
   allocation.storage = null;
   collected.unregister(allocation); // else the registry would keep an entry for it until a GC
+  countTensor(allocation.backend.name, -1);
   storage.refs--;
   if (storage.refs === 0) allocation.backend.free(storage);
-  countTensor(allocation.backend.name, -1);
 }
 
 /** A tape entry saved the tensor: disposing it now only marks it. */
@@ -51,7 +55,21 @@ export function unholdAllocation(allocation: Allocation): void {
 // A tensor that became garbage without dispose() can no longer be used by anyone, so its storage
 // is freed (as PyTorch frees a tensor whose last reference dies). JavaScript runs these callbacks
 // only between tasks, after a collection: inside one synchronous loop, tidy is what frees memory.
-const collected = new FinalizationRegistry<Allocation>(freeAllocation);
+const collected = new FinalizationRegistry<Allocation>((allocation) => freeingLate(() => freeAllocation(allocation)));
+
+/**
+ * Runs a free that the garbage collector triggered. It happens at an arbitrary later moment, when
+ * its backend may be gone (a gpu.js context destroyed meanwhile); an error thrown there would
+ * crash the process far from any cause, so the backend's error is dropped: the memory it would
+ * have freed went with the backend.
+ */
+export function freeingLate(free: () => void): void {
+  try {
+    free();
+  } catch {
+    // see above
+  }
+}
 
 /** Frees `allocation` once `owner` (its tensor) is garbage-collected, if dispose() did not. */
 export function freeWhenCollected(owner: object, allocation: Allocation): void {

@@ -10,7 +10,7 @@
 // references went away (tidy disposing a forward pass that was never backpropagated); or the
 // entry itself became garbage (a forward pass run outside tidy and dropped).
 import type { Storage } from './backend.js';
-import { holdAllocation, unholdAllocation, type Allocation } from './memory.js';
+import { freeingLate, holdAllocation, unholdAllocation, type Allocation } from './memory.js';
 import type { Tensor } from './tensor.js';
 
 /** Returns one gradient per input (null where an input gets none). */
@@ -174,4 +174,4 @@ function endLife(first: EntryLife): void {
 }
 
 // An entry that became garbage (with its output) ends its life when the collector finds it.
-const unreachable = new FinalizationRegistry<EntryLife>(endLife);
+const unreachable = new FinalizationRegistry<EntryLife>((life) => freeingLate(() => endLife(life)));
