@@ -4,7 +4,7 @@
 //   epoch       epochs completed
 //   history     their records
 //   scheduler   the LR scheduler's state dict (null without one)
-//   rng         the global generator (dropout, RReLU, RPAU noise)
+//   rng         the run's own generator (dropout, RReLU, RPAU noise; fit.ts)
 //   loaders     the loaders' epoch counters, which fix each epoch's shuffle and augmentation
 //   seed        the training loader's seed: resuming with another would silently change the data order
 // A file written by another program, or by a future format, is refused field by field.
