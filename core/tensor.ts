@@ -159,6 +159,8 @@ export class Tensor {
 
   /** Reverse-mode differentiation from this tensor; gradients accumulate into leaves' `.grad`. */
   backward(gradOutput?: Tensor, options: BackwardOptions = {}): void {
+    // disposing a root ends its graph (core/tape.ts): say so, rather than "already released"
+    if (this.allocation.disposeRequested) fail('Tensor.backward', `the tensor ${this.toString()} was disposed, and its graph with it: call backward() before dispose() (or keep it out of tidy by returning it)`);
     runBackward([this], gradOutput === undefined ? undefined : [gradOutput], options);
   }
 

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tg from '../../index.js';
-import { assertClose } from '../helpers.js';
+import { assertClose, assertThrows } from '../helpers.js';
 import { assertForwardPassesLeaveNothing, collect } from './lifetime_workload.js';
 
 const live = () => tg.memory().tensors;
@@ -85,6 +85,20 @@ test('an entry nothing can reach reports itself released', () => {
   y.dispose();
   assert.is(entry.backward, null);
   assert.equal(entry.saved, []);
+});
+
+test('backward from a disposed root says the root was disposed', () => {
+  const w = tg.tensor([1, 2], { requiresGrad: true });
+  const loss = w.exp().sum();
+  loss.dispose();
+  assertThrows(() => loss.backward(), 'Tensor.backward', 'was disposed', 'before dispose()');
+  const kept = tg.tidy(() => w.exp().sum());
+  tg.tidy(() => kept.add(0)).dispose();
+  kept.backward(); // returned from tidy: not disposed
+  assert.ok(w.grad !== null);
+  w.grad!.dispose();
+  w.grad = null;
+  kept.dispose();
 });
 
 test('a graph 20,000 entries deep is released without exhausting the stack', () => {
