@@ -1,10 +1,27 @@
 // CPU storage: a Float32Array or Float64Array, plus the byte accounting that memory() reports.
+// float32 arrays live in the WebAssembly kernels' memory when it is shared (core/wasm/heap.ts), so
+// those kernels work on tensors in place; everything else is on the JavaScript heap.
 import type { Backend, MemoryInfo, Storage } from '../backend.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import { allocFloat32, type WasmHeap } from '../wasm/heap.js';
+import { wasmRuntime } from '../wasm/runtime.js';
+
+/** A WebAssembly block of a storage that was garbage-collected without release(). */
+interface Block {
+  heap: WasmHeap;
+  ptr: number;
+}
+
+// Tensors dropped without dispose() give their block back when the garbage collector finds them.
+// (It runs only between tasks, so a synchronous loop that never disposes fills the memory first;
+// past its limit, new float32 arrays go to the JavaScript heap: slower, never wrong.)
+const reclaim = typeof FinalizationRegistry === 'undefined' ? null : new FinalizationRegistry<Block>((b) => b.heap.release(b.ptr));
 
 export class CpuStorage implements Storage {
   readonly backendName = 'cpu';
   refs = 0;
+  /** The WebAssembly block holding `array`, or null when it is on the JavaScript heap. */
+  block: Block | null = null;
   constructor(readonly array: TypedArray) {}
   get size(): number {
     return this.array.length;
@@ -26,12 +43,23 @@ export class CpuAllocator {
   }
 
   alloc(dtype: DType, size: number): CpuStorage {
-    return this.adopt(allocArray(dtype, size));
+    const rt = dtype === 'float32' && size > 0 ? wasmRuntime() : null;
+    const inWasm = rt ? allocFloat32(rt, size) : null;
+    if (inWasm === null) return this.adopt(allocArray(dtype, size));
+    const storage = this.adopt(inWasm.array);
+    storage.block = { heap: inWasm.heap, ptr: inWasm.ptr };
+    reclaim?.register(storage, storage.block, storage);
+    return storage;
   }
 
   release(storage: CpuStorage): void {
     this.info.buffers--;
     this.info.bytes -= storage.array.byteLength;
+    if (storage.block) {
+      reclaim?.unregister(storage);
+      storage.block.heap.release(storage.block.ptr);
+      storage.block = null;
+    }
   }
 
   memory(): MemoryInfo {

@@ -1,6 +1,8 @@
 // The gpu backend's public surface: registering it under 'gpu', choosing its mode, and
 // backendInfo(). Importing this module registers the backend; nothing starts until first use.
 import { getBackend, registerBackend } from '../backend.js';
+import { CpuBackend } from '../cpu/backend.js';
+import type { CpuBackendInfo } from '../cpu/wasm_switch.js';
 import { fail } from '../errors.js';
 import { GpuBackend, type GpuBackendInfo, type GpuBackendOptions } from './backend.js';
 import { AUTO_ORDER, type CacheStats, GPU_MODES, type GpuMode, modeAvailability } from './runtime.js';
@@ -54,10 +56,15 @@ export function gpuBackend(name = 'gpu'): GpuBackend {
 }
 
 /**
- * What the gpu backend really runs on: the gpu.js mode and kernel class that executed the
- * kernels, precision, texture limits, silent fallbacks, cache statistics and memory.
+ * What a backend really runs on. For a gpu backend: the gpu.js mode and kernel class that executed
+ * the kernels, precision, texture limits, silent fallbacks, cache statistics and memory. For 'cpu':
+ * whether the float32 kernels run in WebAssembly or JavaScript (and why), and its threads.
  */
-export function backendInfo(name = 'gpu'): GpuBackendInfo {
+export function backendInfo(name: 'cpu'): CpuBackendInfo;
+export function backendInfo(name?: string): GpuBackendInfo;
+export function backendInfo(name = 'gpu'): GpuBackendInfo | CpuBackendInfo {
+  const backend = getBackend(name);
+  if (backend instanceof CpuBackend) return backend.info();
   return gpuBackend(name).info();
 }
 

@@ -1,9 +1,11 @@
-// The float32 matrix product on the WebAssembly kernel (core/wasm/assembly/gemm.ts): operands are
-// copied into the instance's memory, every matrix of the batch is multiplied there (its columns
-// split across the worker threads, core/wasm/threads.ts), and C is copied back. The copies cost
-// O(mk + kn + mn) against O(mnk) arithmetic. Returns false, having written nothing, when the
-// operands do not fit the memory; the caller then runs the JavaScript kernel.
-import { heapF32, reserveScratch, type WasmRuntime } from './runtime.js';
+// The float32 matrix product on the WebAssembly kernel (core/wasm/assembly/gemm.ts). Operands
+// that live in the kernels' memory (every float32 CPU tensor, when it is shared: core/wasm/heap.ts)
+// are used in place; others are copied into temporary blocks, and C copied back. Every matrix of
+// the batch has its columns split across the worker threads (core/wasm/threads.ts). Returns
+// false, having written nothing, when the memory cannot hold what the product needs; the caller
+// then runs the JavaScript kernel.
+import { heapOf, pointerOf } from './heap.js';
+import type { WasmRuntime } from './runtime.js';
 import { runGemm, splitColumns } from './threads.js';
 
 /** One product of the batch: matrix offsets (in elements) into A, B and C. */
@@ -12,8 +14,6 @@ export interface GemmBatchItem {
   readonly b: number;
   readonly c: number;
 }
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Why the last product did not fit the WebAssembly memory (null if every one did). */
 export let lastOversize: string | null = null;
@@ -26,26 +26,38 @@ export function wasmGemmBatch(
   rt: WasmRuntime, A: Float32Array, transA: boolean, B: Float32Array, transB: boolean, C: Float32Array,
   m: number, n: number, k: number, items: readonly GemmBatchItem[],
 ): boolean {
+  const heap = heapOf(rt);
   const runs = splitColumns(rt, m, n, k);
   const widest = Math.max(...runs.map(([c0, c1]) => c1 - c0));
-  const wsPerThread = align16(rt.exports.gemmWorkspaceBytes(widest) + 128);
-  const aBytes = align16(A.length * 4), bBytes = align16(B.length * 4), cBytes = align16(C.length * 4);
-  const total = aBytes + bBytes + cBytes + wsPerThread * runs.length;
-  const base = reserveScratch(rt, total);
-  if (base === null) {
-    lastOversize = `a ${m}×${k}·${k}×${n} product (batch ${items.length}) needs ${total} bytes of WebAssembly memory, more than one instance addresses here: it ran in JavaScript`;
-    return false;
+  const wsPerThread = Math.ceil((rt.exports.gemmWorkspaceBytes(widest) + 128) / 64) * 64;
+  const temporary: number[] = [];
+  /** Where `array` is in the memory: in place, or a temporary copy (-1 when nothing fits). */
+  const place = (array: Float32Array, copyIn: boolean): number => {
+    const at = pointerOf(rt, array);
+    if (at >= 0) return at;
+    const block = heap.alloc(array.length * 4);
+    if (block === null) return -1;
+    temporary.push(block);
+    if (copyIn) new Float32Array(rt.memory.buffer, block, array.length).set(array);
+    return block;
+  };
+  try {
+    const pa = place(A, true), pb = place(B, true), pc = place(C, false);
+    const ws = heap.alloc(wsPerThread * runs.length);
+    if (ws !== null) temporary.push(ws);
+    if (pa < 0 || pb < 0 || pc < 0 || ws === null) {
+      lastOversize = `a ${m}×${k}·${k}×${n} product (batch ${items.length}) does not fit the WebAssembly memory: it ran in JavaScript`;
+      return false;
+    }
+    const aRow = transA ? 1 : k, aCol = transA ? m : 1;
+    const bRow = transB ? 1 : n, bCol = transB ? k : 1;
+    for (const item of items) {
+      const args = [m, n, k, pa + item.a * 4, aRow, aCol, pb + item.b * 4, bRow, bCol, pc + item.c * 4];
+      runGemm(rt, args, runs, (t) => ws + t * wsPerThread);
+    }
+    if (pc !== pointerOf(rt, C)) C.set(new Float32Array(rt.memory.buffer, pc, C.length));
+    return true;
+  } finally {
+    for (const block of temporary) heap.release(block);
   }
-  const pa = base, pb = pa + aBytes, pc = pb + bBytes, pws = pc + cBytes;
-  const heap = heapF32(rt);
-  heap.set(A, pa / 4);
-  heap.set(B, pb / 4);
-  const aRow = transA ? 1 : k, aCol = transA ? m : 1;
-  const bRow = transB ? 1 : n, bCol = transB ? k : 1;
-  for (const item of items) {
-    const args = [m, n, k, pa + item.a * 4, aRow, aCol, pb + item.b * 4, bRow, bCol, pc + item.c * 4];
-    runGemm(rt, args, runs, (t) => pws + t * wsPerThread);
-  }
-  C.set(heapF32(rt).subarray(pc / 4, pc / 4 + C.length));
-  return true;
 }

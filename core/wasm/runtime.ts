@@ -19,7 +19,7 @@ export interface WasmRuntime {
   readonly shared: boolean;
 }
 
-/** Kernel data starts above this byte offset; below it: the module's own data and the thread control block. */
+/** Tensors start above this byte offset; below it: the module's own data and the thread control block. */
 export const RESERVED_BYTES = 1 << 20;
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; the kernels ask for at most this much so a failed grow is rare. */
@@ -84,23 +84,9 @@ export function simulateWasmFailure(message: string | null): void {
   failure = message === null ? null : `the WebAssembly kernels could not be loaded, so the float32 CPU kernels run in JavaScript: ${message}`;
 }
 
-/**
- * Makes sure the memory holds RESERVED_BYTES + bytes and returns the first usable offset, or
- * null when that is more than MAX_MEMORY_BYTES (the caller then runs its JavaScript kernel).
- * Memory only grows to the largest single request, so it is bounded by the largest kernel call.
- */
-export function reserveScratch(rt: WasmRuntime, bytes: number): number | null {
-  const need = RESERVED_BYTES + bytes;
-  if (need > memoryLimit) return null;
-  const have = rt.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      rt.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return null;
-    }
-  }
-  return RESERVED_BYTES;
+/** The most bytes the memory may grow to. */
+export function heapLimit(): number {
+  return memoryLimit;
 }
 
 /** For tests: lower the memory the kernels may use, to exercise the fallback (null restores it). */

@@ -26,10 +26,12 @@ const DONE = 1; // workers that finished the task
 const KERNEL = 2; // 1 = gemm, -1 = exit
 const ARGS = 3; // the kernel's shared arguments (10 for gemm)
 const SLOTS = 32; // per worker: c0, c1, workspace
-const FAILED = 128; // per worker: 1 if its kernel threw
+const FAILED = 128; // per worker: -1 task posted, 2 working on it, 0 done, 1 its kernel threw
 const READY = 160; // per worker: 1 once it waits for tasks
 /** How long a new worker may take to start (a V8 isolate; slower on a loaded machine). */
-const START_MS = 10000;
+const START_MS = 30000;
+/** A worker that took its task is slow, not dead (a loaded machine): it gets this long in all. */
+const WORKING_MS = 120000;
 const MAX_THREADS = 24;
 
 const WORKER_SOURCE = `
@@ -46,6 +48,7 @@ for (;;) {
   const kernel = ctrl[${KERNEL}];
   if (kernel === -1) break;
   const a = ctrl.subarray(${ARGS}, ${ARGS} + 10), s = ${SLOTS} + index * 3;
+  ctrl[${FAILED} + index] = 2;
   try {
     if (kernel === 1) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], ctrl[s], ctrl[s + 1], ctrl[s + 2]);
     ctrl[${FAILED} + index] = 0;
@@ -211,18 +214,27 @@ export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonl
   Atomics.notify(ctrl, GEN);
   const started = performance.now();
   rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[0][0], runs[0][1], workspace(0));
-  const deadline = performance.now() + GRACE_MS + 20 * (performance.now() - started);
+  const now = performance.now();
+  let deadline = now + GRACE_MS + 20 * (now - started);
+  let extended = false;
   for (;;) {
     const done = Atomics.load(ctrl, DONE);
     if (done >= helpers.length) break;
-    const left = deadline - performance.now();
+    let left = deadline - performance.now();
+    if (left <= 0 && !extended && helpers.some((w) => Atomics.load(ctrl, FAILED + w.index) === 2)) {
+      // descheduled, not dead: a worker that took its task gets longer to finish it
+      extended = true;
+      deadline = started + WORKING_MS;
+      left = deadline - performance.now();
+    }
     if (left <= 0) break;
     Atomics.wait(ctrl, DONE, done, left);
   }
   // a worker that did not finish (or threw) is retired and its share recomputed here
   helpers.forEach((w, i) => {
     if (ctrl[FAILED + w.index] === 0) return;
-    const what = ctrl[FAILED + w.index] === 1 ? 'threw' : 'stopped answering';
+    const state = ctrl[FAILED + w.index];
+    const what = state === 1 ? 'threw' : state === 2 ? `did not finish within ${WORKING_MS} ms` : 'stopped answering';
     retire(w, what, 'matmul');
     rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
   });

@@ -97,9 +97,9 @@ test('NaN and Infinity reach exactly the elements they reach in the JavaScript k
 test('a product too large for the WebAssembly memory runs in JavaScript and says so', () => {
   setMemoryLimitForTest(2 << 20);
   try {
-    const { got, reference, absBound } = bothKernels([300, 300], [300, 300], false, false, 5);
-    assertWithinBound(got, reference, absBound, 300, 'oversize');
-    assert.match(cpuInfo().oversizeFallback ?? '', /300×300·300×300 .* ran in JavaScript/);
+    const { got, reference, absBound } = bothKernels([600, 600], [600, 600], false, false, 5);
+    assertWithinBound(got, reference, absBound, 600, 'oversize');
+    assert.match(cpuInfo().oversizeFallback ?? '', /600×600·600×600 .* ran in JavaScript/);
   } finally {
     setMemoryLimitForTest(null);
   }

@@ -30,7 +30,7 @@ test('results are bit-identical for 1, 2, 3 and 4 threads and from run to run', 
     for (const threads of [1, 2, 3, 4, 2]) {
       tg.setBackend('cpu', { threads });
       const r = bytesOf(a.matmul(b));
-      assert.is(cpuInfo().threads.running, threads, `threads running for ${threads}`);
+      assert.is(cpuInfo().threads.running, threads, `threads running for ${threads}: ${cpuInfo().threads.failures.join('; ')}`);
       if (results.has(threads)) assert.is(r, results.get(threads), 'run to run');
       results.set(threads, r);
     }
