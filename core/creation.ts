@@ -1,9 +1,9 @@
 // Creating tensors: from nested arrays or typed arrays, constants, ranges, and seeded random draws.
 import { getBackend, type Backend } from './backend.js';
 import { allocArray, isDType, type DType, type TypedArray } from './dtype.js';
-import { checkFinite, checkInteger, fail, formatShape } from './errors.js';
+import { checkFinite, checkInteger, checkOptions, describe, fail, formatShape } from './errors.js';
 import { currentGenerator } from './rng.js';
-import { checkShape, type Shape, sizeOf } from './shape.js';
+import { checkElementCount, checkShape, type Shape, sizeOf } from './shape.js';
 import { fromHost, fromStorage, type NestedArray, Tensor } from './tensor.js';
 
 export interface TensorOptions {
@@ -13,11 +13,30 @@ export interface TensorOptions {
   backend?: string;
 }
 
-function resolve(fn: string, options: TensorOptions, fallback: DType = 'float32'): { dtype: DType; backend: Backend } {
+const TENSOR_OPTIONS = ['dtype', 'requiresGrad', 'backend'] as const;
+
+function resolve(fn: string, options: TensorOptions & { shape?: Shape }, fallback: DType = 'float32'): { dtype: DType; backend: Backend } {
+  checkOptions(fn, options, fn === 'tensor' ? [...TENSOR_OPTIONS, 'shape'] : TENSOR_OPTIONS);
   if (options.dtype !== undefined && !isDType(options.dtype)) {
-    fail(fn, `dtype must be 'float32' or 'float64', got ${String(options.dtype)}`);
+    fail(fn, `dtype must be 'float32' or 'float64', got ${describe(options.dtype)}`);
+  }
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
+    fail(fn, `requiresGrad must be true or false, got ${describe(options.requiresGrad)}`);
   }
   return { dtype: options.dtype ?? fallback, backend: getBackend(options.backend) };
+}
+
+/**
+ * Runs an allocation of `count` elements, turning the engine's RangeError (out of memory, or a
+ * length V8 refuses) into an error that names the function and the size asked for.
+ */
+function allocating<T>(fn: string, count: number, dtype: DType, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return fail(fn, `cannot allocate ${count} ${dtype} elements (${count * (dtype === 'float64' ? 8 : 4)} bytes): ${error.message}`);
+  }
 }
 
 function finish(t: Tensor, options: TensorOptions): Tensor {
@@ -64,7 +83,7 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], opt
   if (ArrayBuffer.isView(values)) {
     shape = options.shape ? checkShape('tensor', options.shape) : [values.length];
     if (sizeOf(shape) !== values.length) fail('tensor', `${values.length} values do not fill shape ${formatShape(shape)}`);
-    array = allocArray(dtype, values.length);
+    array = allocating('tensor', values.length, dtype, () => allocArray(dtype, values.length));
     array.set(values as TypedArray);
   } else if (typeof values === 'number' || Array.isArray(values)) {
     shape = inferShape('tensor', values as NestedArray);
@@ -81,25 +100,29 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], opt
   return finish(fromHost(array, shape, backend), options);
 }
 
+function filled(fn: string, shape: Shape, value: number, options: TensorOptions): Tensor {
+  const s = checkShape(fn, shape);
+  if (typeof value !== 'number') fail(fn, `value must be a number, got ${describe(value)}`);
+  const { dtype, backend } = resolve(fn, options);
+  return finish(fromStorage(allocating(fn, sizeOf(s), dtype, () => backend.fill(sizeOf(s), dtype, value)), s, dtype, backend), options);
+}
+
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  if (typeof value !== 'number') fail('full', `value must be a number, got ${String(value)}`);
-  const { dtype, backend } = resolve('full', options);
-  return finish(fromStorage(backend.fill(sizeOf(s), dtype, value), s, dtype, backend), options);
+  return filled('full', shape, value, options);
 }
 
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 function fromGenerator(fn: string, shape: Shape, options: TensorOptions, draw: () => number): Tensor {
   const s = checkShape(fn, shape);
   const { dtype, backend } = resolve(fn, options);
-  const array = allocArray(dtype, sizeOf(s));
+  const array = allocating(fn, sizeOf(s), dtype, () => allocArray(dtype, sizeOf(s)));
   for (let i = 0; i < array.length; i++) array[i] = draw();
   return finish(fromHost(array, s, backend), options);
 }
@@ -112,6 +135,7 @@ export function arange(start: number, stop?: number, step = 1, options: TensorOp
   checkFinite('arange', 'step', step);
   if (step === 0) fail('arange', 'step must not be 0');
   const count = Math.max(0, Math.ceil((stop - start) / step));
+  checkElementCount('arange', count, `[start, stop) = [${start}, ${stop}) in steps of ${step}`);
   let i = 0;
   return fromGenerator('arange', [count], options, () => start + step * i++);
 }
@@ -122,6 +146,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   checkFinite('linspace', 'end', end);
   checkInteger('linspace', 'steps', steps);
   if (steps < 0) fail('linspace', `steps must be non-negative, got ${steps}`);
+  checkElementCount('linspace', steps, `steps = ${steps}`);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   let i = 0;
   // the last of several values is `end` exactly; a single value is `start`, as in torch and numpy
@@ -132,6 +157,8 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   checkInteger('eye', 'n', n);
   checkInteger('eye', 'm', m);
+  if (n < 0 || m < 0) fail('eye', `n and m must be non-negative, got n=${n}, m=${m}`);
+  checkElementCount('eye', n * m, `n × m = ${n} × ${m}`);
   let i = 0;
   return fromGenerator('eye', [n, m], options, () => {
     const row = Math.floor(i / m);

@@ -8,7 +8,7 @@
 // that a zero grad-output gives zero grads, and that an unused input gets a zero gradient.
 // |analytic − numeric| ≤ atol + rtol·|numeric| is the test, elementwise.
 import { grad } from './autograd.js';
-import { fail, TapegradError } from './errors.js';
+import { checkOptions, describe, fail, TapegradError } from './errors.js';
 import { Generator } from './rng.js';
 import { tidy } from './scope.js';
 import { enableGrad, noGrad } from './tape.js';
@@ -92,6 +92,7 @@ function vectorJacobianProducts(fn: Fn, inputs: Tensor[], diff: number[], gradOu
 }
 
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  checkOptions('gradcheck', options, ['eps', 'atol', 'rtol', 'fast', 'nondetTol', 'raiseException']);
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
@@ -99,8 +100,10 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
   if (typeof fn !== 'function') fail('gradcheck', 'fn must be a function of the input tensors');
   if (!Array.isArray(inputs)) fail('gradcheck', 'inputs must be an array of tensors');
   for (const [name, v] of [['eps', eps], ['atol', atol], ['rtol', rtol], ['nondetTol', nondetTol]] as const) {
-    if (!Number.isFinite(v) || v < 0) fail('gradcheck', `${name} must be a finite non-negative number, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('gradcheck', `${name} must be a finite non-negative number, got ${describe(v)}`);
   }
+  // central differences divide by 2·eps: eps = 0 gives 0/0 for every entry
+  if (eps === 0) fail('gradcheck', 'eps must be > 0 (the finite-difference step), got 0');
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor)) fail('gradcheck', `input ${i} is not a Tensor`);
     if (x.requiresGrad && x.dtype !== 'float64') fail('gradcheck', `input ${i} is ${x.dtype}; gradients are checked in float64: pass x.to('float64')`);

@@ -1,7 +1,7 @@
 // A minimal reader for numeric CSV (comma, semicolon, tab or space separated; one header line
 // optional): enough for the small tables shipped with tapegrad, and strict, so a malformed file
 // is reported by line instead of turning into NaN.
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 
 export interface NumericCsv {
   header: string[] | null;
@@ -9,6 +9,7 @@ export interface NumericCsv {
 }
 
 export function parseNumericCsv(text: string, options: { header?: boolean; name?: string } = {}): NumericCsv {
+  checkOptions('parseNumericCsv', options, ['header', 'name']);
   const name = options.name ?? 'CSV';
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const split = (line: string) => line.split(/\s*[,;\t]\s*|\s+/);

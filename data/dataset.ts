@@ -1,7 +1,7 @@
 // A dataset is two flat host arrays (inputs and targets) and the shape of one sample of each.
 // Keeping the data on the host as typed arrays (float32 unless asked otherwise) lets the DataLoader copy rows into a batch and
 // run transforms with plain loops, then upload once per batch: tensors only appear at the end.
-import { fail, formatShape } from '../core/errors.js';
+import { checkOptions, fail, formatShape } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
 import { fromHost, type Tensor } from '../core/tensor.js';
 import { getBackend } from '../core/backend.js';
@@ -80,6 +80,7 @@ function rangeOf(start: number, end: number): number[] {
 export function datasetTensors(ds: ClassificationDataset, options?: { backend?: string }): { x: Tensor; y: number[] };
 export function datasetTensors(ds: RegressionDataset, options?: { backend?: string }): { x: Tensor; y: Tensor };
 export function datasetTensors(ds: Dataset, options: { backend?: string } = {}): { x: Tensor; y: Tensor | number[] } {
+  checkOptions('datasetTensors', options, ['backend']);
   const backend = getBackend(options.backend);
   const x = fromHost(ds.x, [ds.length, ...ds.sampleShape], backend);
   const y = ds.classes !== undefined ? Array.from(ds.y) : fromHost(ds.y, [ds.length, ...ds.targetShape], backend);

@@ -3,7 +3,7 @@
 // one year. It ships inside the package (data/diabetes_raw.ts, unscaled), so it needs no file
 // system and works in a browser too; the scaling is computed here, in float64, as sklearn does.
 import { allocArray, type DType } from '../core/dtype.js';
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { parseNumericCsv } from './csv.js';
 import { makeDataset, type RegressionDataset } from './dataset.js';
 import { DIABETES_CSV } from './diabetes_raw.js';
@@ -21,6 +21,7 @@ export interface DiabetesOptions {
 
 /** x [442, 10], y [442, 1] (the target as a column, matching a Linear(…, 1) output). */
 export function loadDiabetes(options: DiabetesOptions = {}): RegressionDataset {
+  checkOptions('loadDiabetes', options, ['scaled', 'dtype']);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') fail('loadDiabetes', `dtype must be 'float32' or 'float64', got ${String(dtype)}`);
   const { rows } = parseNumericCsv(DIABETES_CSV, { header: true, name: 'diabetes_raw' });

@@ -4,7 +4,7 @@
 // batches an uninterrupted run would (set `loader.epoch = k`, like DistributedSampler.set_epoch).
 import { getBackend } from '../core/backend.js';
 import { allocArray, dtypeOfArray, type DType } from '../core/dtype.js';
-import { checkInteger, fail } from '../core/errors.js';
+import { checkInteger, checkOptions, fail } from '../core/errors.js';
 import { Generator as Rng } from '../core/rng.js';
 import { sizeOf } from '../core/shape.js';
 import { fromHost, type Tensor } from '../core/tensor.js';
@@ -50,6 +50,7 @@ export class DataLoader<D extends Dataset = Dataset> implements Iterable<Batch<D
 
   constructor(readonly dataset: D, options: DataLoaderOptions = {}) {
     const fn = 'DataLoader';
+    checkOptions(fn, options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'transform', 'dtype', 'backend', 'autoDispose']);
     if (!dataset || !ArrayBuffer.isView(dataset.x) || !ArrayBuffer.isView(dataset.y) || !Number.isInteger(dataset.length)) {
       fail(fn, 'expected a dataset { length, x, sampleShape, y, targetShape } (see makeDataset)');
     }

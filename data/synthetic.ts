@@ -3,7 +3,8 @@
 // The paper gives no sampling interval or noise for its regression curves; the defaults below
 // are ours (specs/deu.md §5.2), and every one of them can be passed explicitly.
 import { allocArray, type DType } from '../core/dtype.js';
-import { checkFinite, checkInteger, fail } from '../core/errors.js';
+import { checkFinite, checkInteger, checkOptions, fail } from '../core/errors.js';
+import { checkElementCount } from '../core/shape.js';
 import { Generator } from '../core/rng.js';
 import { type ClassificationDataset, makeDataset, type RegressionDataset } from './dataset.js';
 import { shuffleInPlace } from './random.js';
@@ -30,7 +31,7 @@ export interface CirclesOptions extends Common {
  */
 export function circles(options: CirclesOptions = {}): ClassificationDataset {
   const fn = 'circles';
-  const { n, seed, dtype } = common(fn, options, 500);
+  const { n, seed, dtype } = common(fn, checkOptions(fn, options, ['n', 'seed', 'dtype', 'factor', 'noise']), 500);
   const factor = checkFinite(fn, 'factor', options.factor ?? 0.5);
   if (factor <= 0 || factor >= 1) fail(fn, `factor must be in (0, 1), got ${factor}`);
   const noise = checkNoise(fn, options.noise ?? 0.05);
@@ -56,7 +57,7 @@ export interface SpiralsOptions extends Common {
 /** Two interleaved spirals, n/2 points each, radius from 0 to 1; class = arm. */
 export function spirals(options: SpiralsOptions = {}): ClassificationDataset {
   const fn = 'spirals';
-  const { n, seed, dtype } = common(fn, options, 200);
+  const { n, seed, dtype } = common(fn, checkOptions(fn, options, ['n', 'seed', 'dtype', 'turns', 'noise']), 200);
   const turns = checkFinite(fn, 'turns', options.turns ?? 2);
   if (turns <= 0) fail(fn, `turns must be positive, got ${turns}`);
   const noise = checkNoise(fn, options.noise ?? 0.02);
@@ -99,7 +100,7 @@ export function challenging(options: CurveOptions = {}): RegressionDataset {
 
 /** x [n, 1] = t, y [n, 1] = f(t) + noise. */
 function curve(fn: string, f: (t: number) => number, options: CurveOptions): RegressionDataset {
-  const { n, seed, dtype } = common(fn, options, 256);
+  const { n, seed, dtype } = common(fn, checkOptions(fn, options, ['n', 'seed', 'dtype', 'range', 'sampling', 'noise']), 256);
   const [lo, hi] = options.range ?? [-6, 6];
   checkFinite(fn, 'range[0]', lo);
   checkFinite(fn, 'range[1]', hi);
@@ -121,6 +122,7 @@ function curve(fn: string, f: (t: number) => number, options: CurveOptions): Reg
 function common(fn: string, options: Common, defaultN: number): { n: number; seed: number; dtype: DType } {
   const n = checkInteger(fn, 'n', options.n ?? defaultN);
   if (n < 2) fail(fn, `n must be at least 2, got ${n}`);
+  checkElementCount(fn, 2 * n, `n = ${n} (two values per sample)`);
   const seed = checkInteger(fn, 'seed', options.seed ?? 0);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') fail(fn, `dtype must be 'float32' or 'float64', got ${String(dtype)}`);

@@ -3,7 +3,7 @@
 // device round trip), with plain loops; random ones draw from the Generator the DataLoader
 // hands them, one draw per sample, so a seed and an epoch fix every augmentation.
 import { allocArray, dtypeOfArray, type TypedArray } from '../core/dtype.js';
-import { checkFinite, checkInteger, fail, formatShape } from '../core/errors.js';
+import { checkFinite, checkInteger, checkOptions, fail, formatShape } from '../core/errors.js';
 import type { Generator } from '../core/rng.js';
 
 export interface HostBatch {
@@ -63,6 +63,7 @@ export const normalize = normalise;
  */
 export function randomCrop(size: number | readonly [number, number], options: { padding?: number; fill?: number } = {}): Transform {
   const fn = 'randomCrop';
+  checkOptions(fn, options, ['padding', 'fill']);
   const [h, w] = typeof size === 'number' ? [size, size] : size;
   checkInteger(fn, 'height', h);
   checkInteger(fn, 'width', w);
@@ -107,6 +108,7 @@ export interface RotationOptions {
  */
 export function randomRotation(degrees: number | readonly [number, number], options: RotationOptions = {}): Transform {
   const fn = 'randomRotation';
+  checkOptions(fn, options, ['interpolation', 'fill']);
   const [lo, hi] = typeof degrees === 'number' ? [-Math.abs(degrees), Math.abs(degrees)] : degrees;
   checkFinite(fn, 'min degrees', lo);
   checkFinite(fn, 'max degrees', hi);

@@ -8,7 +8,7 @@
 //   eval: the running statistics are used instead, so a sample's output does not depend on
 //     the rest of its batch. Without running statistics the batch's are used in both modes.
 import { ones, zeros } from '../core/creation.js';
-import { checkFinite, fail, formatShape } from '../core/errors.js';
+import { checkFinite, checkOptions, fail, formatShape } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import { noGrad } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -40,8 +40,9 @@ export abstract class BatchNorm extends Module {
 
   protected abstract readonly inputShapes: readonly ShapePattern[];
 
-  constructor(layer: string, numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormOptions = {}) {
+  constructor(layer: string, numFeatures: number, options: BatchNormOptions = {}) {
     super();
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = checkOptions(layer, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     this.numFeatures = positiveInt(layer, 'numFeatures', numFeatures);
     this.eps = positiveNumber(layer, 'eps', eps);
     if (momentum !== null && (checkFinite(layer, 'momentum', momentum) < 0 || momentum > 1)) fail(layer, `momentum must be in [0, 1] or null, got ${momentum}`);

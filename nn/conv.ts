@@ -3,7 +3,7 @@
 // PyTorch's initialisation, as for Linear: W ~ kaiming_uniform(a = √5) and b ~ U(−1/√fanIn,
 // 1/√fanIn) with fanIn = in/groups·kH·kW.
 import { conv2d } from '../ops/conv.js';
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkInput, flag, intPair, positiveInt, showPair } from './checks.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
@@ -35,7 +35,7 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
     super();
-    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true } = options;
+    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true } = checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias']);
     this.inChannels = positiveInt('Conv2d', 'inChannels', inChannels);
     this.outChannels = positiveInt('Conv2d', 'outChannels', outChannels);
     this.kernelSize = intPair('Conv2d', 'kernelSize', kernelSize, 1);

@@ -7,7 +7,7 @@
 // `coeffs` as in the reference's deu.py, so checkpoints move between the two. The math, and every
 // deviation from the reference and the paper, is documented in ops/deu.ts.
 import { tensor } from '../core/creation.js';
-import { checkFinite, fail } from '../core/errors.js';
+import { checkFinite, checkOptions, fail } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import { noGrad } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -47,12 +47,13 @@ export class DEU extends Module {
   readonly s: number;
   readonly init: DEUInit;
 
-  constructor(numFeatures: number, { eps = 0.01, s = 100, init = 'uniform' }: DEUOptions = {}) {
+  constructor(numFeatures: number, options: DEUOptions = {}) {
     super();
+    const { eps = 0.01, s = 100, init = 'uniform' } = checkOptions('DEU', options, ['eps', 's', 'init']);
     this.numFeatures = positiveInt('DEU', 'numFeatures', numFeatures);
     this.eps = positiveNumber('DEU', 'eps', eps);
     this.s = positiveNumber('DEU', 's', s);
-    if (!(init === 'uniform' || (typeof init === 'string' && init in DEU_FORMS) || (Array.isArray(init) && init.length === 5))) {
+    if (!(init === 'uniform' || (typeof init === 'string' && Object.hasOwn(DEU_FORMS, init)) || (Array.isArray(init) && init.length === 5))) {
       fail('DEU', `init must be 'uniform', one of ${Object.keys(DEU_FORMS).join(', ')}, or five numbers (a, b, c, c1, c2), got ${JSON.stringify(init)}`);
     }
     if (Array.isArray(init)) init.forEach((v, i) => checkFinite('DEU', `init[${i}]`, v));

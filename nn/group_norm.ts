@@ -3,7 +3,7 @@
 // and spatial positions, then scaled and shifted per channel. It does not depend on the batch,
 // so training and evaluation agree. A constant group gives exactly the bias (never NaN).
 import { groupNorm } from '../ops/norm.js';
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkInput, flag, positiveInt, positiveNumber } from './checks.js';
 import { Module } from './module.js';
@@ -22,8 +22,9 @@ export class GroupNorm extends Module {
   readonly numChannels: number;
   readonly eps: number;
 
-  constructor(numGroups: number, numChannels: number, { eps = 1e-5, affine = true }: GroupNormOptions = {}) {
+  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
     super();
+    const { eps = 1e-5, affine = true } = checkOptions('GroupNorm', options, ['eps', 'affine']);
     this.numGroups = positiveInt('GroupNorm', 'numGroups', numGroups);
     this.numChannels = positiveInt('GroupNorm', 'numChannels', numChannels);
     if (numChannels % numGroups !== 0) fail('GroupNorm', `numGroups (${numGroups}) must divide numChannels (${numChannels})`);

@@ -6,7 +6,7 @@
 // w, and its gradient never vanishes the way a clamp's does once w leaves [0, 1]; the sigmoid is
 // the two-way softmax the paper uses for convex combinations. Since p·x + (1 − p)·relu(x) =
 // relu(x) + p·min(x, 0), the module is a PReLU whose slope is kept inside (0, 1).
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import type { Tensor } from '../core/tensor.js';
 import { sub } from '../ops/binary.js';
@@ -27,8 +27,9 @@ export class IdentityReLUMixture extends Module {
   /** The logit of the identity's share p. */
   weight: Parameter;
 
-  constructor({ numParameters = 1, init = 0.5 }: IdentityReLUMixtureOptions = {}) {
+  constructor(options: IdentityReLUMixtureOptions = {}) {
     super();
+    const { numParameters = 1, init = 0.5 } = checkOptions('IdentityReLUMixture', options, ['numParameters', 'init']);
     positiveInt('IdentityReLUMixture', 'numParameters', numParameters);
     if (typeof init !== 'number' || !(init > 0 && init < 1)) fail('IdentityReLUMixture', `init (the identity's share) must be in (0, 1), got ${String(init)}`);
     this.weight = fullParameter([numParameters], Math.log(init / (1 - init)));

@@ -4,7 +4,7 @@
 // identity — and returns it. The trailing underscore is PyTorch's mark of an in-place function.
 import '../ops/methods.js'; // x.mul(...).add(...)
 import { full, rand, randn } from '../core/creation.js';
-import { checkFinite, fail, formatShape } from '../core/errors.js';
+import { checkFinite, checkOptions, fail, formatShape } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import { noGrad } from '../core/tape.js';
 import { Tensor } from '../core/tensor.js';
@@ -99,7 +99,8 @@ export function xavierNormal_(t: Tensor, gain = 1): Tensor {
   return normal_(t, 0, checkFinite('xavierNormal_', 'gain', gain) * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
-function kaimingStd(fn: string, t: Tensor, { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' }: KaimingOptions): number {
+function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
+  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = checkOptions(fn, options, ['a', 'mode', 'nonlinearity']);
   if (mode !== 'fan_in' && mode !== 'fan_out') fail(fn, `mode must be 'fan_in' or 'fan_out', got ${JSON.stringify(mode)}`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const fan = mode === 'fan_in' ? fanIn : fanOut;

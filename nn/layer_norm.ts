@@ -1,7 +1,7 @@
 // LayerNorm, as torch.nn.LayerNorm (Ba et al., 2016): each sample is normalised over its last
 // axes (normalizedShape) by its own mean and biased variance, then scaled and shifted
 // elementwise. Composed of tensor ops, so the gradient comes for free.
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkInput, flag, positiveNumber } from './checks.js';
@@ -22,8 +22,9 @@ export class LayerNorm extends Module {
   readonly normalizedShape: readonly number[];
   readonly eps: number;
 
-  constructor(normalizedShape: number | readonly number[], { eps = 1e-5, elementwiseAffine = true, bias = true }: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    const { eps = 1e-5, elementwiseAffine = true, bias = true } = checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias']);
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
       fail('LayerNorm', `normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`);

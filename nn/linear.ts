@@ -1,6 +1,8 @@
 // Linear, as torch.nn.Linear: y = x·Wᵀ + b with W [outFeatures, inFeatures], over the last axis
 // of x. PyTorch's initialisation: W ~ kaiming_uniform(a = √5), which works out to
 // U(−1/√inFeatures, 1/√inFeatures), and b ~ U(−1/√inFeatures, 1/√inFeatures).
+import { checkOptions } from '../core/errors.js';
+import { checkElementCount } from '../core/shape.js';
 import { linear } from '../ops/matmul.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkInput, flag, positiveInt } from './checks.js';
@@ -19,10 +21,12 @@ export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
 
-  constructor(inFeatures: number, outFeatures: number, { bias = true }: LinearOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    const { bias = true } = checkOptions('Linear', options, ['bias']);
     this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
     this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
+    checkElementCount('Linear', inFeatures * outFeatures, `the weight [outFeatures, inFeatures] = [${outFeatures}, ${inFeatures}]`);
     this.weight = fullParameter([outFeatures, inFeatures]);
     this.bias = flag('Linear', 'bias', bias) ? fullParameter([outFeatures]) : null;
     this.resetParameters();

@@ -2,7 +2,7 @@
 // of [N, F]) or channels (axis 1 of [N, C, H, W]); F must be divisible by k and the output has
 // F/k there. A maxout unit of the paper is a Linear (or Conv2d) layer with k times the outputs
 // followed by this module. Ties share the gradient evenly (the max reduction's rule).
-import { checkInteger, fail, formatShape } from '../core/errors.js';
+import { checkInteger, checkOptions, fail, formatShape } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkInput, positiveInt } from './checks.js';
@@ -17,8 +17,9 @@ export class Maxout extends Module {
   readonly k: number;
   readonly dim: number;
 
-  constructor(k: number, { dim = 1 }: MaxoutOptions = {}) {
+  constructor(k: number, options: MaxoutOptions = {}) {
     super();
+    const { dim = 1 } = checkOptions('Maxout', options, ['dim']);
     this.k = positiveInt('Maxout', 'k', k);
     this.dim = checkInteger('Maxout', 'dim', dim);
   }

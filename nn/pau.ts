@@ -8,7 +8,7 @@
 // init is looked up in that version's table (nn/pau_init). The math, and every deviation from
 // the reference, is documented in ops/pau.ts.
 import { tensor } from '../core/creation.js';
-import { checkFinite, fail } from '../core/errors.js';
+import { checkFinite, checkOptions, fail } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { pau, rpau, type PauVersion } from '../ops/pau.js';
 import { checkInput, flag, positiveInt } from './checks.js';
@@ -45,6 +45,8 @@ export class PAU extends Module {
 
   constructor(options: PAUOptions = {}, layer = 'PAU') {
     super();
+    // RPAU has checked its own options (and set version) before calling this
+    if (layer === 'PAU') checkOptions(layer, options, ['m', 'n', 'version', 'init', 'shared', 'numChannels']);
     const { m = 5, n = 4, version = 'B', init = 'leaky_relu_0.01', shared = 'layer' } = options;
     this.m = positiveInt(layer, 'm', m);
     if (!Number.isInteger(n) || n < 0) fail(layer, `n must be a non-negative integer, got ${String(n)}`);
@@ -116,7 +118,8 @@ export class RPAU extends PAU {
   readonly straightThrough: boolean;
 
   constructor(options: RPAUOptions = {}) {
-    super({ ...options, version: 'B' }, 'RPAU');
+    const keys = ['m', 'n', 'init', 'shared', 'numChannels', 'alpha', 'perElement', 'noisyDenominator', 'straightThrough'] as const;
+    super({ ...checkOptions('RPAU', options, [...keys]), version: 'B' }, 'RPAU');
     const { alpha = 0.1, perElement = true, noisyDenominator = true, straightThrough = true } = options;
     this.alpha = checkFinite('RPAU', 'alpha', alpha);
     if (alpha < 0 || alpha > 1) fail('RPAU', `alpha must be in [0, 1], got ${alpha}`);

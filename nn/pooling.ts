@@ -2,7 +2,7 @@
 // axes of [N, C, H, W] or [C, H, W]. The hyperparameters are checked here, at construction; the
 // fused ops (ops/pool.ts) do the work.
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/pool.js';
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkInput, checkPoolPadding, flag, intPair, showPair } from './checks.js';
 import { Module } from './module.js';
@@ -27,8 +27,9 @@ export class MaxPool2d extends Module {
   readonly dilation: [number, number];
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: Pair, { stride, padding = 0, dilation = 1, ceilMode = false }: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Pair, options: MaxPool2dOptions = {}) {
     super();
+    const { stride, padding = 0, dilation = 1, ceilMode = false } = checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
     this.kernelSize = intPair('MaxPool2d', 'kernelSize', kernelSize, 1);
     this.stride = intPair('MaxPool2d', 'stride', stride ?? kernelSize, 1);
     this.padding = intPair('MaxPool2d', 'padding', padding, 0);
@@ -63,8 +64,9 @@ export class AvgPool2d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: Pair, { stride, padding = 0, ceilMode = false, countIncludePad = true }: AvgPool2dOptions = {}) {
+  constructor(kernelSize: Pair, options: AvgPool2dOptions = {}) {
     super();
+    const { stride, padding = 0, ceilMode = false, countIncludePad = true } = checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
     this.kernelSize = intPair('AvgPool2d', 'kernelSize', kernelSize, 1);
     this.stride = intPair('AvgPool2d', 'stride', stride ?? kernelSize, 1);
     this.padding = intPair('AvgPool2d', 'padding', padding, 0);

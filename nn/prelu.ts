@@ -4,7 +4,7 @@
 // gradient is a's side, as in PyTorch.
 import { where } from '../ops/compare.js';
 import type { Tensor } from '../core/tensor.js';
-import { checkFinite } from '../core/errors.js';
+import { checkFinite, checkOptions } from '../core/errors.js';
 import { checkInput, positiveInt } from './checks.js';
 import { alongChannels } from './channels.js';
 import { Module } from './module.js';
@@ -20,8 +20,9 @@ export interface PReLUOptions {
 export class PReLU extends Module {
   weight: Parameter;
 
-  constructor({ numParameters = 1, init = 0.25 }: PReLUOptions = {}) {
+  constructor(options: PReLUOptions = {}) {
     super();
+    const { numParameters = 1, init = 0.25 } = checkOptions('PReLU', options, ['numParameters', 'init']);
     positiveInt('PReLU', 'numParameters', numParameters);
     this.weight = fullParameter([numParameters], checkFinite('PReLU', 'init', init));
   }

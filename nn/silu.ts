@@ -1,7 +1,7 @@
 // SiLU, as torch.nn.SiLU (Elfwing et al., 2018), also known as Swish (Ramachandran et al.,
 // 2017): x·sigmoid(βx). β is 1 by default (PyTorch's SiLU), a constant, or learned: with
 // {learnable: true} it is a Parameter named 'beta' of shape [1], starting at `beta`.
-import { checkFinite } from '../core/errors.js';
+import { checkFinite, checkOptions } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import type { Tensor } from '../core/tensor.js';
 import { silu } from '../ops/unary.js';
@@ -21,8 +21,9 @@ export class SiLU extends Module {
   beta: Parameter | null;
   readonly fixedBeta: number;
 
-  constructor({ beta = 1, learnable = false }: SiLUOptions = {}) {
+  constructor(options: SiLUOptions = {}) {
     super();
+    const { beta = 1, learnable = false } = checkOptions('SiLU', options, ['beta', 'learnable']);
     this.fixedBeta = checkFinite('SiLU', 'beta', beta);
     this.beta = flag('SiLU', 'learnable', learnable) ? fullParameter([1], beta) : null;
   }

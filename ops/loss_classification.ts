@@ -64,8 +64,13 @@ function prepare(fn: string, input: Tensor, target: ClassTarget): Prepared {
   }
   if (input.rank > 1) return { input, target: t, numbers, unbatched: false };
   // one sample: its probabilities have its shape [C]; its class index is one number
+  // (PyTorch: an unbatched input takes a 0-d class index; a [1] target is a size mismatch)
   const soft = shapesEqual(t.shape, input.shape);
-  return { input: unsqueeze(input, 0), target: soft ? unsqueeze(t, 0) : t.size === 1 ? reshape(t, [1]) : t, numbers, unbatched: true };
+  if (!soft && t.rank !== 0) {
+    const probabilities = fn === 'crossEntropy' ? ` or class probabilities of shape ${formatShape(input.shape)}` : '';
+    fail(fn, `an unbatched input ${formatShape(input.shape)} takes one class index (a number or a 0-d tensor)${probabilities}, got a target of shape ${formatShape(t.shape)}`);
+  }
+  return { input: unsqueeze(input, 0), target: soft ? unsqueeze(t, 0) : reshape(t, [1]), numbers, unbatched: true };
 }
 
 /** Checks class indices and returns them with ignored positions read as class 0, and the mask of counted ones. */

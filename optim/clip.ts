@@ -1,7 +1,7 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ and clip_grad_value_. Both rescale the
 // gradients in place (Tensor.assign keeps each `.grad`'s identity) and skip null gradients.
 import '../ops/methods.js'; // norm, mul, clamp as tensor methods
-import { fail } from '../core/errors.js';
+import { checkOptions, fail } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
 import { noGrad } from '../core/tape.js';
 import { Tensor } from '../core/tensor.js';
@@ -28,6 +28,7 @@ export interface ClipGradNormOptions {
  */
 export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType: 1 | 2 | number = 2, options: ClipGradNormOptions = {}): number {
   const fn = 'clipGradNorm';
+  checkOptions(fn, options, ['errorIfNonfinite']);
   nonNegative(fn, 'maxNorm', maxNorm);
   if (normType !== 1 && normType !== 2 && normType !== Infinity) fail(fn, `normType must be 1, 2 or Infinity, got ${String(normType)}`);
   const grads = gradients(fn, params);

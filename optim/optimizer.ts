@@ -7,7 +7,7 @@
 // new one is kept, the old one disposed. Everything else a step makes dies in its `tidy`, so the
 // live-tensor count is flat from the second step on.
 import '../ops/methods.js'; // tensor methods (add, mul, ...) used by every update rule
-import { fail, formatShape } from '../core/errors.js';
+import { checkOptions, fail, formatShape } from '../core/errors.js';
 import { keep, tidy } from '../core/scope.js';
 import { noGrad } from '../core/tape.js';
 import { Tensor } from '../core/tensor.js';
@@ -42,9 +42,8 @@ export abstract class Optimizer<H extends Hyper> {
    * `stateKeys`: the state entries this optimizer keeps, so loadStateDict can reject others.
    */
   constructor(readonly name: string, params: ParamsInput<H>, defaults: H, options: Partial<H>, readonly stateKeys: readonly string[]) {
-    for (const key of Object.keys(options ?? {})) {
-      if (!(key in defaults)) fail(name, `unknown option '${key}'; expected some of ${Object.keys(defaults).join(', ')}`);
-    }
+    // own keys only: `'toString' in defaults` is true, so an `in` test let {toString: 5} through
+    checkOptions<Partial<H>>(name, options, Object.keys(defaults) as (keyof H & string)[]);
     this.defaults = { ...defaults, ...options };
     this.check(this.defaults);
     if (params instanceof Tensor || params === null || typeof (params as Iterable<unknown>)?.[Symbol.iterator] !== 'function') {
@@ -81,7 +80,7 @@ export abstract class Optimizer<H extends Hyper> {
       seen.add(p);
     });
     for (const key of Object.keys(rest)) {
-      if (!(key in this.defaults) && key !== 'initialLr') {
+      if (!Object.hasOwn(this.defaults, key) && key !== 'initialLr') {
         fail(this.name, `unknown hyperparameter '${key}' in parameter group ${this.paramGroups.length}; expected some of ${Object.keys(this.defaults).join(', ')}`);
       }
     }

@@ -46,7 +46,8 @@ export function parseOptions(who: string, argv: readonly string[], table: Option
     if (!arg.startsWith('--') || arg === '--') throw new UsageError(`${who}: unexpected argument '${arg}' (options start with --; see ${who} --help)`);
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const spec = table[name];
+    // own keys only: table['toString'] is Object.prototype's function, which would pass `!spec`
+    const spec = Object.hasOwn(table, name) ? table[name] : undefined;
     if (!spec) throw new UsageError(`${who}: unknown option --${name}; valid options: ${Object.keys(table).map((k) => `--${k}`).join(', ')}`);
     if (seen.has(name)) throw new UsageError(`${who}: --${name} was given twice`);
     seen.add(name);

@@ -6,7 +6,7 @@
 // model lives on: the activation's parameters are copied to the CPU and swapped in with
 // functionalCall, so the model itself is not touched.
 import { getBackend } from '../../core/backend.js';
-import { fail } from '../../core/errors.js';
+import { checkOptions, fail } from '../../core/errors.js';
 import { tidy } from '../../core/scope.js';
 import { noGrad } from '../../core/tape.js';
 import { fromHost, type Tensor } from '../../core/tensor.js';
@@ -67,6 +67,7 @@ function isFixedActivation(module: Module): boolean {
 /** Every (learned, and optionally fixed) activation of the model, sampled over [from, to]. */
 export function activationCurves(model: Module, options: CurveOptions = {}): ActivationCurves[] {
   const fn = 'activationCurves';
+  checkOptions(fn, options, ['from', 'to', 'points', 'includeFixed']);
   const from = options.from ?? -3;
   const to = options.to ?? 3;
   const points = options.points ?? 200;

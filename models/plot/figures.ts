@@ -1,5 +1,6 @@
 // The figures `tapegrad plot` writes: the learned activations (one panel per layer, one curve
 // per neuron, like the DEU paper's figure 3) and the training history (loss and accuracy per epoch).
+import { checkOptions } from '../../core/errors.js';
 import type { Module } from '../../nn/module.js';
 import { activationCurves, type ActivationCurves, type CurveOptions } from './activations.js';
 import { extent, figure, PALETTE, type FigureOptions, type Panel, type Series } from './svg.js';
@@ -30,7 +31,9 @@ export function robustExtent(values: readonly number[]): [number, number] {
 
 /** The activations as one SVG: a model, or curves already sampled by activationCurves. */
 export function plotActivations(source: Module | readonly ActivationCurves[], options: PlotActivationsOptions = {}): string {
-  const found = Array.isArray(source) ? (source as readonly ActivationCurves[]) : activationCurves(source as Module, options);
+  checkOptions('plotActivations', options, ['from', 'to', 'points', 'includeFixed', 'title', 'columns', 'panelWidth', 'panelHeight', 'maxCurves', 'yDomain']);
+  const curveOptions = { from: options.from, to: options.to, points: options.points, includeFixed: options.includeFixed };
+  const found = Array.isArray(source) ? (source as readonly ActivationCurves[]) : activationCurves(source as Module, curveOptions);
   const maxCurves = options.maxCurves ?? 64;
   // panels are numbered by position among the activations (1, 2, 3), not by their path in the
   // model (a Sequential's '1', '3', '5' says nothing to a reader)
@@ -69,6 +72,7 @@ export const SPLIT_STYLE = { train: { color: PALETTE[0] }, test: { color: PALETT
  * (SPLIT_STYLE); a panel with a single curve names it on its y axis instead of in a legend.
  */
 export function plotHistory(records: readonly HistoryRecord[], options: FigureOptions = {}): string {
+  checkOptions('plotHistory', options, ['title', 'columns', 'panelWidth', 'panelHeight']);
   const loss: Series[] = [{ label: 'train loss', ...SPLIT_STYLE.train, points: records.map((r) => [r.epoch, r.trainLoss] as const) }];
   if (records.some((r) => r.testLoss !== undefined)) {
     loss.push({ label: 'test loss', ...SPLIT_STYLE.test, points: records.filter((r) => r.testLoss !== undefined).map((r) => [r.epoch, r.testLoss!] as const) });

@@ -3,6 +3,7 @@
 // data-plot-area) so a reader can map the drawn points back to data values (tests do).
 // Points are written with 3 decimals: at a few hundred pixels per axis that is far below the
 // resolution anyone reads a chart at, and keeps a 200-point curve short.
+import { checkOptions } from '../../core/errors.js';
 
 export type Point = readonly [number, number];
 
@@ -217,6 +218,7 @@ function tickLabel(v: number): string {
 
 /** Panels in a grid, as one SVG document. */
 export function figure(panels: readonly Panel[], options: FigureOptions = {}): string {
+  checkOptions('figure', options, ['title', 'columns', 'panelWidth', 'panelHeight']);
   const columns = Math.max(1, Math.min(options.columns ?? 3, panels.length || 1));
   const pw = options.panelWidth ?? 360;
   const ph = options.panelHeight ?? 280;

@@ -1,7 +1,7 @@
 // Evaluation: the model in eval mode (dropout off, batch norm on its running statistics), no
 // tape, one pass over the loader, the loss and metrics averaged over samples. The model's
 // training flag is put back afterwards, so evaluate can be called between training epochs.
-import { fail } from '../../core/errors.js';
+import { checkOptions, fail } from '../../core/errors.js';
 import { tidy } from '../../core/scope.js';
 import { noGrad } from '../../core/tape.js';
 import { DataLoader } from '../../data/loader.js';
@@ -20,8 +20,9 @@ export interface Evaluation {
   metrics: Record<string, number>;
 }
 
-export function evaluate(model: Module, loader: DataLoader, { loss, metrics }: EvaluateOptions = {}): Evaluation {
+export function evaluate(model: Module, loader: DataLoader, options: EvaluateOptions = {}): Evaluation {
   const fn = 'evaluate';
+  const { loss, metrics } = checkOptions(fn, options, ['loss', 'metrics']);
   if (!(model instanceof Module)) fail(fn, `expected a Module to evaluate, got ${String(model)}`);
   if (!(loader instanceof DataLoader)) fail(fn, `expected a DataLoader, got ${String(loader)}`);
   if (loader.length === 0) fail(fn, 'the loader yields no batches (an empty dataset, or dropLast with fewer samples than batchSize)');

@@ -12,7 +12,7 @@
 //   srelu   S-shaped ReLU: 2 learned thresholds and slopes per neuron or channel (nn.SReLU)
 //   bspline KAN-style: w·silu(x) plus a cubic spline on 5 intervals of [−3, 3], per neuron or
 //           channel (BSplineActivation, models/bspline_activation.ts)
-import { fail } from '../../core/errors.js';
+import { checkOptions, fail } from '../../core/errors.js';
 import { CELU, ELU, LeakyReLU, ReLU, ReLU6, SELU, Tanh } from '../../nn/activation.js';
 import { DEU } from '../../nn/deu.js';
 import { IdentityReLUMixture } from '../../nn/identity_relu_mixture.js';
@@ -54,6 +54,7 @@ export function activationWidth(name: ActivationName): number {
 /** A fresh activation module by name. */
 export function buildActivation(name: ActivationName, options: ActivationOptions = {}): Module {
   const fn = 'buildActivation';
+  checkOptions(fn, options, ['features', 'channels']);
   if (!isActivationName(name)) fail(fn, `unknown activation ${JSON.stringify(name)}; choose one of ${ACTIVATIONS.join(', ')}`);
   switch (name) {
     case 'relu': return new ReLU();

@@ -13,7 +13,7 @@
 // The PAU paper resizes MNIST to 32×32; here a smaller image is zero-padded to 32×32 by the first
 // convolution's padding instead (the same as padding the input), so the counts do not change.
 // Maxout doubles the width of the layer before each activation (activationWidth).
-import { fail } from '../../core/errors.js';
+import { checkOptions, fail } from '../../core/errors.js';
 import { Sequential } from '../../nn/containers.js';
 import { Conv2d } from '../../nn/conv.js';
 import { Flatten } from '../../nn/flatten.js';
@@ -49,6 +49,8 @@ export function isModelName(name: unknown): name is ModelName {
 /** A freshly initialised model by name (parameters drawn from the global seeded generator). */
 export function buildModel(name: ModelName, options: ModelOptions): Module {
   const fn = 'buildModel';
+  if (options === undefined) fail(fn, 'options {inputShape, ...} are required');
+  checkOptions(fn, options, ['activation', 'inputShape', 'numClasses', 'outputs', 'hidden']);
   if (!isModelName(name)) fail(fn, `unknown model ${JSON.stringify(name)}; choose one of ${MODELS.join(', ')}`);
   const activation = options.activation ?? 'relu';
   if (!isActivationName(activation)) fail(fn, `unknown activation ${JSON.stringify(activation)}; choose one of ${ACTIVATIONS.join(', ')}`);

@@ -83,10 +83,10 @@ test('zeros, ones, full with shapes and dtypes; requiresGrad option', () => {
   assert.ok(p.requiresGrad);
   assert.ok(p.isLeaf);
   assert.is(tg.zeros([1]).requiresGrad, false);
-  assertThrows(() => tg.zeros([-1]), 'full:', '[-1]');
-  assertThrows(() => tg.ones([1.5]), 'full:', '1.5');
+  assertThrows(() => tg.zeros([-1]), 'zeros:', 'shape', '[-1]');
+  assertThrows(() => tg.ones([1.5]), 'ones:', 'shape', '1.5');
   assertThrows(() => tg.full([2], bad('x')), 'full:', 'x');
-  assertThrows(() => tg.zeros([2], { dtype: bad('float16') }), 'full:', 'float16');
+  assertThrows(() => tg.zeros([2], { dtype: bad('float16') }), 'zeros:', 'dtype', 'float16');
 });
 
 test('arange follows torch.arange: [start, stop) by step, one argument meaning [0, stop)', () => {

@@ -141,21 +141,21 @@ const reduction = (domain: readonly [number, number], kinks: readonly number[] =
     fc.record({ shape: fc.constant(shape), values: distinct ? distinctValuesArb(shape) : valuesArb(shape, domain, kinks), attrs: axesArb(shape.length) }),
   );
 
-GRADIENT_PROPERTIES.sum = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.sum(attrs.axes, attrs) }));
-GRADIENT_PROPERTIES.mean = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.mean(attrs.axes, attrs) }));
-GRADIENT_PROPERTIES.prod = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.prod(attrs.axes, attrs) }));
-GRADIENT_PROPERTIES.max = property(reduction([-2, 2], [], true), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.max(attrs.axes, attrs) }));
-GRADIENT_PROPERTIES.min = property(reduction([-2, 2], [], true), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.min(attrs.axes, attrs) }));
-GRADIENT_PROPERTIES.logsumexp = property(reduction([-3, 3]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.logsumexp(attrs.axes, attrs) }));
+GRADIENT_PROPERTIES.sum = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.sum(attrs.axes, { keepDim: attrs.keepDim }) }));
+GRADIENT_PROPERTIES.mean = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.mean(attrs.axes, { keepDim: attrs.keepDim }) }));
+GRADIENT_PROPERTIES.prod = property(reduction([-2, 2]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.prod(attrs.axes, { keepDim: attrs.keepDim }) }));
+GRADIENT_PROPERTIES.max = property(reduction([-2, 2], [], true), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.max(attrs.axes, { keepDim: attrs.keepDim }) }));
+GRADIENT_PROPERTIES.min = property(reduction([-2, 2], [], true), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.min(attrs.axes, { keepDim: attrs.keepDim }) }));
+GRADIENT_PROPERTIES.logsumexp = property(reduction([-3, 3]), ({ shape, values, attrs }) => ({ inputs: [f64(values, shape)], fn: (x) => x.logsumexp(attrs.axes, { keepDim: attrs.keepDim }) }));
 // var/std need at least two elements per group for correction 1 (else 0/0)
 const spread = shapeArb(1, 3, 2, 3).chain((shape) =>
   fc.record({ shape: fc.constant(shape), values: distinctValuesArb(shape), attrs: axesArb(shape.length), correction: fc.constantFrom(0, 1) }),
 );
-GRADIENT_PROPERTIES.var = property(spread, ({ shape, values, attrs, correction }) => ({ inputs: [f64(values, shape)], fn: (x) => x.var(attrs.axes, { ...attrs, correction }) }));
-GRADIENT_PROPERTIES.std = property(spread, ({ shape, values, attrs, correction }) => ({ inputs: [f64(values, shape)], fn: (x) => x.std(attrs.axes, { ...attrs, correction }) }));
+GRADIENT_PROPERTIES.var = property(spread, ({ shape, values, attrs, correction }) => ({ inputs: [f64(values, shape)], fn: (x) => x.var(attrs.axes, { keepDim: attrs.keepDim, correction }) }));
+GRADIENT_PROPERTIES.std = property(spread, ({ shape, values, attrs, correction }) => ({ inputs: [f64(values, shape)], fn: (x) => x.std(attrs.axes, { keepDim: attrs.keepDim, correction }) }));
 GRADIENT_PROPERTIES.norm = property(
   reduction([-2, 2], [0], true).chain((spec) => fc.record({ spec: fc.constant(spec), p: fc.constantFrom(1, 2, Infinity) })),
-  ({ spec: { shape, values, attrs }, p }) => ({ inputs: [f64(values, shape)], fn: (x) => x.norm(p, attrs.axes, attrs) }),
+  ({ spec: { shape, values, attrs }, p }) => ({ inputs: [f64(values, shape)], fn: (x) => x.norm(p, attrs.axes, { keepDim: attrs.keepDim }) }),
 );
 
 // matmul and linear
