@@ -2,11 +2,20 @@
 // by decreasing id (reverse creation order), calls each entry's backward closure with the
 // gradient of its output, and routes the returned gradients to the entry's inputs. Leaves
 // accumulate into `.grad`. Entries are released as they are consumed unless retainGraph.
+//
+// Higher order (createGraph, as PyTorch's create_graph): the same walk runs with recording ON, so
+// every gradient is itself a tensor on the tape and can be differentiated again. Backward rules are
+// written with ops that record themselves (an elementwise rule is an op with a second-order rule of
+// its own, ops/grad_ops.ts), and under noGrad those ops are exactly the fast kernels they always
+// were: the first-order path runs the same kernels as before. An op declares that its backward
+// records itself (declareDifferentiableBackward, through ops/registry.ts); the backward of any
+// other op is wrapped, under createGraph, in an entry that refuses a second backward by name,
+// so a missing second derivative is an error, never a silent zero.
 import type { ElementwiseFn } from './backend.js';
 import { fail, formatShape } from './errors.js';
 import { keep, tidy } from './scope.js';
 import { shapesEqual } from './shape.js';
-import { noGrad, releaseEntry, type TapeEntry } from './tape.js';
+import { enableGrad, noGrad, record, releaseEntry, type TapeEntry } from './tape.js';
 import { fromStorage, Tensor } from './tensor.js';
 
 const ADD: ElementwiseFn = { name: 'add', fn: (a: number, b: number) => a + b };
@@ -20,6 +29,37 @@ function addTensors(a: Tensor, b: Tensor): Tensor {
 function scaleTensor(a: Tensor, s: number): Tensor {
   const storage = a.backend.kernels.elementwise(SCALE, [a.kernelView()], a.shape, a.dtype, [s]);
   return fromStorage(storage, a.shape, a.dtype, a.backend);
+}
+
+/** a + b on the tape (gradients accumulated under createGraph stay differentiable). */
+function addRecorded(a: Tensor, b: Tensor): Tensor {
+  return record('add', [a, b], addTensors(a, b), (g) => [g, g]);
+}
+
+function scaleRecorded(a: Tensor, s: number): Tensor {
+  return record('scale', [a], scaleTensor(a, s), (g) => [scaleRecorded(g, s)]);
+}
+
+// Ops whose backward rules record themselves, so a createGraph backward may go through them.
+const differentiableBackward = new Set<string>(['add', 'scale', 'clone', 'cast']);
+
+/** Declares that op's backward rule is written with recorded ops (it may run under createGraph). */
+export function declareDifferentiableBackward(op: string): void {
+  differentiableBackward.add(op);
+}
+
+export function hasDifferentiableBackward(op: string): boolean {
+  return differentiableBackward.has(op);
+}
+
+/**
+ * Records `value` (a gradient computed from `g` and `inputs`) as an entry whose own backward throws:
+ * the rule that made it has no derivative here. `what` completes "the derivative of ...".
+ */
+export function notDifferentiableAgain(op: string, what: string, value: Tensor, g: Tensor, inputs: readonly Tensor[]): Tensor {
+  return record(`${op} (backward)`, [g, ...inputs], value, () => {
+    fail('backward', `the derivative of ${what} is not implemented, so a second backward cannot pass through '${op}' (it is not twice differentiable here); compute this gradient without createGraph`);
+  });
 }
 
 function onesLike(t: Tensor): Tensor {
@@ -36,6 +76,8 @@ export function setBackwardPerturbation(p: Perturbation): void {
 
 interface EngineOptions {
   retainGraph: boolean;
+  /** Record the backward pass itself, so that the gradients are differentiable. */
+  createGraph: boolean;
   /** grad() mode: return the gradients of these tensors instead of accumulating into leaves. */
   targets?: readonly Tensor[];
 }
@@ -96,17 +138,31 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
   const discard = (g: Tensor) => {
     if ((holders.get(g) ?? 0) === 0 && !userOwned.has(g)) g.dispose();
   };
+  const sum = options.createGraph ? addRecorded : addTensors;
   const accumulate = (key: Tensor, g: Tensor) => {
     const previous = take(key);
     if (previous === undefined) return put(key, g);
-    put(key, addTensors(previous, g));
+    put(key, sum(previous, g));
     discard(previous);
     discard(g);
   };
 
+  const entries = reachableEntries(roots);
+  // grad() mode: only entries from which a target can be reached need their backward run, and
+  // only the inputs that lead to a target need a gradient (PyTorch's needs_input_grad).
+  const leadsToTarget = options.targets ? entriesLeadingTo(entries, targets) : null;
+  const needed = (input: Tensor) =>
+    input.requiresGrad && (leadsToTarget === null || targets.has(input) || (input.entry !== null && leadsToTarget.has(input.entry)));
+
   roots.forEach((root, i) => accumulate(root, rootGrads[i]));
-  for (const entry of reachableEntries(roots)) {
+  for (const entry of entries) {
     const isTarget = targets.has(entry.output);
+    if (leadsToTarget !== null && !leadsToTarget.has(entry)) {
+      const unused = isTarget ? undefined : take(entry.output);
+      if (unused !== undefined) discard(unused);
+      if (!options.retainGraph && entry.backward !== null) releaseEntry(entry);
+      continue;
+    }
     const g = isTarget ? slots.get(entry.output) : take(entry.output);
     if (g === undefined) continue;
     if (entry.backward === null) {
@@ -118,14 +174,21 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
       }
     });
     const backwardFn = entry.backward;
-    let inputGrads = tidy(() => backwardFn(g));
+    const needs = entry.inputs.map(needed);
+    let inputGrads = tidy(() => backwardFn(g, needs));
+    if (options.createGraph && !differentiableBackward.has(entry.op)) {
+      const opaque = inputGrads.map((ig) => ig && notDifferentiableAgain(entry.op, `the backward rule of '${entry.op}'`, ig.detach(), g, entry.inputs));
+      inputGrads.forEach((ig) => ig && ig !== g && discard(ig));
+      inputGrads = opaque;
+    }
     if (perturbation && perturbation.op === entry.op) {
       const p = perturbation;
-      inputGrads = inputGrads.map((ig) => (ig === null || p.mode === 'drop' ? null : scaleTensor(ig, 1.01)));
+      const scale = options.createGraph ? scaleRecorded : scaleTensor;
+      inputGrads = inputGrads.map((ig) => (ig === null || p.mode === 'drop' ? null : scale(ig, 1.01)));
     }
     entry.inputs.forEach((input, i) => {
       const ig = inputGrads[i];
-      if (ig === null || ig === undefined || !input.requiresGrad) return;
+      if (ig === null || ig === undefined || !needs[i]) return;
       if (!shapesEqual(ig.shape, input.shape) || ig.dtype !== input.dtype) {
         fail(fn, `internal: the backward of '${entry.op}' gave input ${i} a gradient ${ig.dtype} ${formatShape(ig.shape)}, expected ${input.dtype} ${formatShape(input.shape)}`);
       }
@@ -138,17 +201,41 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
   return slots;
 }
 
+/** The entries (of `entries`, newest first) from which some target can be reached backwards. */
+function entriesLeadingTo(entries: readonly TapeEntry[], targets: ReadonlySet<Tensor>): Set<TapeEntry> {
+  const leading = new Set<TapeEntry>();
+  // oldest first: an entry's inputs were made by older entries (ids are a topological order)
+  for (let k = entries.length - 1; k >= 0; k--) {
+    const entry = entries[k];
+    if (entry.inputs.some((input) => targets.has(input) || (input.entry !== null && leading.has(input.entry)))) leading.add(entry);
+  }
+  return leading;
+}
+
+export interface GradModeOptions {
+  /** Keep the tape entries so backward can run through them again (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass, so the gradients are differentiable tensors (default false). */
+  createGraph?: boolean;
+}
+
+/** Runs fn with recording on (createGraph) or off (the plain first-order backward). */
+function recordingIf<T>(createGraph: boolean, fn: () => T): T {
+  return createGraph ? enableGrad(fn) : noGrad(fn);
+}
+
 /** Tensor.backward(): accumulate d(roots)/d(leaf) into every leaf's `.grad`. */
-export function backward(roots: readonly Tensor[], rootGrads: readonly Tensor[] | undefined, options: { retainGraph?: boolean }): void {
-  noGrad(() => {
+export function backward(roots: readonly Tensor[], rootGrads: readonly Tensor[] | undefined, options: GradModeOptions): void {
+  const createGraph = options.createGraph ?? false;
+  recordingIf(createGraph, () => {
     const grads = checkRoots('backward', roots, rootGrads);
-    const slots = runEngine('backward', roots, grads, rootGrads, { retainGraph: options.retainGraph ?? false });
+    const slots = runEngine('backward', roots, grads, rootGrads, { retainGraph: options.retainGraph ?? createGraph, createGraph });
     for (const [tensor, g] of slots) {
       if (!tensor.isLeaf) continue; // leftover gradients of unreachable non-leaves
       const own = (rootGrads ?? []).includes(g) || [...slots.values()].filter((v) => v === g).length > 1 ? g.clone() : g;
       if (tensor.grad === null) tensor.grad = keep(own);
       else {
-        const sum = keep(addTensors(tensor.grad, own));
+        const sum = keep(createGraph ? addRecorded(tensor.grad, own) : addTensors(tensor.grad, own));
         tensor.grad.dispose();
         if (own !== g) own.dispose();
         tensor.grad = sum;
@@ -164,15 +251,16 @@ export function backward(roots: readonly Tensor[], rootGrads: readonly Tensor[] 
 export function grad(
   outputs: Tensor | readonly Tensor[],
   inputs: readonly Tensor[],
-  options: { gradOutputs?: readonly Tensor[]; retainGraph?: boolean } = {},
+  options: GradModeOptions & { gradOutputs?: readonly Tensor[] } = {},
 ): (Tensor | null)[] {
   const roots = outputs instanceof Tensor ? [outputs] : [...outputs];
-  return noGrad(() => {
+  const createGraph = options.createGraph ?? false;
+  return recordingIf(createGraph, () => {
     const grads = checkRoots('grad', roots, options.gradOutputs);
     for (const input of inputs) {
       if (!(input instanceof Tensor) || !input.requiresGrad) fail('grad', `every input must be a Tensor that requires grad, got ${String(input)}`);
     }
-    const slots = runEngine('grad', roots, grads, options.gradOutputs, { retainGraph: options.retainGraph ?? false, targets: inputs });
+    const slots = runEngine('grad', roots, grads, options.gradOutputs, { retainGraph: options.retainGraph ?? createGraph, createGraph, targets: inputs });
     const result = inputs.map((input) => {
       const g = slots.get(input);
       if (g === undefined) return null;

@@ -13,8 +13,12 @@ import type { Storage } from './backend.js';
 import { freeingLate, holdAllocation, unholdAllocation, type Allocation } from './memory.js';
 import type { Tensor } from './tensor.js';
 
-/** Returns one gradient per input (null where an input gets none). */
-export type BackwardFn = (gradOutput: Tensor) => (Tensor | null)[];
+/**
+ * Returns one gradient per input (null where an input gets none). `needsInputGrad[i]` says whether
+ * input i's gradient is wanted at all (grad() asks only for some inputs): a rule may skip the
+ * others, and must, where it cannot compute them (a second derivative it does not implement).
+ */
+export type BackwardFn = (gradOutput: Tensor, needsInputGrad: readonly boolean[]) => (Tensor | null)[];
 
 export interface TapeEntry {
   readonly id: number;

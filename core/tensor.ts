@@ -15,8 +15,10 @@ import { outputDisposed, record, type TapeEntry } from './tape.js';
 export type NestedArray = number | NestedArray[];
 
 export interface BackwardOptions {
-  /** Keep the tape entries (and what they saved) so backward can run through them again. */
+  /** Keep the tape entries (and what they saved) so backward can run through them again (default: createGraph). */
   retainGraph?: boolean;
+  /** Record the backward pass, so the gradients are differentiable tensors (PyTorch's create_graph). */
+  createGraph?: boolean;
 }
 
 const IDENTITY = { name: 'identity', fn: (x: number) => x };

@@ -1,11 +1,14 @@
 // Binary ops with NumPy broadcasting. Like the unary table, each op is declared once as scalar
 // functions: its value and the gradient rules for each side, gradA(g, a, b, y) and
 // gradB(g, a, b, y). The backward maps them over the broadcast shape and sums back to each
-// input's shape. maximum/minimum split a tie's gradient evenly between the two sides.
-import type { ElementwiseFn } from '../core/backend.js';
+// input's shape. maximum/minimum split a tie's gradient evenly between the two sides, and
+// propagate NaN from either side as PyTorch does (a comparison with NaN is false, hence the
+// `a !== a`); where either side is NaN, both sides get the whole gradient, as PyTorch's
+// `grad.masked_fill(a < b, 0)` rules give.
 import { broadcastShapes } from '../core/shape.js';
 import { record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
+import { binaryGrad } from './grad_ops.js';
 import { registerOp } from './registry.js';
 import { asTensor, checkCompatible, mapKernel, sumTo, type TensorLike } from './util.js';
 
@@ -14,42 +17,71 @@ export interface BinaryDef {
   readonly f: (a: number, b: number) => number;
   readonly gradA: (g: number, a: number, b: number, y: number) => number;
   readonly gradB: (g: number, a: number, b: number, y: number) => number;
+  /**
+   * Second order (createGraph): g·∂²f/∂a², g·∂²f/∂a∂b, g·∂²f/∂b², with y standing for f(a, b).
+   * They are the backward rules of gradA and gradB (ops/grad_ops.ts); absent, a second backward
+   * through the op throws, naming it.
+   */
+  readonly gradAA?: (g: number, a: number, b: number, y: number) => number;
+  readonly gradAB?: (g: number, a: number, b: number, y: number) => number;
+  readonly gradBB?: (g: number, a: number, b: number, y: number) => number;
   /** Where the property suite draws a and b. */
   readonly domainA: readonly [number, number];
   readonly domainB: readonly [number, number];
 }
 
 export const BINARY: Record<string, BinaryDef> = {
-  add: { name: 'add', f: (a, b) => a + b, gradA: (g) => g, gradB: (g) => g, domainA: [-3, 3], domainB: [-3, 3] },
-  sub: { name: 'sub', f: (a, b) => a - b, gradA: (g) => g, gradB: (g) => -g, domainA: [-3, 3], domainB: [-3, 3] },
-  mul: { name: 'mul', f: (a, b) => a * b, gradA: (g, a, b) => g * b, gradB: (g, a) => g * a, domainA: [-3, 3], domainB: [-3, 3] },
-  div: { name: 'div', f: (a, b) => a / b, gradA: (g, a, b) => g / b, gradB: (g, a, b, y) => (-g * y) / b, domainA: [-3, 3], domainB: [0.5, 3] },
+  add: { name: 'add', f: (a, b) => a + b, gradA: (g) => g, gradB: (g) => g,
+    gradAA: (g) => 0 * g, gradAB: (g) => 0 * g, gradBB: (g) => 0 * g,
+    domainA: [-3, 3], domainB: [-3, 3] },
+  sub: { name: 'sub', f: (a, b) => a - b, gradA: (g) => g, gradB: (g) => -g,
+    gradAA: (g) => 0 * g, gradAB: (g) => 0 * g, gradBB: (g) => 0 * g,
+    domainA: [-3, 3], domainB: [-3, 3] },
+  mul: { name: 'mul', f: (a, b) => a * b, gradA: (g, a, b) => g * b, gradB: (g, a) => g * a,
+    gradAA: (g) => 0 * g, gradAB: (g) => g, gradBB: (g) => 0 * g,
+    domainA: [-3, 3], domainB: [-3, 3] },
+  div: { name: 'div', f: (a, b) => a / b, gradA: (g, a, b) => g / b, gradB: (g, a, b, y) => (-g * y) / b,
+    gradAA: (g) => 0 * g, gradAB: (g, a, b) => -g / (b * b), gradBB: (g, a, b, y) => (2 * g * y) / (b * b),
+    domainA: [-3, 3], domainB: [0.5, 3] },
   pow: {
     name: 'pow',
-    f: (a, b) => Math.pow(a, b),
-    gradA: (g, a, b) => (b === 0 ? 0 : g * b * Math.pow(a, b - 1)),
+    // as torch.pow (C's pow): pow(x, 0) = pow(1, y) = 1 even for NaN, NaN otherwise propagates,
+    // and a negative base takes an integer exponent. Each case is spelled out because GLSL's pow
+    // is undefined for a negative base and headless-gl gave pow(NaN, 2) = 0 and pow(-1, 2) = NaN.
+    f: (a, b) => (b === 0 || a === 1 ? 1 : a !== a || b !== b ? a + b
+      : a < 0 && Math.floor(b) === b ? (Math.floor(b / 2) * 2 === b ? 1 : -1) * Math.pow(-a, b)
+      : Math.pow(a, b)),
+    // b·a^(b−1) = b·y/a away from a = 0, so a negative base never reaches GLSL's pow
+    gradA: (g, a, b, y) => (b === 0 ? 0 : a === 0 ? g * b * Math.pow(a, b - 1) : (g * b * y) / a),
     // d/db a^b = a^b·log a, taken as 0 where a = 0 (the limit from the right for b > 0)
     gradB: (g, a, b, y) => (a === 0 ? 0 : g * y * Math.log(a)),
+    gradAA: (g, a, b, y) => (b === 0 ? 0 : a === 0 ? g * b * (b - 1) * Math.pow(a, b - 2) : (g * b * (b - 1) * y) / (a * a)),
+    gradAB: (g, a, b, y) => (a === 0 ? 0 : (g * y * (1 + b * Math.log(a))) / a),
+    gradBB: (g, a, b, y) => (a === 0 ? 0 : g * y * Math.log(a) * Math.log(a)),
     domainA: [0.3, 3], domainB: [-2, 2],
   },
   maximum: {
-    name: 'maximum', f: (a, b) => (a > b ? a : b),
-    gradA: (g, a, b) => (a > b ? g : a === b ? 0.5 * g : 0), gradB: (g, a, b) => (b > a ? g : a === b ? 0.5 * g : 0),
+    name: 'maximum', f: (a, b) => (a > b || a !== a ? a : b),
+    gradA: (g, a, b) => (a < b ? 0 : a === b ? 0.5 * g : g), gradB: (g, a, b) => (a > b ? 0 : a === b ? 0.5 * g : g),
+    gradAA: (g) => 0 * g, gradAB: (g) => 0 * g, gradBB: (g) => 0 * g,
     domainA: [-3, 3], domainB: [-3, 3],
   },
   minimum: {
-    name: 'minimum', f: (a, b) => (a < b ? a : b),
-    gradA: (g, a, b) => (a < b ? g : a === b ? 0.5 * g : 0), gradB: (g, a, b) => (b < a ? g : a === b ? 0.5 * g : 0),
+    name: 'minimum', f: (a, b) => (a < b || a !== a ? a : b),
+    gradA: (g, a, b) => (a > b ? 0 : a === b ? 0.5 * g : g), gradB: (g, a, b) => (a < b ? 0 : a === b ? 0.5 * g : g),
+    gradAA: (g) => 0 * g, gradAB: (g) => 0 * g, gradBB: (g) => 0 * g,
     domainA: [-3, 3], domainB: [-3, 3],
   },
   atan2: {
-    name: 'atan2', f: (a, b) => Math.atan2(a, b),
+    // NaN tested first: headless-gl's atan(NaN, -1) gave π/2
+    name: 'atan2', f: (a, b) => (a !== a || b !== b ? a + b : Math.atan2(a, b)),
     gradA: (g, a, b) => (g * b) / (a * a + b * b), gradB: (g, a, b) => (-g * a) / (a * a + b * b),
+    gradAA: (g, a, b) => (-2 * g * a * b) / ((a * a + b * b) * (a * a + b * b)), gradAB: (g, a, b) => (g * (a * a - b * b)) / ((a * a + b * b) * (a * a + b * b)), gradBB: (g, a, b) => (2 * g * a * b) / ((a * a + b * b) * (a * a + b * b)),
     domainA: [0.3, 3], domainB: [-3, 3],
   },
 };
 
-for (const def of Object.values(BINARY)) registerOp(def.name, 'primitive');
+for (const def of Object.values(BINARY)) registerOp(def.name, 'primitive', !!(def.gradAA && def.gradAB && def.gradBB));
 
 export function binary(def: BinaryDef, aLike: TensorLike, bLike: TensorLike): Tensor {
   const a = asTensor(def.name, aLike, typeof bLike === 'number' ? undefined : bLike);
@@ -57,11 +89,10 @@ export function binary(def: BinaryDef, aLike: TensorLike, bLike: TensorLike): Te
   checkCompatible(def.name, [a, b]);
   const shape = broadcastShapes(def.name, a.shape, b.shape);
   const y = mapKernel({ name: def.name, fn: def.f }, [a, b], shape);
-  const gradA: ElementwiseFn = { name: `${def.name}GradA`, fn: def.gradA };
-  const gradB: ElementwiseFn = { name: `${def.name}GradB`, fn: def.gradB };
-  return record(def.name, [a, b], y, (g) => [
-    a.requiresGrad ? sumTo(mapKernel(gradA, [g, a, b, y], shape), a.shape) : null,
-    b.requiresGrad ? sumTo(mapKernel(gradB, [g, a, b, y], shape), b.shape) : null,
+  // each side's gradient is an op of its own, so that createGraph can differentiate it again
+  return record(def.name, [a, b], y, (g, needs) => [
+    needs[0] ? sumTo(binaryGrad(def, 'A', g, a, b, y, shape), a.shape) : null,
+    needs[1] ? sumTo(binaryGrad(def, 'B', g, a, b, y, shape), b.shape) : null,
   ], [a, b, y]);
 }
 

@@ -5,6 +5,7 @@ import type { ElementwiseFn } from '../core/backend.js';
 import { broadcastShapes } from '../core/shape.js';
 import { record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
+import { maskedGrad } from './grad_ops.js';
 import { registerOp } from './registry.js';
 import { asTensor, checkCompatible, mapKernel, sumTo, type TensorLike } from './util.js';
 
@@ -17,7 +18,7 @@ export const COMPARISONS: Record<string, ElementwiseFn> = {
   ge: { name: 'ge', fn: (a: number, b: number) => (a >= b ? 1 : 0) },
 };
 for (const name of Object.keys(COMPARISONS)) registerOp(name, 'none');
-registerOp('where', 'primitive');
+registerOp('where', 'primitive', true);
 
 function compare(name: string, aLike: TensorLike, bLike: TensorLike): Tensor {
   const a = asTensor(name, aLike, typeof bLike === 'number' ? undefined : bLike);
@@ -46,7 +47,7 @@ export function where(condition: Tensor, aLike: TensorLike, bLike: TensorLike): 
   const shape = broadcastShapes('where', c.shape, a.shape, b.shape);
   const y = mapKernel(SELECT, [c, a, b], shape);
   return record('where', [a, b], y, (g) => [
-    a.requiresGrad ? sumTo(mapKernel(PASS_IF, [g, c], shape), a.shape) : null,
-    b.requiresGrad ? sumTo(mapKernel(PASS_UNLESS, [g, c], shape), b.shape) : null,
+    a.requiresGrad ? sumTo(maskedGrad('whereGradA', PASS_IF, g, [c], shape), a.shape) : null,
+    b.requiresGrad ? sumTo(maskedGrad('whereGradB', PASS_UNLESS, g, [c], shape), b.shape) : null,
   ], [c]);
 }

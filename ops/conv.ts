@@ -2,7 +2,7 @@
 // bias, stride, zero padding (a number, a pair, 'valid' or 'same'), dilation and groups.
 // The convolution is one fused kernel with two backward kernels (input and weight); the bias
 // is a broadcast add, so its gradient comes for free.
-import { fail, formatShape } from '../core/errors.js';
+import { checkOptions, fail, formatShape } from '../core/errors.js';
 import type { Conv2dParams } from '../core/backend.js';
 import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
@@ -35,6 +35,7 @@ export function convOutputSize(op: string, size: number, kernel: number, stride:
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
   checkTensor('conv2d', 'x', x);
   checkTensor('conv2d', 'weight', weight);
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   checkCompatible('conv2d', bias ? [x, weight, bias] : [x, weight]);
   if (x.rank !== 4) fail('conv2d', `expected input [N, C, H, W], got ${formatShape(x.shape)}`);
   if (weight.rank !== 4) fail('conv2d', `expected weight [O, C/groups, kH, kW], got ${formatShape(weight.shape)}`);

@@ -38,7 +38,7 @@
 //     the batch mean as t* (the paper does not say), forward-difference slopes with Δt = 1e-3,
 //     and runs in the backward pass only.
 //   - Capped exponentials and the clip to ±1000 of y and of every partial, both straight-through.
-import { checkFinite, fail, formatShape } from '../core/errors.js';
+import { checkFinite, checkOptions, fail, formatShape } from '../core/errors.js';
 import { record } from '../core/tape.js';
 import { fromStorage, Tensor } from '../core/tensor.js';
 import { fusedKernel } from './fused.js';
@@ -62,6 +62,7 @@ export interface DeuOptions {
  */
 export function deu(x: Tensor, params: Tensor | readonly Tensor[], options: DeuOptions = {}): Tensor {
   checkTensor('deu', 'x', x);
+  checkOptions('deu', options, ['eps', 's']);
   if (x.rank < 2) fail('deu', `expected input [N, F] or [N, C, ...], got ${formatShape(x.shape)}`);
   const F = x.shape[1];
   const eps = checkFinite('deu', 'eps', options.eps ?? 0.01);

@@ -18,7 +18,7 @@
 //     hash keyed per call, so backward replays the forward's draws exactly, in eval mode too
 //     (the reference regenerates training noise there).
 import type { PauNoise, PauParams, PauVersion } from '../core/backend.js';
-import { checkFinite, fail, formatShape } from '../core/errors.js';
+import { checkFinite, checkOptions, fail, formatShape } from '../core/errors.js';
 import { currentGenerator } from '../core/rng.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
@@ -59,6 +59,7 @@ const VERSIONS: readonly PauVersion[] = ['A', 'B', 'C', 'N'];
  * to x[:, c, ...] of x [N, C, ...].
  */
 export function pau(x: Tensor, numerator: Tensor, denominator: Tensor, options: PauOptions = {}): Tensor {
+  checkOptions('pau', options, ['version']);
   const version = options.version ?? 'B';
   if (!VERSIONS.includes(version)) fail('pau', `version must be one of ${VERSIONS.join(', ')}, got ${String(version)}`);
   return rational('pau', x, numerator, denominator, { version, noise: null });
@@ -69,6 +70,7 @@ export function pau(x: Tensor, numerator: Tensor, denominator: Tensor, options: 
  * element multiplied by its own uniform draw from [1 − α, 1 + α); in eval, exactly version B.
  */
 export function rpau(x: Tensor, numerator: Tensor, denominator: Tensor, options: RpauOptions = {}): Tensor {
+  checkOptions('rpau', options, ['alpha', 'training', 'perElement', 'noisyDenominator', 'straightThrough', 'key']);
   const alpha = checkFinite('rpau', 'alpha', options.alpha ?? 0.1);
   if (alpha < 0 || alpha > 1) fail('rpau', `alpha must be in [0, 1] so that noisy coefficients keep their sign, got ${alpha}`);
   if (options.training === false) return pau(x, numerator, denominator, { version: 'B' });

@@ -1,7 +1,7 @@
 // Pooling, as torch.nn.functional: max_pool2d (kernel, stride, padding, dilation, ceil_mode),
 // avg_pool2d (kernel, stride, padding, ceil_mode, count_include_pad) and adaptive_avg_pool2d.
 // Input [N, C, H, W] or [C, H, W]. One fused kernel per direction serves all three.
-import { fail, formatShape } from '../core/errors.js';
+import { checkOptions, fail, formatShape } from '../core/errors.js';
 import type { Pool2dParams } from '../core/backend.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
@@ -57,6 +57,7 @@ function checkPadding(op: string, padding: [number, number], kernel: [number, nu
 }
 
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
+  checkOptions('maxPool2d', options, ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode']);
   const kernel = pair('maxPool2d', 'kernelSize', options?.kernelSize, 1);
   const stride = pair('maxPool2d', 'stride', options.stride ?? kernel, 1);
   const padding = pair('maxPool2d', 'padding', options.padding ?? 0, 0);
@@ -71,6 +72,7 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
 }
 
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
+  checkOptions('avgPool2d', options, ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad']);
   const kernel = pair('avgPool2d', 'kernelSize', options?.kernelSize, 1);
   const stride = pair('avgPool2d', 'stride', options.stride ?? kernel, 1);
   const padding = pair('avgPool2d', 'padding', options.padding ?? 0, 0);

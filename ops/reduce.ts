@@ -2,16 +2,17 @@
 // mean, var, std, logsumexp and norm are composed from them and get their gradients for free.
 // max/min split the gradient evenly among tied maxima, as JAX and PyTorch's full reductions do.
 import type { ReduceOp } from '../core/backend.js';
-import { checkFinite, fail } from '../core/errors.js';
+import { checkFinite, checkOptions, describe, fail } from '../core/errors.js';
 import { normalizeAxes, reducedShape, type Shape, sizeOf } from '../core/shape.js';
 import { tidy } from '../core/scope.js';
-import { noGrad, record } from '../core/tape.js';
+import { isGradEnabled, noGrad, record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { eq, where } from './compare.js';
 import { registerOp } from './registry.js';
 import { abs, exp, log, sqrt, square } from './unary.js';
-import { broadcastTo, checkTensor, mapKernel, reshapeView } from './util.js';
+import { viewAs } from './grad_ops.js';
+import { broadcastRecorded, checkTensor, mapKernel, reshapeView } from './util.js';
 
 export type Axes = number | readonly number[];
 
@@ -19,17 +20,17 @@ export interface ReduceOptions {
   keepDim?: boolean;
 }
 
-registerOp('sum', 'primitive');
-registerOp('prod', 'primitive');
-registerOp('max', 'primitive');
-registerOp('min', 'primitive');
+registerOp('sum', 'primitive', true);
+registerOp('prod', 'primitive'); // its x-derivative (the products of the others) has no rule: once only
+registerOp('max', 'primitive', true);
+registerOp('min', 'primitive', true);
 registerOp('argmax', 'none');
 registerOp('argmin', 'none');
 registerOp('mean', 'composite');
 registerOp('var', 'composite');
 registerOp('std', 'composite');
 registerOp('logsumexp', 'composite');
-registerOp('norm', 'primitive');
+registerOp('norm', 'primitive', true);
 
 function outShape(shape: Shape, axes: readonly number[], keepDim: boolean): number[] {
   return keepDim ? reducedShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
@@ -41,10 +42,12 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor 
   return fromStorage(storage, reducedShape(x.shape, axes), x.dtype, x.backend);
 }
 
-function prepare(fn: string, x: Tensor, axes: Axes | undefined, options: ReduceOptions) {
+function prepare(fn: string, x: Tensor, axes: Axes | undefined, options: ReduceOptions, allowed: readonly string[] = ['keepDim']) {
   checkTensor(fn, 'x', x);
+  const { keepDim = false } = checkOptions<ReduceOptions>(fn, options, allowed as (keyof ReduceOptions)[]);
+  if (typeof keepDim !== 'boolean') fail(fn, `keepDim must be true or false, got ${describe(keepDim)}`);
   const list = normalizeAxes(fn, axes, x.rank);
-  return { axes: list, keepDim: options.keepDim ?? false };
+  return { axes: list, keepDim };
 }
 
 export function sum(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
@@ -53,7 +56,7 @@ export function sum(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor
   const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
   if (!keepDim) kept.dispose();
   const keptShape = reducedShape(x.shape, list);
-  return record('sum', [x], y, (g) => [broadcastTo(reshapeView(g, keptShape), x.shape)]);
+  return record('sum', [x], y, (g) => [broadcastRecorded(viewAs(g, keptShape), x.shape)]);
 }
 
 export function prod(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
@@ -74,13 +77,20 @@ function extremum(op: 'max' | 'min', x: Tensor, axes: Axes | undefined, options:
   const kept = reduceKernel(op, x, list);
   const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
   record(op, [x], y, (g) => {
-    const isExtreme = eq(x, kept);
+    const isExtreme = mapKernel(IS_EXTREME, [x, kept], x.shape);
     const ties = reduceKernel('sum', isExtreme, list);
-    return [div(mul(isExtreme, reshapeView(g, kept.shape)), ties)];
+    return [div(mul(isExtreme, viewAs(g, kept.shape)), ties)];
   }, [x, kept]);
   if (!keepDim) kept.dispose(); // deferred while the tape holds it
   return y;
 }
+
+/**
+ * 1 where an element is its group's extremum. A NaN extremum (NaN propagates, as in PyTorch)
+ * is matched by the group's NaNs, so they share the gradient as PyTorch's
+ * evenly_distribute_backward does; x == max alone would match nothing and give 0/0.
+ */
+const IS_EXTREME = { name: 'isExtreme', fn: (v: number, m: number) => (v === m || (v !== v && m !== m) ? 1 : 0) };
 
 export const max = (x: Tensor, axes?: Axes, options: ReduceOptions = {}) => extremum('max', x, axes, options);
 export const min = (x: Tensor, axes?: Axes, options: ReduceOptions = {}) => extremum('min', x, axes, options);
@@ -110,7 +120,8 @@ function countOf(fn: string, x: Tensor, axes: Axes | undefined): number {
 }
 
 export function mean(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor {
-  const n = countOf('mean', checkTensor('mean', 'x', x), axes);
+  prepare('mean', x, axes, options);
+  const n = countOf('mean', x, axes);
   return tidy(() => mul(sum(x, axes, options), 1 / n));
 }
 
@@ -120,15 +131,17 @@ export interface VarianceOptions extends ReduceOptions {
 }
 
 export function variance(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
+  prepare('var', x, axes, options, ['keepDim', 'correction']);
   const correction = checkFinite('var', 'correction', options.correction ?? 1);
-  const n = countOf('var', checkTensor('var', 'x', x), axes);
+  const n = countOf('var', x, axes);
   return tidy(() => {
     const deviation = sub(x, mean(x, axes, { keepDim: true }));
-    return div(sum(square(deviation), axes, options), Math.max(0, n - correction));
+    return div(sum(square(deviation), axes, { keepDim: options.keepDim }), Math.max(0, n - correction));
   });
 }
 
 export function std(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
+  prepare('std', x, axes, options, ['keepDim', 'correction']);
   return tidy(() => sqrt(variance(x, axes, options)));
 }
 
@@ -161,7 +174,7 @@ function isFiniteMask(t: Tensor): Tensor {
 /** A recorded reshape without importing ops/shape (which imports this file). */
 function reshape0(x: Tensor, shape: Shape): Tensor {
   const y = reshapeView(x, shape);
-  return record('reshape', [x], y, (g) => [reshapeView(g, x.shape)]);
+  return record('reshape', [x], y, (g) => [viewAs(g, x.shape)]);
 }
 
 /**
@@ -169,7 +182,7 @@ function reshape0(x: Tensor, shape: Shape): Tensor {
  * backward so that its gradient at 0 is 0 (the minimum-norm subgradient) rather than NaN.
  */
 export function norm(x: Tensor, p: 1 | 2 | number = 2, axes?: Axes, options: ReduceOptions = {}): Tensor {
-  checkTensor('norm', 'x', x);
+  prepare('norm', x, axes, options);
   if (p === 1) return tidy(() => sum(abs(x), axes, options));
   if (p === Infinity) return tidy(() => max(abs(x), axes, options));
   if (p !== 2) fail('norm', `p must be 1, 2 or Infinity, got ${p}`);
@@ -178,7 +191,13 @@ export function norm(x: Tensor, p: 1 | 2 | number = 2, axes?: Axes, options: Red
   const kept = mapKernel(SQRT, [squares], squares.shape);
   squares.dispose();
   const y = keepDim ? kept : reshapeView(kept, outShape(x.shape, list, false));
-  record('norm', [x], y, (g) => [mapKernel(NORM_GRAD, [reshapeView(g, kept.shape), x, kept], x.shape)], [x, kept]);
+  record('norm', [x], y, (g) => {
+    if (!isGradEnabled()) return [mapKernel(NORM_GRAD, [reshapeView(g, kept.shape), x, kept], x.shape)];
+    // createGraph: the same g·x/‖x‖ from recorded ops, with ‖x‖ recomputed on the tape so that its
+    // dependence on x is differentiated too (‖x‖ = 0 divides 0 by 1: NORM_GRAD's 0 there)
+    const n = norm(x, 2, list, { keepDim: true });
+    return [div(mul(viewAs(g, kept.shape), x), where(eq(n, 0), 1, n))];
+  }, [x, kept]);
   if (!keepDim) kept.dispose(); // deferred while the tape holds it
   return y;
 }

@@ -3,7 +3,7 @@
 // repeat, tile, stack, split, chunk and narrow are composites.
 import type { PadMode } from '../core/backend.js';
 import { checkFinite, checkInteger, fail, formatShape } from '../core/errors.js';
-import { checkShape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../core/shape.js';
+import { checkElementCount, checkShape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../core/shape.js';
 import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
@@ -92,6 +92,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       fail('expand', `cannot expand ${formatShape(x.shape)} to ${formatShape(shape)} (axis ${i}: ${own} → ${d})`);
     }
   });
+  checkElementCount('expand', sizeOf(target), `shape ${formatShape(target)}`);
   if (shapesEqual(target, x.shape)) return x;
   return record('expand', [x], broadcastTo(x, target), (g) => [sumTo(g, x.shape)]);
 }
@@ -243,6 +244,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constan
     perAxis[axis] = [before, after];
   }
   const shape = x.shape.map((d, i) => d + perAxis[i][0] + perAxis[i][1]);
+  checkElementCount('pad', sizeOf(shape), `the padded shape ${formatShape(shape)}`);
   const y = fromStorage(x.backend.kernels.pad(x.kernelView(), perAxis, mode, value), shape, x.dtype, x.backend);
   return record('pad', [x], y, (g) => [fromStorage(g.backend.kernels.padGrad(g.kernelView(), x.shape, perAxis, mode), x.shape, g.dtype, g.backend)]);
 }
@@ -260,6 +262,7 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
   checkShape('repeat', reps);
   if (reps.length < x.rank) fail('repeat', `expected at least ${x.rank} repetitions for shape ${formatShape(x.shape)}, got ${JSON.stringify(reps)}`);
   const shape: number[] = [...new Array<number>(reps.length - x.rank).fill(1), ...x.shape];
+  checkElementCount('repeat', sizeOf(shape) * sizeOf(reps), `repeating ${formatShape(x.shape)} by ${formatShape(reps)}`);
   // view as [1, d0, 1, d1, ...], broadcast to [r0, d0, r1, d1, ...], merge the pairs
   return tidy(() => {
     const interleaved = reshape(x, shape.flatMap((d) => [1, d]));

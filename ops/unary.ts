@@ -3,11 +3,13 @@
 import { checkFinite, fail } from '../core/errors.js';
 import { record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
+import { unaryGrad } from './grad_ops.js';
 import { registerOp } from './registry.js';
 import { UNARY, type UnaryDef } from './unary_table.js';
 import { checkTensor, mapKernel } from './util.js';
 
-for (const def of Object.values(UNARY)) registerOp(def.name, def.gradKind);
+// an entry is twice differentiable when it has a second-order rule (or its gradient is zero)
+for (const def of Object.values(UNARY)) registerOp(def.name, def.gradKind, def.gradKind === 'zero' || def.grad2 !== undefined);
 
 const zeroGrad = { name: 'zeroGrad', fn: (g: number) => 0 * g };
 
@@ -19,8 +21,8 @@ export function unary(def: UnaryDef, x: Tensor, params: readonly number[] = def.
   const y = mapKernel(fKernel, [x], x.shape, params);
   if (def.gradKind === 'none') return y;
   if (def.gradKind === 'zero') return record(def.name, [x], y, (g) => [mapKernel(zeroGrad, [g], g.shape)]);
-  const gradKernel = { name: `${def.name}Grad`, fn: def.grad! };
-  return record(def.name, [x], y, (g) => [mapKernel(gradKernel, [g, x, y], x.shape, params)], [x, y]);
+  // g·f'(x) as an op of its own (ops/grad_ops.ts): under createGraph it is differentiable again
+  return record(def.name, [x], y, (g) => [unaryGrad(def, g, x, y, params)], [x, y]);
 }
 
 export const neg = (x: Tensor) => unary(UNARY.neg, x);
@@ -48,8 +50,6 @@ export const relu6 = (x: Tensor) => unary(UNARY.relu6, x);
 export const floor = (x: Tensor) => unary(UNARY.floor, x);
 export const ceil = (x: Tensor) => unary(UNARY.ceil, x);
 export const round = (x: Tensor) => unary(UNARY.round, x);
-
-export function celu(x: Tensor, alpha = 1): Tensor {
 export const erf = (x: Tensor) => unary(UNARY.erf, x);
 export const erfc = (x: Tensor) => unary(UNARY.erfc, x);
 export const asin = (x: Tensor) => unary(UNARY.asin, x);
@@ -91,6 +91,8 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
 export function threshold(x: Tensor, threshold: number, value: number): Tensor {
   return unary(UNARY.threshold, x, [checkFinite('threshold', 'threshold', threshold), checkFinite('threshold', 'value', value)]);
 }
+
+export function celu(x: Tensor, alpha = 1): Tensor {
   if (checkFinite('celu', 'alpha', alpha) === 0) fail('celu', 'alpha must not be 0');
   return unary(UNARY.celu, x, [alpha]);
 }
@@ -121,8 +123,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   if (Number.isNaN(lo) || Number.isNaN(hi)) fail('clamp', `bounds must not be NaN, got min=${min}, max=${max}`);
   if (lo > hi) fail('clamp', `min (${lo}) must not exceed max (${hi})`);
   const y = mapKernel({ name: 'clamp', fn: UNARY.clamp.f }, [checkTensor('clamp', 'x', x)], x.shape, [lo, hi]);
-  const grad = { name: 'clampGrad', fn: UNARY.clamp.grad! };
-  return record('clamp', [x], y, (g) => [mapKernel(grad, [g, x, y], x.shape, [lo, hi])], [x, y]);
+  return record('clamp', [x], y, (g) => [unaryGrad(UNARY.clamp, g, x, y, [lo, hi])], [x, y]);
 }
 
 /** torch.heaviside: 0 below zero, 1 above, `valueAtZero` at zero. Not differentiable. */

@@ -8,6 +8,18 @@
 //   relu'(0) = 0, abs'(0) = 0, relu6'(0) = relu6'(6) = 0, leakyRelu'(0) = slope,
 //   clamp and hardtanh pass 0 at a bound (PyTorch's clamp passes 1 there; its hardtanh passes 0;
 //   we choose 0 for both so that clamp(x, 0) has relu's gradient).
+// NaN propagates as in PyTorch (tests/ops/nan.test.ts). Functions that branch test NaN first,
+// as `x !== x`: JavaScript's comparisons with NaN are false, but GLSL compilers may rewrite
+// `x <= 0` as `!(x > 0)`, which is true at NaN (headless-gl gave relu(NaN) = 0 and relu6(NaN)
+// = 6). The gradients at NaN follow PyTorch's backward kernels: relu, relu6, hardtanh and the
+// ELUs pass g through (threshold_backward is `x <= 0 ? 0 : g`), clamp passes 0 (its mask is
+// lo ≤ x ≤ hi); heaviside(NaN) = 0 and sign(NaN) = 0 as torch.heaviside and torch.sign.
+//
+// Second order (createGraph, tests/higher_order): each entry with a `grad` also gives
+// grad2(g, x, y, p0, p1) = g · d²y/dx², a plain scalar function like grad. The gradient g·f'(x) is
+// then an op of its own (ops/grad_ops.ts) whose backward is grad again (towards g) and grad2
+// (towards x); gradgradcheck compares grad2 with finite differences of grad, so grad stays the one
+// source of truth for the first derivative. An entry without grad2 is differentiable once only.
 import type { GradKind } from './registry.js';
 
 export interface UnaryDef {
@@ -15,6 +27,12 @@ export interface UnaryDef {
   readonly f: (x: number, p0: number, p1: number) => number;
   /** g · dy/dx; absent for ops whose gradient is zero or undefined. */
   readonly grad?: (g: number, x: number, y: number, p0: number, p1: number) => number;
+  /**
+   * g · d²y/dx², with y = f(x) as in grad (so exp'' = y): the second-order rule that makes the op
+   * twice differentiable (createGraph, gradgradcheck). Absent: a second backward through the op
+   * throws, naming it. 0·g where f'' is zero (piecewise-linear ops), to keep NaN propagating.
+   */
+  readonly grad2?: (g: number, x: number, y: number, p0: number, p1: number) => number;
   readonly gradKind: Exclude<GradKind, 'composite'>;
   /** Default parameters (p0, p1). */
   readonly params?: readonly number[];
@@ -23,54 +41,58 @@ export interface UnaryDef {
 }
 
 export const UNARY: Record<string, UnaryDef> = {
-  neg: { name: 'neg', f: (x) => -x, grad: (g) => -g, gradKind: 'primitive', domain: [-3, 3] },
-  abs: { name: 'abs', f: (x) => Math.abs(x), grad: (g, x) => (x > 0 ? g : x < 0 ? -g : 0), gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  neg: { name: 'neg', f: (x) => -x, grad: (g) => -g, grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3] },
+  abs: { name: 'abs', f: (x) => Math.abs(x), grad: (g, x) => (x > 0 ? g : x < 0 ? -g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
   sign: { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), gradKind: 'zero', domain: [-3, 3], kinks: [0] },
-  exp: { name: 'exp', f: (x) => Math.exp(x), grad: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
-  log: { name: 'log', f: (x) => Math.log(x), grad: (g, x) => g / x, gradKind: 'primitive', domain: [0.2, 5] },
-  log1p: { name: 'log1p', f: (x) => Math.log1p(x), grad: (g, x) => g / (1 + x), gradKind: 'primitive', domain: [-0.8, 5] },
-  expm1: { name: 'expm1', f: (x) => Math.expm1(x), grad: (g, x, y) => g * (y + 1), gradKind: 'primitive', domain: [-3, 3] },
-  sqrt: { name: 'sqrt', f: (x) => Math.sqrt(x), grad: (g, x, y) => (0.5 * g) / y, gradKind: 'primitive', domain: [0.2, 5] },
-  rsqrt: { name: 'rsqrt', f: (x) => 1 / Math.sqrt(x), grad: (g, x, y) => (-0.5 * g * y) / x, gradKind: 'primitive', domain: [0.2, 5] },
-  square: { name: 'square', f: (x) => x * x, grad: (g, x) => 2 * g * x, gradKind: 'primitive', domain: [-3, 3] },
-  reciprocal: { name: 'reciprocal', f: (x) => 1 / x, grad: (g, x, y) => -g * y * y, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
-  sin: { name: 'sin', f: (x) => Math.sin(x), grad: (g, x) => g * Math.cos(x), gradKind: 'primitive', domain: [-3, 3] },
-  cos: { name: 'cos', f: (x) => Math.cos(x), grad: (g, x) => -g * Math.sin(x), gradKind: 'primitive', domain: [-3, 3] },
-  tan: { name: 'tan', f: (x) => Math.tan(x), grad: (g, x, y) => g * (1 + y * y), gradKind: 'primitive', domain: [-1.2, 1.2] },
-  tanh: { name: 'tanh', f: (x) => Math.tanh(x), grad: (g, x, y) => g * (1 - y * y), gradKind: 'primitive', domain: [-3, 3] },
+  exp: { name: 'exp', f: (x) => Math.exp(x), grad: (g, x, y) => g * y, grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
+  log: { name: 'log', f: (x) => Math.log(x), grad: (g, x) => g / x, grad2: (g, x) => -g / (x * x), gradKind: 'primitive', domain: [0.2, 5] },
+  log1p: { name: 'log1p', f: (x) => Math.log1p(x), grad: (g, x) => g / (1 + x), grad2: (g, x) => -g / ((1 + x) * (1 + x)), gradKind: 'primitive', domain: [-0.8, 5] },
+  expm1: { name: 'expm1', f: (x) => Math.expm1(x), grad: (g, x, y) => g * (y + 1), grad2: (g, x, y) => g * (y + 1), gradKind: 'primitive', domain: [-3, 3] },
+  sqrt: { name: 'sqrt', f: (x) => Math.sqrt(x), grad: (g, x, y) => (0.5 * g) / y, grad2: (g, x, y) => (-0.25 * g) / (x * y), gradKind: 'primitive', domain: [0.2, 5] },
+  rsqrt: { name: 'rsqrt', f: (x) => 1 / Math.sqrt(x), grad: (g, x, y) => (-0.5 * g * y) / x, grad2: (g, x, y) => (0.75 * g * y) / (x * x), gradKind: 'primitive', domain: [0.2, 5] },
+  square: { name: 'square', f: (x) => x * x, grad: (g, x) => 2 * g * x, grad2: (g) => 2 * g, gradKind: 'primitive', domain: [-3, 3] },
+  reciprocal: { name: 'reciprocal', f: (x) => 1 / x, grad: (g, x, y) => -g * y * y, grad2: (g, x, y) => 2 * g * y * y * y, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  sin: { name: 'sin', f: (x) => Math.sin(x), grad: (g, x) => g * Math.cos(x), grad2: (g, x, y) => -g * y, gradKind: 'primitive', domain: [-3, 3] },
+  cos: { name: 'cos', f: (x) => Math.cos(x), grad: (g, x) => -g * Math.sin(x), grad2: (g, x, y) => -g * y, gradKind: 'primitive', domain: [-3, 3] },
+  tan: { name: 'tan', f: (x) => Math.tan(x), grad: (g, x, y) => g * (1 + y * y), grad2: (g, x, y) => 2 * g * y * (1 + y * y), gradKind: 'primitive', domain: [-1.2, 1.2] },
+  tanh: { name: 'tanh', f: (x) => Math.tanh(x), grad: (g, x, y) => g * (1 - y * y), grad2: (g, x, y) => -2 * g * y * (1 - y * y), gradKind: 'primitive', domain: [-3, 3] },
   sigmoid: {
     name: 'sigmoid',
     // split by sign so that exp never overflows
     f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     grad: (g, x, y) => g * y * (1 - y),
-    gradKind: 'primitive',
+    grad2: (g, x, y) => g * y * (1 - y) * (1 - 2 * y), gradKind: 'primitive',
     domain: [-4, 4],
   },
-  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), grad: (g, x) => (x > 0 ? g : 0), gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  relu: { name: 'relu', f: (x) => (x > 0 || x !== x ? x : 0), grad: (g, x) => (x > 0 || x !== x ? g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
   leakyRelu: {
     name: 'leakyRelu', f: (x, slope) => (x > 0 ? x : slope * x), grad: (g, x, y, slope) => (x > 0 ? g : slope * g),
-    gradKind: 'primitive', params: [0.01], domain: [-3, 3], kinks: [0],
+    grad2: (g) => 0 * g, gradKind: 'primitive', params: [0.01], domain: [-3, 3], kinks: [0],
   },
   elu: {
-    name: 'elu', f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x)), grad: (g, x, y, alpha) => (x > 0 ? g : g * (y + alpha)),
-    gradKind: 'primitive', params: [1], domain: [-3, 3], kinks: [0],
+    name: 'elu', f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x)), grad: (g, x, y, alpha) => (x > 0 || x !== x ? g : g * (y + alpha)),
+    grad2: (g, x, y, alpha) => (x > 0 ? 0 * g : g * (y + alpha)), gradKind: 'primitive', params: [1], domain: [-3, 3], kinks: [0],
   },
   selu: {
     name: 'selu',
     f: (x) => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * Math.expm1(x)),
-    grad: (g, x) => (x > 0 ? 1.0507009873554805 * g : 1.0507009873554805 * 1.6732632423543772 * g * Math.exp(x)),
-    gradKind: 'primitive', domain: [-3, 3], kinks: [0],
+    grad: (g, x) => (x > 0 || x !== x ? 1.0507009873554805 * g : 1.0507009873554805 * 1.6732632423543772 * g * Math.exp(x)),
+    grad2: (g, x) => (x > 0 ? 0 * g : 1.0507009873554805 * 1.6732632423543772 * g * Math.exp(x)), gradKind: 'primitive', domain: [-3, 3], kinks: [0],
   },
   celu: {
-    name: 'celu', f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x / alpha)), grad: (g, x, y, alpha) => (x > 0 ? g : g * Math.exp(x / alpha)),
-    gradKind: 'primitive', params: [1], domain: [-3, 3], kinks: [0],
+    name: 'celu', f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x / alpha)), grad: (g, x, y, alpha) => (x > 0 || x !== x ? g : g * Math.exp(x / alpha)),
+    grad2: (g, x, y, alpha) => (x > 0 ? 0 * g : (g * Math.exp(x / alpha)) / alpha), gradKind: 'primitive', params: [1], domain: [-3, 3], kinks: [0],
   },
   softplus: {
     name: 'softplus',
     // PyTorch's form: linear above the threshold; log1p(exp(·)) is exact below it
     f: (x, beta, threshold) => (x * beta > threshold ? x : Math.log1p(Math.exp(beta * x)) / beta),
     grad: (g, x, y, beta, threshold) => (x * beta > threshold ? g : g / (1 + Math.exp(-beta * x))),
-    gradKind: 'primitive', params: [1, 20], domain: [-4, 4],
+    grad2: (g, x, y, beta, threshold) => {
+      if (x * beta > threshold) return 0 * g;
+      const s = 1 / (1 + Math.exp(-beta * x));
+      return g * beta * s * (1 - s);
+    }, gradKind: 'primitive', params: [1, 20], domain: [-4, 4],
   },
   silu: {
     name: 'silu',
@@ -79,7 +101,10 @@ export const UNARY: Record<string, UnaryDef> = {
       const s = 1 / (1 + Math.exp(-x));
       return g * s * (1 + x * (1 - s));
     },
-    gradKind: 'primitive', domain: [-4, 4],
+    grad2: (g, x) => {
+      const s = 1 / (1 + Math.exp(-x));
+      return g * s * (1 - s) * (2 + x * (1 - 2 * s));
+    }, gradKind: 'primitive', domain: [-4, 4],
   },
   gelu: {
     name: 'gelu',
@@ -126,7 +151,7 @@ export const UNARY: Record<string, UnaryDef> = {
       const cdf = x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
       return g * (cdf + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI));
     },
-    gradKind: 'primitive', domain: [-4, 4],
+    grad2: (g, x) => (g * Math.exp(-0.5 * x * x) * (2 - x * x)) / Math.sqrt(2 * Math.PI), gradKind: 'primitive', domain: [-4, 4],
   },
   geluTanh: {
     name: 'geluTanh',
@@ -135,22 +160,26 @@ export const UNARY: Record<string, UnaryDef> = {
       const th = Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x));
       return g * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x));
     },
-    gradKind: 'primitive', domain: [-4, 4],
+    grad2: (g, x) => {
+      const th = Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x));
+      const du = 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
+      return g * (1 - th * th) * (du - x * th * du * du + 3 * 0.7978845608028654 * 0.044715 * x * x);
+    }, gradKind: 'primitive', domain: [-4, 4],
   },
   relu6: {
-    name: 'relu6', f: (x) => (x > 0 ? (x < 6 ? x : 6) : 0), grad: (g, x) => (x > 0 && x < 6 ? g : 0),
-    gradKind: 'primitive', domain: [-2, 8], kinks: [0, 6],
+    name: 'relu6', f: (x) => (x !== x ? x : x > 0 ? (x < 6 ? x : 6) : 0), grad: (g, x) => (x !== x || (x > 0 && x < 6) ? g : 0),
+    grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-2, 8], kinks: [0, 6],
   },
   hardtanh: {
-    name: 'hardtanh', f: (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), grad: (g, x, y, lo, hi) => (x > lo && x < hi ? g : 0),
-    gradKind: 'primitive', params: [-1, 1], domain: [-3, 3], kinks: [-1, 1],
+    name: 'hardtanh', f: (x, lo, hi) => (x !== x ? x : x < lo ? lo : x > hi ? hi : x), grad: (g, x, y, lo, hi) => (x !== x || (x > lo && x < hi) ? g : 0),
+    grad2: (g) => 0 * g, gradKind: 'primitive', params: [-1, 1], domain: [-3, 3], kinks: [-1, 1],
   },
   clamp: {
-    name: 'clamp', f: (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x), grad: (g, x, y, lo, hi) => (x > lo && x < hi ? g : 0),
-    gradKind: 'primitive', params: [-1, 1], domain: [-3, 3], kinks: [-1, 1],
+    name: 'clamp', f: (x, lo, hi) => (x !== x ? x : x < lo ? lo : x > hi ? hi : x), grad: (g, x, y, lo, hi) => (x === x && x > lo && x < hi ? g : 0),
+    grad2: (g) => 0 * g, gradKind: 'primitive', params: [-1, 1], domain: [-3, 3], kinks: [-1, 1],
   },
   heaviside: {
-    name: 'heaviside', f: (x, atZero) => (x > 0 ? 1 : x < 0 ? 0 : atZero), gradKind: 'none', params: [0], domain: [-3, 3], kinks: [0],
+    name: 'heaviside', f: (x, atZero) => (x === 0 ? atZero : x > 0 ? 1 : 0), gradKind: 'none', params: [0], domain: [-3, 3], kinks: [0],
   },
   floor: { name: 'floor', f: (x) => Math.floor(x), gradKind: 'zero', domain: [-3, 3], kinks: [-3, -2, -1, 0, 1, 2, 3] },
   ceil: { name: 'ceil', f: (x) => Math.ceil(x), gradKind: 'zero', domain: [-3, 3], kinks: [-3, -2, -1, 0, 1, 2, 3] },
@@ -163,7 +192,6 @@ export const UNARY: Record<string, UnaryDef> = {
     },
     gradKind: 'zero', domain: [-3, 3], kinks: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5],
   },
-};
   // ---- the rest of PyTorch's elementwise math (torch.erf, torch.asin, ...) ----
   erf: {
     name: 'erf',
@@ -287,3 +315,4 @@ export const UNARY: Record<string, UnaryDef> = {
     grad: (g, x, y, threshold) => (x !== x ? g : x <= threshold ? 0 : g),
     gradKind: 'primitive', params: [0.5, -1], domain: [-3, 3], kinks: [0.5],
   },
+};

@@ -6,6 +6,7 @@ import { fromHost, fromStorage, Tensor } from '../core/tensor.js';
 import { allocArray, type DType } from '../core/dtype.js';
 import { type Shape, shapesEqual } from '../core/shape.js';
 import type { ElementwiseFn } from '../core/backend.js';
+import { record } from '../core/tape.js';
 
 export type TensorLike = Tensor | number;
 
@@ -48,7 +49,10 @@ export function reshapeView(x: Tensor, shape: Shape): Tensor {
   return fromStorage(x.storage, shape, x.dtype, x.backend);
 }
 
-/** Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). Not recorded. */
+/**
+ * Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). Used in backward rules:
+ * it records itself (a no-op under noGrad), so a createGraph backward can differentiate it.
+ */
 export function sumTo(g: Tensor, shape: Shape): Tensor {
   if (shapesEqual(g.shape, shape)) return g;
   const offset = g.shape.length - shape.length;
@@ -57,7 +61,13 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
     if (i < offset || (shape[i - offset] === 1 && d !== 1)) axes.push(i);
   });
   const storage = g.backend.kernels.reduce('sum', g.kernelView(), axes);
-  return fromStorage(storage, shape, g.dtype, g.backend);
+  return record('sumTo', [g], fromStorage(storage, shape, g.dtype, g.backend), (u) => [broadcastRecorded(u, g.shape)]);
+}
+
+/** broadcastTo on the tape (the adjoint of sumTo), for backward rules. */
+export function broadcastRecorded(x: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(x.shape, shape)) return x;
+  return record('broadcastTo', [x], mapKernel(IDENTITY, [x], shape), (u) => [sumTo(u, x.shape)]);
 }
 
 export const IDENTITY: ElementwiseFn = { name: 'identity', fn: (x: number) => x };

@@ -63,10 +63,10 @@ test('a number on either side becomes a 0-d tensor of the other side\'s dtype', 
   assert.is(s.item(), 5);
 });
 
-test('pow of special values follows Math.pow (IEEE), as torch.pow does', () => {
-  const a = tg.tensor([0, 0, -8, -2, 4, 1], { dtype: 'float64' });
-  const b = tg.tensor([0, -1, 1 / 3, 3, 0.5, Infinity], { dtype: 'float64' });
-  assertClose(tg.pow(a, b).data(), [1, Infinity, NaN, -8, 2, NaN]);
+test('pow of special values follows C\'s pow (IEEE 754), as torch.pow does: pow(1, y) = pow(x, 0) = 1 even for NaN', () => {
+  const a = tg.tensor([0, 0, -8, -2, 4, 1, 1, NaN, NaN, 2], { dtype: 'float64' });
+  const b = tg.tensor([0, -1, 1 / 3, 3, 0.5, Infinity, NaN, 0, 2, NaN], { dtype: 'float64' });
+  assertClose(tg.pow(a, b).data(), [1, Infinity, NaN, -8, 2, 1, 1, 1, NaN, NaN]);
 });
 
 test('maximum/minimum with ties return the tied value', () => {
