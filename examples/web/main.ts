@@ -3,8 +3,9 @@
 // plots (plots.ts). window.playground is a small hook for tests and the console:
 //   await playground.configure({activation: 'pau'}); await playground.train(300); playground.state()
 import * as tg from '../../index.js';
+import { describeAlarm, findLossAlarm, type LossAlarm } from './loss_watch.js';
 import { drawActivation, drawBoundary, drawFit, drawLoss, inkFraction } from './plots.js';
-import { ACTIVATIONS, type Config, DEFAULT_CONFIG, Session, TASKS } from './trainer.js';
+import { ACTIVATION_KIND, ACTIVATIONS, type Config, DEFAULT_CONFIG, Session, TASK_KIND, TASKS } from './trainer.js';
 
 const $ = <T extends HTMLElement>(id: string) => {
   const el = document.getElementById(id);
@@ -66,8 +67,22 @@ const form = {
 const buttons = { train: $<HTMLButtonElement>('train'), pause: $<HTMLButtonElement>('pause'), reset: $<HTMLButtonElement>('reset'), export: $<HTMLButtonElement>('export') };
 const canvases = { field: $<HTMLCanvasElement>('field'), loss: $<HTMLCanvasElement>('loss') };
 
-for (const [value, label] of Object.entries(TASKS)) form.task.add(new Option(label, value));
-for (const [value, label] of Object.entries(ACTIVATIONS)) form.activation.add(new Option(label, value));
+/** Fills a select with options grouped by kind (one <optgroup> per kind, in first-seen order). */
+function fill(select: HTMLSelectElement, labels: Record<string, string>, kinds: Record<string, string>): void {
+  const groups = new Map<string, HTMLOptGroupElement>();
+  for (const [value, label] of Object.entries(labels)) {
+    let group = groups.get(kinds[value]);
+    if (!group) {
+      group = document.createElement('optgroup');
+      group.label = kinds[value];
+      groups.set(kinds[value], group);
+      select.append(group);
+    }
+    group.append(new Option(label, value));
+  }
+}
+fill(form.task, TASKS, TASK_KIND);
+fill(form.activation, ACTIVATIONS, ACTIVATION_KIND);
 
 function writeForm(c: Config): void {
   form.task.value = c.task;
@@ -108,6 +123,8 @@ let session: Session;
 let history = { steps: [] as number[], losses: [] as number[] };
 let evaluation: ReturnType<Session['evaluate']> | null = null;
 let activationCanvases: HTMLCanvasElement[] = [];
+let activationRanges: { range: [number, number]; offScale: number }[] = [];
+let alarm: LossAlarm | null = null;
 let speed = { steps: 0, seconds: 0, rate: NaN };
 
 function newSession(config: Config): void {
@@ -115,6 +132,7 @@ function newSession(config: Config): void {
   session = new Session(config);
   history = { steps: [], losses: [] };
   evaluation = null;
+  showAlarm(null);
   speed = { steps: 0, seconds: 0, rate: NaN };
   const holder = $('activations');
   holder.replaceChildren();
@@ -157,7 +175,7 @@ function redraw(): void {
     drawFit(canvases.field, t, session.field(FIELD_RES * 4), data.train, data.domain);
   }
   drawLoss(canvases.loss, history.steps, history.losses);
-  session.activationCurves(curveT).forEach((c, i) => drawActivation(activationCanvases[i], curveT, c.curves));
+  activationRanges = session.activationCurves(curveT).map((c, i) => drawActivation(activationCanvases[i], curveT, c.curves));
   $('stat-step').textContent = String(session.step);
   $('stat-loss').textContent = Number.isFinite(session.lastLoss) ? session.lastLoss.toPrecision(4) : session.step === 0 ? '–' : 'diverged';
   $('stat-metric').textContent = evaluation.testAccuracy !== null
@@ -184,6 +202,8 @@ async function trainSteps(n: number, stop: () => boolean): Promise<void> {
     left -= k;
     history.steps.push(session.step);
     history.losses.push(loss);
+    if (alarm?.kind !== 'diverged') showAlarm(findLossAlarm(history.steps, history.losses)); // one pass over a few thousand numbers
+    if (alarm?.kind === 'diverged') break; // the guard: nothing more to learn from NaN weights
     speed.steps += k;
     speed.seconds += dt;
     if (speed.seconds > 1) {
@@ -199,6 +219,16 @@ async function trainSteps(n: number, stop: () => boolean): Promise<void> {
   }
   redraw();
   lastDraw = performance.now();
+}
+
+/** Shows (or with null clears) the learning-rate warning under the stats. */
+function showAlarm(found: LossAlarm | null): void {
+  alarm = found;
+  const el = $('loss-warning');
+  el.hidden = found === null;
+  el.classList.toggle('recovered', found !== null && found.recoveredAt !== null && found.spikes === 1);
+  el.textContent = found === null ? '' : describeAlarm(found, session.config.lr);
+  if (found?.kind === 'diverged') setRunning(false);
 }
 
 function setRunning(on: boolean): void {
@@ -269,6 +299,10 @@ export interface PlaygroundState {
   config: Config;
   /** Fraction of non-background pixels per canvas id. */
   ink: Record<string, number>;
+  /** Each activation panel's y range, and how many of its curves were left off scale. */
+  activationRanges: { range: [number, number]; offScale: number }[];
+  /** The learning-rate warning shown, or null. */
+  warning: string | null;
 }
 
 function state(): PlaygroundState {
@@ -284,6 +318,8 @@ function state(): PlaygroundState {
     stepsPerSecond: speed.rate,
     config: { ...session.config },
     ink: Object.fromEntries([canvases.field, canvases.loss, ...activationCanvases].map((c) => [c.id, inkFraction(c)])),
+    activationRanges,
+    warning: alarm === null ? null : $('loss-warning').textContent,
   };
 }
 

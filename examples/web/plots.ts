@@ -63,22 +63,75 @@ function finiteRange(values: Iterable<number>, pad = 0.08): [number, number] {
   return [lo - p, hi + p];
 }
 
-/** Loss against step, log scale. */
+/**
+ * Tick values for a log axis over [10^lo, 10^hi] (lo, hi are log10 values): the powers of ten
+ * inside, with 2× and 5× (or more multiples) when fewer than three fit, so a short range still
+ * gets at least two labelled ticks; at most 6.
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  const decades = Math.floor(hi + 1e-9) - Math.ceil(lo - 1e-9) + 1; // powers of ten inside
+  const multiples = decades >= 3 ? [1] : decades === 2 ? [1, 2, 5] : [1, 1.5, 2, 3, 5, 7];
+  const ticks: number[] = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+    for (const m of multiples) {
+      const v = Number((m * 10 ** e).toPrecision(6));
+      if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) ticks.push(v);
+    }
+  }
+  const every = Math.ceil(ticks.length / 6); // at most 6 labels
+  return ticks.filter((_, i) => i % every === 0);
+}
+
+/** A loss value as a short label: 0.01, 0.5, 2, 300; 1e-5 and 2e+6 outside [0.001, 10⁴). */
+export function lossLabel(v: number): string {
+  if (v >= 1e-3 && v < 1e4) return String(Number(v.toPrecision(2)));
+  const [m, e] = v.toExponential(0).split('e');
+  return `${m}e${Number(e)}`;
+}
+
+/** Round step numbers for the x axis: 0 … last in steps of 1, 2 or 5 × 10^k (at most ~5). */
+export function stepTicks(last: number): number[] {
+  if (last <= 0) return [0];
+  const raw = last / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => Math.max(1, m * magnitude)).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let v = 0; v <= last + 1e-9; v += step) ticks.push(Math.round(v));
+  return ticks;
+}
+
+/** Loss against step, log scale, with labelled ticks on both axes. */
 export function drawLoss(canvas: HTMLCanvasElement, steps: number[], losses: number[]): void {
   const ctx = context(canvas);
-  const box = { x0: 40, y0: 8, x1: canvas.width - 8, y1: canvas.height - 18 };
+  const box = { x0: 44, y0: 8, x1: canvas.width - 10, y1: canvas.height - 20 };
   const logs = losses.map((l) => (l > 0 ? Math.log10(l) : NaN));
   if (logs.filter(Number.isFinite).length === 0) {
-    frame(ctx, box, [0, 1], [0, 1]);
+    frame(ctx, box, [0, 1], [0, 1], () => '', () => '');
     ctx.fillStyle = TEXT;
     ctx.textAlign = 'center';
     ctx.fillText(losses.some((l) => !Number.isFinite(l)) ? 'the loss is not finite: lower the learning rate' : 'press Train', (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2);
     return;
   }
   const xr: [number, number] = [0, Math.max(1, steps[steps.length - 1] ?? 1)];
-  const yr = finiteRange(logs, 0.05);
-  frame(ctx, box, xr, yr, (v) => (10 ** v).toPrecision(2), (v) => (v === 0 ? '0' : `step ${v}`));
+  let yr = finiteRange(logs, 0.05);
+  if (yr[1] - yr[0] < 0.4) yr = [(yr[0] + yr[1]) / 2 - 0.2, (yr[0] + yr[1]) / 2 + 0.2]; // at least a factor 2.5, so ticks fit
   const { x, y } = scales(box, xr, yr);
+  ctx.strokeStyle = AXIS;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(box.x0 + 0.5, box.y0 + 0.5, box.x1 - box.x0, box.y1 - box.y0);
+  ctx.fillStyle = TEXT;
+  ctx.textAlign = 'right';
+  for (const v of logTicks(yr[0], yr[1])) {
+    const py = Math.round(y(Math.log10(v))) + 0.5;
+    ctx.strokeStyle = '#eef0f2';
+    ctx.beginPath();
+    ctx.moveTo(box.x0, py);
+    ctx.lineTo(box.x1, py);
+    ctx.stroke();
+    ctx.fillText(lossLabel(v), box.x0 - 4, py + 4);
+  }
+  ctx.textAlign = 'center';
+  for (const v of stepTicks(xr[1])) ctx.fillText(String(v), Math.min(box.x1 - 8, x(v)), box.y1 + 13);
   ctx.strokeStyle = '#1f6feb';
   ctx.lineWidth = 1.5;
   polyline(ctx, steps, logs, x, y);
@@ -151,15 +204,28 @@ export function drawFit(canvas: HTMLCanvasElement, t: Float32Array, prediction: 
   ctx.restore();
 }
 
-/** One activation layer's curve(s) at t, one colour per neuron; y range follows the curves. */
-export function drawActivation(canvas: HTMLCanvasElement, t: Float32Array, curves: Float32Array[]): void {
+/**
+ * The y range of an activation panel, robust to a few neurons that shoot off: a curve counts as
+ * an outlier when its largest |y| is more than 4× the median curve's (and more than 3, the
+ * x range's own scale); the range is the other curves' span (with 0 and a margin). Returns how
+ * many curves were left partly off scale so the panel can say so.
+ */
+export function activationRange(curves: readonly ArrayLike<number>[]): { range: [number, number]; offScale: number } {
+  const peaks = curves.map((c) => Array.from(c).reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0));
+  const sorted = [...peaks].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  const limit = Math.max(4 * median, 3);
+  const kept = curves.filter((_, j) => peaks[j] <= limit);
+  const values = (kept.length > 0 ? kept : curves).flatMap((c) => Array.from(c));
+  return { range: finiteRange([...values, 0]), offScale: curves.length - kept.length };
+}
+
+/** One activation layer's curve(s) at t, one colour per neuron; the y range follows the curves (activationRange). */
+export function drawActivation(canvas: HTMLCanvasElement, t: Float32Array, curves: Float32Array[]): { range: [number, number]; offScale: number } {
   const ctx = context(canvas);
-  const box = { x0: 30, y0: 8, x1: canvas.width - 8, y1: canvas.height - 18 };
+  const box = { x0: 34, y0: 8, x1: canvas.width - 8, y1: canvas.height - 18 };
   const xr: [number, number] = [t[0], t[t.length - 1]];
-  // clip extreme values so one exploding neuron does not flatten the rest
-  const all = curves.flatMap((c) => Array.from(c)).filter(Number.isFinite).sort((a, b) => a - b);
-  const q = (f: number) => all[Math.min(all.length - 1, Math.max(0, Math.round(f * (all.length - 1))))] ?? 0;
-  const yr = finiteRange([q(0.01), q(0.99), 0]);
+  const { range: yr, offScale } = activationRange(curves);
   frame(ctx, box, xr, yr);
   const { x, y } = scales(box, xr, yr);
   ctx.strokeStyle = '#dde1e6';
@@ -179,6 +245,12 @@ export function drawActivation(canvas: HTMLCanvasElement, t: Float32Array, curve
     polyline(ctx, t, c, x, y);
   });
   ctx.restore();
+  if (offScale > 0) {
+    ctx.fillStyle = TEXT;
+    ctx.textAlign = 'right';
+    ctx.fillText(`${offScale} off scale`, box.x1 - 4, box.y0 + 12);
+  }
+  return { range: yr, offScale };
 }
 
 /** Fraction of pixels that differ from the top-left one: 0 for a blank canvas. */

@@ -6,24 +6,33 @@
 import * as tg from '../../index.js';
 import type { Tensor } from '../../index.js';
 
+/** The toy tasks, grouped in the menu by kind (short labels, so the menu is never cut off). */
 export const TASKS = {
-  circles: 'Nested circles (classification)',
-  spirals: 'Two spirals (classification)',
-  challenging: "DEU's challenging function (regression)",
-  sine: 'Sine (regression)',
+  circles: 'Nested circles',
+  spirals: 'Two spirals',
+  challenging: 'Challenging function',
+  sine: 'Sine',
 } as const;
 export type TaskName = keyof typeof TASKS;
+export const TASK_KIND: Record<TaskName, 'Classification' | 'Regression'> = { circles: 'Classification', spirals: 'Classification', challenging: 'Regression', sine: 'Regression' };
 
 export const ACTIVATIONS = {
   relu: 'ReLU',
   lrelu: 'Leaky ReLU',
-  swish: 'Swish (learned β)',
   maxout: 'Maxout (k = 2)',
-  deu: 'DEU (one per neuron)',
-  pau: 'PAU (one per layer)',
-  rpau: 'RPAU (one per layer)',
+  swish: 'Swish, learned β',
+  apl: 'APL, per neuron',
+  srelu: 'SReLU, per neuron',
+  bspline: 'B-spline (KAN)',
+  deu: 'DEU, per neuron',
+  pau: 'PAU, per layer',
+  rpau: 'RPAU, per layer',
 } as const;
 export type ActivationName = keyof typeof ACTIVATIONS;
+/** Fixed activations first, then the learnable ones (menu groups). */
+export const ACTIVATION_KIND: Record<ActivationName, 'Fixed' | 'Learnable'> = {
+  relu: 'Fixed', lrelu: 'Fixed', maxout: 'Fixed', swish: 'Learnable', apl: 'Learnable', srelu: 'Learnable', bspline: 'Learnable', deu: 'Learnable', pau: 'Learnable', rpau: 'Learnable',
+};
 
 export interface Config {
   task: TaskName;
@@ -92,6 +101,9 @@ function activationLayer(name: ActivationName, width: number): tg.nn.Module {
     case 'relu': return new tg.nn.ReLU();
     case 'lrelu': return new tg.nn.LeakyReLU(0.1);
     case 'swish': return new tg.nn.SiLU({ learnable: true });
+    case 'apl': return new tg.nn.APL({ numParameters: width });
+    case 'srelu': return new tg.nn.SReLU({ numParameters: width });
+    case 'bspline': return new tg.BSplineActivation({ numParameters: width });
     case 'maxout': return new tg.nn.Maxout(2);
     case 'deu': return new tg.nn.DEU(width, { init: 'relu' });
     case 'pau': return new tg.nn.PAU();
@@ -240,7 +252,7 @@ export class Session {
   }
 
   /**
-   * Every hidden activation's curve(s) at `t`: DEU one per neuron (its own ODE solution), the
+   * Every hidden activation's curve(s) at `t`: DEU, APL, SReLU and B-spline one per neuron, the
    * others one per layer (PAU/RPAU/Swish learn one; ReLU/LReLU are fixed). Maxout has no 1-D
    * curve (it takes the max of k learned linear pieces) and is left out.
    */
@@ -259,7 +271,7 @@ export class Session {
     this.activations.forEach((act, layer) => {
       if (act instanceof tg.nn.Maxout) return;
       const y = tg.noGrad(() => tg.tidy(() => act.forward(probe).data()));
-      const columns = act instanceof tg.nn.DEU ? width : 1;
+      const columns = tg.plot.learnedActivationWidth(act) ?? 1; // one curve per neuron, or one for the layer
       const curves = Array.from({ length: columns }, (_, j) => Float32Array.from({ length: m }, (_, i) => y[i * width + j]));
       result.push({ label: `layer ${layer + 1}${columns > 1 ? ` · ${columns} neurons` : ''}`, curves });
     });

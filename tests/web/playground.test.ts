@@ -9,6 +9,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { launchChromium, type Page, whyNoChromium } from './chromium.js';
@@ -26,6 +27,8 @@ interface State {
   kernelClasses: Record<string, number>;
   stepsPerSecond: number;
   ink: Record<string, number>;
+  activationRanges: { range: [number, number]; offScale: number }[];
+  warning: string | null;
 }
 
 // The page's trainer without a browser (CPU backend): the safetensors export round-trips and a
@@ -36,7 +39,7 @@ trainer('export decodes to the model\'s state dict; dispose frees every tensor',
   const tg = await import('../../index.js');
   const { Session, DEFAULT_CONFIG } = await import('../../examples/web/trainer.js');
   const before = tg.memory('cpu').tensors;
-  for (const activation of ['deu', 'pau', 'maxout'] as const) {
+  for (const activation of ['deu', 'pau', 'maxout', 'apl', 'srelu', 'bspline', 'swish'] as const) {
     const s = new Session({ ...DEFAULT_CONFIG, activation, width: 4, depth: 2 });
     s.train(3);
     s.evaluate();
@@ -44,7 +47,8 @@ trainer('export decodes to the model\'s state dict; dispose frees every tensor',
     const curves = s.activationCurves(Session.curveInputs(11));
     assert.is(curves.length, activation === 'maxout' ? 0 : 2);
     if (activation === 'deu') assert.is(curves[0].curves.length, 4, 'DEU: one curve per neuron');
-    if (activation === 'pau') assert.is(curves[0].curves.length, 1, 'PAU: one curve per layer');
+    if (activation === 'pau' || activation === 'swish') assert.is(curves[0].curves.length, 1, `${activation}: one curve per layer`);
+    if (activation === 'apl' || activation === 'srelu' || activation === 'bspline') assert.is(curves[0].curves.length, 4, `${activation}: one curve per neuron`);
     const { tensors, metadata } = tg.nn.decodeSafetensors(s.exportSafetensors());
     const names = s.model.namedParameters().map(([n]) => n).sort();
     assert.equal(Object.keys(tensors).sort(), names);
@@ -54,6 +58,65 @@ trainer('export decodes to the model\'s state dict; dispose frees every tensor',
     s.dispose();
   }
   assert.is(tg.memory('cpu').tensors, before, 'live tensors after dispose');
+});
+
+trainer('loss axis: log ticks with short plain labels, 2 to 6 of them, inside the range', async () => {
+  const { logTicks, lossLabel, stepTicks } = await import('../../examples/web/plots.js');
+  fc.assert(fc.property(fc.double({ min: -8, max: 5, noNaN: true }), fc.double({ min: 0.4, max: 12, noNaN: true }), (lo, span) => {
+    const ticks = logTicks(lo, lo + span);
+    assert.ok(ticks.length >= 2 && ticks.length <= 6, `${ticks.length} ticks on [${lo}, ${lo + span}]`);
+    for (const t of ticks) assert.ok(Math.log10(t) >= lo - 1e-9 && Math.log10(t) <= lo + span + 1e-9, `${t} outside`);
+    for (const label of ticks.map(lossLabel)) assert.ok(label.length <= 5 && !label.includes('+'), `label ${label}`);
+  }), { numRuns: 300, seed: 1 });
+  assert.equal(logTicks(-4.2, 2.7).map(lossLabel), ['1e-4', '0.01', '1', '100']);
+  assert.equal(logTicks(-1.3, 0.2).map(lossLabel), ['0.1', '0.2', '0.5', '1']);
+  assert.equal(stepTicks(300), [0, 100, 200, 300]);
+  assert.equal(stepTicks(7), [0, 2, 4, 6]);
+});
+
+trainer('activation panel range follows the curves; one exploding neuron does not set it', async () => {
+  const { activationRange } = await import('../../examples/web/plots.js');
+  const t = Array.from({ length: 61 }, (_, i) => -3 + i / 10);
+  const tame = [0.5, 1, 1.5, 0.2, 0.8, 1.2, 0.7].map((s) => Float32Array.from(t, (v) => Math.max(v, 0) * s));
+  const wild = Float32Array.from(t, (v) => Math.exp(2.3 * v));
+  const calm = activationRange(tame);
+  assert.equal(calm.offScale, 0);
+  assert.ok(calm.range[0] <= 0 && calm.range[0] > -0.5 && calm.range[1] >= 4.5 && calm.range[1] < 5.5, `range ${calm.range}`);
+  const { range, offScale } = activationRange([...tame, wild]);
+  assert.equal(offScale, 1);
+  assert.equal(range, calm.range);
+  // a single curve, however large, is the data: its range is followed
+  const alone = activationRange([wild]);
+  assert.ok(alone.range[1] > 900 && alone.offScale === 0, `${alone.range}`);
+});
+
+trainer('the learning-rate guard: spikes and divergence are found, recovery noticed, noise ignored', async () => {
+  const { findLossAlarm, describeAlarm } = await import('../../examples/web/loss_watch.js');
+  const steps = [10, 20, 30, 40, 50, 60];
+  assert.is(findLossAlarm(steps, [0.7, 0.5, 0.6, 0.3, 0.35, 0.2]), null, 'ordinary noise');
+  assert.is(findLossAlarm(steps, [0.7, 1e-4, 2e-3, 1e-4, 5e-5, 1e-5]), null, 'tiny in absolute terms');
+  const spike = findLossAlarm(steps, [0.7, 0.4, 480, 30, 0.5, 0.3])!;
+  assert.equal(spike, { kind: 'spike', step: 30, best: 0.4, loss: 480, recoveredAt: 60, spikes: 1 });
+  assert.match(describeAlarm(spike, 0.1), /^Loss spike at step 30: 0.4 → 480. It recovered by step 60; if spikes come back, try a learning rate of 0.033 instead of 0.1.$/);
+  const again = findLossAlarm([...steps, 70, 80, 90], [0.7, 0.4, 480, 30, 0.5, 0.3, 9, 0.2, 0.1])!;
+  assert.equal(again, { kind: 'spike', step: 70, best: 0.3, loss: 9, recoveredAt: 80, spikes: 2 }, 'a later jump is a new spike');
+  assert.match(describeAlarm(again, 0.1), /^2 loss spikes; the latest at step 70: 0.3 → 9. The learning rate 0.1 is likely too high: try 0.033.$/);
+  const lasting = findLossAlarm(steps, [0.7, 0.4, 480, 30, 5, 3])!;
+  assert.is(lasting.recoveredAt, null);
+  assert.match(describeAlarm(lasting, 0.1), /The learning rate 0.1 may be too high; if training does not recover, try 0.033/);
+  const nan = findLossAlarm(steps, [0.7, 0.4, NaN])!;
+  assert.is(nan.kind, 'diverged');
+  assert.match(describeAlarm(nan, 3), /The loss became NaN at step 30, so training stopped. The learning rate 3 is too high/);
+  // a real run: plain ReLU with SGD at lr 30 spikes
+  const { Session, DEFAULT_CONFIG } = await import('../../examples/web/trainer.js');
+  const s = new Session({ ...DEFAULT_CONFIG, activation: 'relu', lr: 30 });
+  const history = { steps: [] as number[], losses: [] as number[] };
+  for (let i = 0; i < 30; i++) {
+    history.losses.push(s.train(2));
+    history.steps.push(s.step);
+  }
+  s.dispose();
+  assert.ok(findLossAlarm(history.steps, history.losses) !== null, `no alarm for ${history.losses.map((l) => l.toPrecision(2))}`);
 });
 
 trainer.run();
@@ -114,6 +177,51 @@ if (skip !== null) {
       assert.equal(messages, [], 'console errors or warnings');
     });
   }
+
+  for (const activation of ['apl', 'srelu', 'bspline', 'swish'] as const) {
+    test(`${activation} trains in webgl2 (60 steps, no fallback), one activation curve per ${activation === 'swish' ? 'layer' : 'neuron'}`, async ({ page, messages }) => {
+      await page.evaluate((a: string) => (globalThis as any).playground.configure({ task: 'circles', activation: a, width: 6, depth: 2, optimizer: 'adam', lr: 0.02, seed: 0 }), activation);
+      const s = await page.evaluate(() => (globalThis as any).playground.train(60) as Promise<State>);
+      await page.screenshot({ path: join(OUT, `circles-${activation}.png`) });
+      assert.is(s.mode, 'webgl2');
+      assert.is(s.fellBack, false, 'no kernel fell back');
+      assert.ok(Number.isFinite(s.loss) && s.loss < 0.7, `loss ${s.loss}`);
+      assert.is(s.activationRanges.length, 2, 'one panel per hidden layer');
+      for (const [id, ink] of Object.entries(s.ink).filter(([k]) => k.startsWith('activation-'))) assert.ok(ink > 0.01, `${id} is blank: ${ink}`);
+      assert.equal(messages, [], 'console errors or warnings');
+    });
+  }
+
+  test('a loss spike shows the learning-rate warning; NaN stops training', async ({ page, messages }) => {
+    await page.evaluate(() => (globalThis as any).playground.configure({ task: 'circles', activation: 'relu', width: 8, depth: 1, optimizer: 'sgd', lr: 30, seed: 0 }));
+    const s = await page.evaluate(() => (globalThis as any).playground.train(120) as Promise<State>);
+    await page.screenshot({ path: join(OUT, 'loss-spike-warning.png') });
+    assert.match(s.warning ?? '', /(Loss spike|\d+ loss spikes; the latest) at step \d+: .*try (a learning rate of )?10\b/);
+    assert.is(await page.evaluate(() => (document.getElementById('loss-warning') as HTMLElement).hidden), false, 'the warning is visible');
+    const reset = await page.evaluate(() => (globalThis as any).playground.configure({ lr: 0.1 }) as State);
+    assert.is(reset.warning, null, 'a new model clears it');
+    assert.equal(messages, [], 'console errors or warnings');
+  });
+
+  test('dropdowns show their longest option in full, at 1280 px and at 400 px', async ({ page }) => {
+    const cut = () => page.evaluate(() => {
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      return [...document.querySelectorAll('select')].flatMap((select) => {
+        const style = getComputedStyle(select);
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        // the text box: the width minus padding, border and the arrow (about 20 px in chromium)
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+        return [...select.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `#${select.id}: "${o.text}" needs ${Math.ceil(ctx.measureText(o.text).width)} px, has ${Math.floor(room)}`);
+      });
+    });
+    assert.equal(await cut(), [], 'truncated options at 1280 px');
+    await page.setViewportSize({ width: 400, height: 800 });
+    try {
+      assert.equal(await cut(), [], 'truncated options at 400 px');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 
   test('at 1280×800 and 400 px wide: no horizontal overflow; labelled, keyboard-reachable controls', async ({ page, messages }) => {
     await page.screenshot({ path: join(OUT, 'playground-1280x800.png') });
