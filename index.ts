@@ -23,6 +23,7 @@ export {
   GPU_MODES, AUTO_ORDER as GPU_AUTO_ORDER, type GpuBackendInfo, type GpuBackendOptions, type GpuMode, type CacheStats as GpuCacheStats,
 } from './core/gpu/index.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport } from './core/gradcheck.js';
+export { gradgradcheck, type GradgradcheckOptions } from './core/gradgradcheck.js';
 
 export * from './ops/unary.js';
 export * from './ops/binary.js';

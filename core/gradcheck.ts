@@ -91,6 +91,15 @@ function vectorJacobianProducts(fn: Fn, inputs: Tensor[], diff: number[], gradOu
   }));
 }
 
+/** eps, atol, rtol and nondetTol: finite, non-negative, eps > 0 (gradgradcheck shares this). */
+export function checkTolerances(fn: string, values: { eps: unknown; atol: unknown; rtol: unknown; nondetTol: unknown }): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(fn, `${name} must be a finite non-negative number, got ${describe(v)}`);
+  }
+  // central differences divide by 2·eps: eps = 0 gives 0/0 for every entry
+  if (values.eps === 0) fail(fn, 'eps must be > 0 (the finite-difference step), got 0');
+}
+
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   checkOptions('gradcheck', options, ['eps', 'atol', 'rtol', 'fast', 'nondetTol', 'raiseException']);
   const eps = options.eps ?? 1e-6;
@@ -99,11 +108,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
   const nondetTol = options.nondetTol ?? 0;
   if (typeof fn !== 'function') fail('gradcheck', 'fn must be a function of the input tensors');
   if (!Array.isArray(inputs)) fail('gradcheck', 'inputs must be an array of tensors');
-  for (const [name, v] of [['eps', eps], ['atol', atol], ['rtol', rtol], ['nondetTol', nondetTol]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('gradcheck', `${name} must be a finite non-negative number, got ${describe(v)}`);
-  }
-  // central differences divide by 2·eps: eps = 0 gives 0/0 for every entry
-  if (eps === 0) fail('gradcheck', 'eps must be > 0 (the finite-difference step), got 0');
+  checkTolerances('gradcheck', { eps, atol, rtol, nondetTol });
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor)) fail('gradcheck', `input ${i} is not a Tensor`);
     if (x.requiresGrad && x.dtype !== 'float64') fail('gradcheck', `input ${i} is ${x.dtype}; gradients are checked in float64: pass x.to('float64')`);
