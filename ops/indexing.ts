@@ -6,11 +6,14 @@ import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type NestedArray, type Tensor } from '../core/tensor.js';
 import { tensor } from '../core/creation.js';
+import { linearMap } from './grad_ops.js';
 import { registerOp } from './registry.js';
 import { broadcastTo, checkTensor } from './util.js';
 
-registerOp('gather', 'primitive');
-registerOp('scatterAdd', 'primitive');
+// gather's backward is a scatterAdd into zeros and scatterAdd's a gather: linear maps recorded with
+// their adjoints (linearMap), so both are differentiable to any order
+registerOp('gather', 'primitive', true);
+registerOp('scatterAdd', 'primitive', true);
 registerOp('indexSelect', 'composite');
 
 /** An index tensor, or (nested) arrays of integers. */
@@ -48,11 +51,8 @@ function gatherWith(x: Tensor, dim: number, index: IndexLike, check: boolean): T
   const d = normalizeAxis('gather', dim, x.rank);
   const idx = check ? indexTensor('gather', index, x, x.shape[d]) : (index as Tensor);
   checkIndexShape('gather', x, idx, d);
-  const y = fromStorage(x.backend.kernels.gather(x.kernelView(), d, idx.kernelView()), idx.shape, x.dtype, x.backend);
-  return record('gather', [x], y, (g) => {
-    const zero = fromStorage(g.backend.fill(x.size, x.dtype, 0), x.shape, x.dtype, x.backend);
-    return [fromStorage(g.backend.kernels.scatterAdd(zero.kernelView(), d, idx.kernelView(), g.kernelView()), x.shape, x.dtype, x.backend)];
-  }, [idx]);
+  const gathered = (t: Tensor) => fromStorage(t.backend.kernels.gather(t.kernelView(), d, idx.kernelView()), idx.shape, t.dtype, t.backend);
+  return record('gather', [x], gathered(x), (g) => [linearMap('gatherGrad', 'gatherGradGrad', g, (t) => scatteredInto(x, d, idx, t), gathered)], [idx]);
 }
 
 /** torch.scatter_add: a copy of x with src[i][j] added at x[i][index[i][j]] (dim = 1). */
@@ -67,15 +67,27 @@ export function scatterAdd(x: Tensor, dim: number, index: IndexLike, src: Tensor
   }
   if (src.dtype !== x.dtype) fail('scatterAdd', `dtypes differ (${x.dtype} and ${src.dtype})`);
   const y = fromStorage(x.backend.kernels.scatterAdd(x.kernelView(), d, idx.kernelView(), src.kernelView()), x.shape, x.dtype, x.backend);
-  return record('scatterAdd', [x, src], y, (g) => {
-    const picked = fromStorage(g.backend.kernels.gather(g.kernelView(), d, idx.kernelView()), idx.shape, g.dtype, g.backend);
-    // positions of src that index does not reach get no gradient
-    const pads = src.shape.map((s, i) => [0, s - idx.shape[i]] as [number, number]);
-    const srcGrad = pads.some(([, after]) => after > 0)
-      ? fromStorage(g.backend.kernels.pad(picked.kernelView(), pads, 'constant', 0), src.shape, g.dtype, g.backend)
-      : picked;
-    return [g, srcGrad];
-  }, [idx]);
+  // positions of src that index does not reach get no gradient
+  const pads = src.shape.map((s, i) => [0, s - idx.shape[i]] as [number, number]);
+  const picked = (t: Tensor) => {
+    const p = fromStorage(t.backend.kernels.gather(t.kernelView(), d, idx.kernelView()), idx.shape, t.dtype, t.backend);
+    if (!pads.some(([, after]) => after > 0)) return p;
+    const padded = fromStorage(t.backend.kernels.pad(p.kernelView(), pads, 'constant', 0), src.shape, t.dtype, t.backend);
+    p.dispose();
+    return padded;
+  };
+  return record('scatterAdd', [x, src], y, (g, needs) => [
+    g,
+    needs[1] ? linearMap('scatterAddGrad', 'scatterAddGradGrad', g, picked, (t) => scatteredInto(x, d, idx, t)) : null,
+  ], [idx]);
+}
+
+/** zeros of x's shape with t (index-shaped or larger) added at index along d: gather's adjoint. */
+function scatteredInto(x: Tensor, d: number, idx: Tensor, t: Tensor): Tensor {
+  const zero = fromStorage(t.backend.fill(x.size, t.dtype, 0), x.shape, t.dtype, t.backend);
+  const out = fromStorage(t.backend.kernels.scatterAdd(zero.kernelView(), d, idx.kernelView(), t.kernelView()), x.shape, t.dtype, t.backend);
+  zero.dispose();
+  return out;
 }
 
 /** torch.index_select: the entries of axis `dim` listed in a 1-D index. */

@@ -11,10 +11,11 @@ import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { add } from './binary.js';
+import { viewAs } from './grad_ops.js';
 import { registerOp } from './registry.js';
-import { checkCompatible, checkTensor, reshapeView, sumTo } from './util.js';
+import { checkCompatible, checkTensor, sumTo } from './util.js';
 
-registerOp('matmul', 'primitive');
+registerOp('matmul', 'primitive', true); // its backward is matmuls again (recorded)
 registerOp('linear', 'composite');
 
 /** a (or aᵀ) times b (or bᵀ) over the last two axes; both must have rank ≥ 2. */
@@ -29,14 +30,15 @@ export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): T
   const outShape = [...batchShape(a.shape, b.shape), am, bn];
   const storage = a.backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, outShape);
   const y = fromStorage(storage, outShape, a.dtype, a.backend);
-  return record('matmul', [a, b], y, (g) => {
-    // each operand's gradient is one more matmul: compute only the ones that are needed
-    const needA = a.requiresGrad, needB = b.requiresGrad;
+  return record('matmul', [a, b], y, (g, needs) => {
+    // each operand's gradient is one more matmul (recorded, so createGraph can differentiate it
+    // again; under noGrad it is the bare kernel): compute only the ones that are needed
+    const [needA, needB] = needs;
     let da: Tensor | null = null, db: Tensor | null = null;
-    if (!transA && !transB) [da, db] = [needA ? matmulRaw(g, b, false, true) : null, needB ? matmulRaw(a, g, true, false) : null];
-    else if (!transA && transB) [da, db] = [needA ? matmulRaw(g, b, false, false) : null, needB ? matmulRaw(g, a, true, false) : null];
-    else if (transA && !transB) [da, db] = [needA ? matmulRaw(b, g, false, true) : null, needB ? matmulRaw(a, g, false, false) : null];
-    else [da, db] = [needA ? matmulRaw(b, g, true, true) : null, needB ? matmulRaw(g, a, true, true) : null];
+    if (!transA && !transB) [da, db] = [needA ? matmulT(g, b, false, true) : null, needB ? matmulT(a, g, true, false) : null];
+    else if (!transA && transB) [da, db] = [needA ? matmulT(g, b, false, false) : null, needB ? matmulT(g, a, true, false) : null];
+    else if (transA && !transB) [da, db] = [needA ? matmulT(b, g, false, true) : null, needB ? matmulT(a, g, false, false) : null];
+    else [da, db] = [needA ? matmulT(b, g, true, true) : null, needB ? matmulT(g, a, true, true) : null];
     return [da && sumTo(da, a.shape), db && sumTo(db, b.shape)];
   }, [a, b]);
 }
@@ -49,15 +51,6 @@ function batchShape(a: Shape, b: Shape): number[] {
     fail('matmul', `batch axes of ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
   }
   return broadcastShapes('matmul', ba, bb);
-}
-
-/** The kernel alone (backward rules run untaped). */
-function matmulRaw(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  const m = transA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
-  const n = transB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const outShape = [...batch, m, n];
-  return fromStorage(a.backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, outShape), outShape, a.dtype, a.backend);
 }
 
 /**
@@ -85,7 +78,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** A recorded reshape (ops/shape imports this file, so it is not used here). */
 function viewOp(x: Tensor, shape: number[]): Tensor {
-  return record('reshape', [x], reshapeView(x, shape), (g) => [reshapeView(g, x.shape)]);
+  return viewAs(x, shape);
 }
 
 /** y = x·Wᵀ + b with W of shape [out, in], as torch.nn.functional.linear. */

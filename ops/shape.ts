@@ -7,10 +7,13 @@ import { checkElementCount, checkShape, normalizeAxes, normalizeAxis, type Shape
 import { tidy } from '../core/scope.js';
 import { record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
+import { linearMap, viewAs } from './grad_ops.js';
 import { registerOp } from './registry.js';
 import { broadcastTo, checkCompatible, checkTensor, reshapeView, sumTo } from './util.js';
 
-for (const name of ['reshape', 'permute', 'expand', 'slice', 'pad', 'flip', 'concat']) registerOp(name, 'primitive');
+// Each backward is a linear map of g recorded with its adjoint (linearMap), so these are
+// differentiable to any order: the backward of the backward is the forward's linear map again.
+for (const name of ['reshape', 'permute', 'expand', 'slice', 'pad', 'flip', 'concat']) registerOp(name, 'primitive', true);
 for (const name of ['transpose', 'squeeze', 'unsqueeze', 'flatten', 'narrow', 'stack', 'split', 'chunk', 'repeat', 'tile']) {
   registerOp(name, 'composite');
 }
@@ -28,7 +31,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   if (sizeOf(target) !== x.size) fail('reshape', `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(target)}`);
   if (shapesEqual(target, x.shape)) return x;
-  return record('reshape', [x], reshapeView(x, target), (g) => [reshapeView(g, x.shape)]);
+  return record('reshape', [x], reshapeView(x, target), (g) => [viewAs(g, x.shape)]);
 }
 
 export const view = reshape;
@@ -65,10 +68,11 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   if (new Set(order).size !== order.length) fail('permute', `axes ${JSON.stringify(axes)} are not a permutation`);
   if (order.every((a, i) => a === i)) return x;
   const shape = order.map((a) => x.shape[a]);
-  const y = fromStorage(x.backend.kernels.permute(x.kernelView(), order), shape, x.dtype, x.backend);
+  const permuted = (t: Tensor, axes: readonly number[], to: Shape) => fromStorage(t.backend.kernels.permute(t.kernelView(), axes), to, t.dtype, t.backend);
+  const y = permuted(x, order, shape);
   const inverse = new Array<number>(order.length);
   order.forEach((a, i) => (inverse[a] = i));
-  return record('permute', [x], y, (g) => [fromStorage(g.backend.kernels.permute(g.kernelView(), inverse), x.shape, g.dtype, g.backend)]);
+  return record('permute', [x], y, (g) => [linearMap('permuteGrad', 'permuteGradGrad', g, (t) => permuted(t, inverse, x.shape), (t) => permuted(t, order, shape))]);
 }
 
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
@@ -124,8 +128,9 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
     shape.push(Math.max(0, Math.ceil((e - s) / step)));
   });
   if (shapesEqual(shape, x.shape)) return x;
-  const y = fromStorage(x.backend.kernels.slice(x.kernelView(), starts, steps, shape), shape, x.dtype, x.backend);
-  return record('slice', [x], y, (g) => [fromStorage(g.backend.kernels.sliceGrad(g.kernelView(), x.shape, starts, steps), x.shape, g.dtype, g.backend)]);
+  const sliced = (t: Tensor) => fromStorage(t.backend.kernels.slice(t.kernelView(), starts, steps, shape), shape, t.dtype, t.backend);
+  const scattered = (t: Tensor) => fromStorage(t.backend.kernels.sliceGrad(t.kernelView(), x.shape, starts, steps), x.shape, t.dtype, t.backend);
+  return record('slice', [x], sliced(x), (g) => [linearMap('sliceGrad', 'sliceGradGrad', g, scattered, sliced)]);
 }
 
 /** torch.narrow: `length` entries of axis `dim` from `start`. */
@@ -167,7 +172,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
       const starts = shape.map((_, i) => (i === a ? offset : 0));
       offset += t.shape[a];
       if (!t.requiresGrad) return null;
-      return fromStorage(g.backend.kernels.slice(g.kernelView(), starts, shape.map(() => 1), t.shape), t.shape, g.dtype, g.backend);
+      const ones = shape.map(() => 1);
+      const piece = (u: Tensor) => fromStorage(u.backend.kernels.slice(u.kernelView(), starts, ones, t.shape), t.shape, u.dtype, u.backend);
+      const embed = (u: Tensor) => fromStorage(u.backend.kernels.sliceGrad(u.kernelView(), shape, starts, ones), shape, u.dtype, u.backend);
+      return linearMap('concatGrad', 'concatGradGrad', g, piece, embed);
     });
   });
 }
@@ -245,15 +253,17 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constan
   }
   const shape = x.shape.map((d, i) => d + perAxis[i][0] + perAxis[i][1]);
   checkElementCount('pad', sizeOf(shape), `the padded shape ${formatShape(shape)}`);
-  const y = fromStorage(x.backend.kernels.pad(x.kernelView(), perAxis, mode, value), shape, x.dtype, x.backend);
-  return record('pad', [x], y, (g) => [fromStorage(g.backend.kernels.padGrad(g.kernelView(), x.shape, perAxis, mode), x.shape, g.dtype, g.backend)]);
+  const padded = (t: Tensor, v: number) => fromStorage(t.backend.kernels.pad(t.kernelView(), perAxis, mode, v), shape, t.dtype, t.backend);
+  const folded = (t: Tensor) => fromStorage(t.backend.kernels.padGrad(t.kernelView(), x.shape, perAxis, mode), x.shape, t.dtype, t.backend);
+  // the adjoint of the fold is the linear part of the pad: constant padding with 0, not `value`
+  return record('pad', [x], padded(x, value), (g) => [linearMap('padGrad', 'padGradGrad', g, folded, (t) => padded(t, 0))]);
 }
 
 export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
   checkTensor('flip', 'x', x);
   const list = normalizeAxes('flip', axes, x.rank);
-  const y = fromStorage(x.backend.kernels.flip(x.kernelView(), list), x.shape, x.dtype, x.backend);
-  return record('flip', [x], y, (g) => [fromStorage(g.backend.kernels.flip(g.kernelView(), list), x.shape, g.dtype, g.backend)]);
+  const flipped = (t: Tensor) => fromStorage(t.backend.kernels.flip(t.kernelView(), list), x.shape, t.dtype, t.backend);
+  return record('flip', [x], flipped(x), (g) => [linearMap('flipGrad', 'flipGradGrad', g, flipped, flipped)]);
 }
 
 /** torch.Tensor.repeat: whole copies along each axis (reps.length ≥ rank; extra reps add axes). */

@@ -264,12 +264,17 @@ export const UNARY: Record<string, UnaryDef> = {
     // −softplus(−x), split by sign so that exp never overflows and x − log1p(eˣ) keeps x exact
     f: (x) => (x < 0 ? x - Math.log1p(Math.exp(x)) : -Math.log1p(Math.exp(-x))),
     grad: (g, x) => (x < 0 ? g / (1 + Math.exp(x)) : (g * Math.exp(-x)) / (1 + Math.exp(-x))),
+    // −σ(x)·σ(−x), with σ(x) from the side where exp cannot overflow
+    grad2: (g, x) => {
+      const s = x < 0 ? Math.exp(x) / (1 + Math.exp(x)) : 1 / (1 + Math.exp(-x));
+      return -g * s * (1 - s);
+    },
     gradKind: 'primitive', domain: [-4, 4],
   },
   hardsigmoid: {
     name: 'hardsigmoid', f: (x) => (x !== x ? x : x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
     grad: (g, x) => (x === x && x > -3 && x < 3 ? g / 6 : 0),
-    gradKind: 'primitive', domain: [-5, 5], kinks: [-3, 3],
+    grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-5, 5], kinks: [-3, 3],
   },
   hardswish: {
     name: 'hardswish',
@@ -277,7 +282,7 @@ export const UNARY: Record<string, UnaryDef> = {
     f: (x) => (x !== x ? x : x <= -3 ? x * 0 : x >= 3 ? x : (x * (x + 3)) / 6),
     // PyTorch's hardswish_backward, whose slope at x = 3 is the left one, 1.5
     grad: (g, x) => (x !== x ? g : x < -3 ? 0 : x <= 3 ? g * (x / 3 + 0.5) : g),
-    gradKind: 'primitive', domain: [-5, 5], kinks: [-3, 3],
+    grad2: (g, x) => (x > -3 && x < 3 ? g / 3 : 0 * g), gradKind: 'primitive', domain: [-5, 5], kinks: [-3, 3],
   },
   mish: {
     name: 'mish',
@@ -287,32 +292,41 @@ export const UNARY: Record<string, UnaryDef> = {
       const t = Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x)));
       return g * (t + (x * (1 - t * t)) / (1 + Math.exp(-x)));
     },
+    // with t = tanh(softplus x) and σ = sigmoid x (softplus' = σ, tanh' = 1 − t²):
+    // (1 − t²)·σ·(2 + x·(1 − σ) − 2·x·t·σ)
+    grad2: (g, x) => {
+      const t = Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x)));
+      const s = 1 / (1 + Math.exp(-x));
+      return g * (1 - t * t) * s * (2 + x * (1 - s) - 2 * x * t * s);
+    },
     gradKind: 'primitive', domain: [-4, 4],
   },
   softsign: {
     name: 'softsign', f: (x) => x / (1 + Math.abs(x)),
     grad: (g, x) => g / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
+    grad2: (g, x) => (x > 0 ? -2 * g : x < 0 ? 2 * g : 0 * g) / ((1 + Math.abs(x)) * (1 + Math.abs(x)) * (1 + Math.abs(x))),
     gradKind: 'primitive', domain: [-3, 3],
   },
   tanhshrink: {
     name: 'tanhshrink', f: (x) => x - Math.tanh(x),
     grad: (g, x) => g * Math.tanh(x) * Math.tanh(x),
+    grad2: (g, x) => 2 * g * Math.tanh(x) * (1 - Math.tanh(x) * Math.tanh(x)),
     gradKind: 'primitive', domain: [-3, 3],
   },
   softshrink: {
     name: 'softshrink', f: (x, lambd) => (x !== x ? x : x > lambd ? x - lambd : x < -lambd ? x + lambd : x * 0),
     grad: (g, x, y, lambd) => (x !== x ? g : x >= -lambd && x <= lambd ? 0 : g),
-    gradKind: 'primitive', params: [0.5], domain: [-3, 3], kinks: [-0.5, 0.5],
+    grad2: (g) => 0 * g, gradKind: 'primitive', params: [0.5], domain: [-3, 3], kinks: [-0.5, 0.5],
   },
   hardshrink: {
     name: 'hardshrink', f: (x, lambd) => (x !== x ? x : x >= -lambd && x <= lambd ? 0 : x),
     grad: (g, x, y, lambd) => (x !== x ? g : x >= -lambd && x <= lambd ? 0 : g),
-    gradKind: 'primitive', params: [0.5], domain: [-3, 3], kinks: [-0.5, 0.5],
+    grad2: (g) => 0 * g, gradKind: 'primitive', params: [0.5], domain: [-3, 3], kinks: [-0.5, 0.5],
   },
   threshold: {
     // torch.nn.functional.threshold(x, threshold, value) has no defaults; these are the suite's
     name: 'threshold', f: (x, threshold, value) => (x !== x ? x : x <= threshold ? value : x),
     grad: (g, x, y, threshold) => (x !== x ? g : x <= threshold ? 0 : g),
-    gradKind: 'primitive', params: [0.5, -1], domain: [-3, 3], kinks: [0.5],
+    grad2: (g) => 0 * g, gradKind: 'primitive', params: [0.5, -1], domain: [-3, 3], kinks: [0.5],
   },
 };
