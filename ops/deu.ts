@@ -2,7 +2,8 @@
 // Each neuron's activation is the closed-form solution y(t) of  a·y'' + b·y' + c·y = u(t)  (u the
 // unit step), with five learned coefficients per neuron; t is the neuron's pre-activation. The
 // forward and the backward are fused kernels (core/cpu/deu.ts); the op records one tape entry with
-// gradients to x and to every coefficient (summed over the batch).
+// gradients to x and to every coefficient (summed over the batch). Under createGraph those
+// gradients are recorded ops with second derivatives (ops/deu_grad.ts, core/cpu/deu_second.ts).
 //
 // What this port changes, against the reference code (github.com/rooshenas/deu @ e641683) and the
 // paper; everything else follows the reference, whose behaviour the spec pins down:
@@ -39,14 +40,16 @@
 //     and runs in the backward pass only.
 //   - Capped exponentials and the clip to ±1000 of y and of every partial, both straight-through.
 import { checkFinite, checkOptions, fail, formatShape } from '../core/errors.js';
-import { record } from '../core/tape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import { fromStorage, Tensor } from '../core/tensor.js';
+import { deuGradients } from './deu_grad.js';
 import { fusedKernel } from './fused.js';
 import { registerOp } from './registry.js';
 import { stack } from './shape.js';
 import { checkCompatible, checkTensor } from './util.js';
 
-registerOp('deu', 'primitive');
+// twice differentiable: under createGraph the backward records itself (ops/deu_grad.ts)
+registerOp('deu', 'primitive', true);
 
 export interface DeuOptions {
   /** Coefficients below eps in magnitude count as zero (default 0.01). */
@@ -76,7 +79,9 @@ export function deu(x: Tensor, params: Tensor | readonly Tensor[], options: DeuO
   checkCompatible('deu', [x, p]);
   const hyper = { eps, s };
   const y = fromStorage(fusedKernel('deu', x, 'deuForward')(x.kernelView(), p.kernelView(), hyper), x.shape, x.dtype, x.backend);
-  record('deu', [x, p], y, (g) => {
+  record('deu', [x, p], y, (g, needs) => {
+    // recording on means createGraph: the gradients become ops with second derivatives of their own
+    if (isGradEnabled()) return deuGradients(g, x, p, hyper, needs);
     const grads = fusedKernel('deu', x, 'deuBackward')(g.kernelView(), x.kernelView(), p.kernelView(), hyper);
     return [fromStorage(grads.dx, x.shape, x.dtype, x.backend), fromStorage(grads.dparams, [F, 5], p.dtype, p.backend)];
   }, [x, p]);

@@ -1,0 +1,108 @@
+// Second-order jets for the DEU closed forms: a number together with its gradient and Hessian in
+// four variables (t, a, b, c). Evaluating g, φ1 and φ2 of a subspace (deu_solutions.ts's formulas,
+// value parts only) with jet arithmetic gives their first and second partials at once, with no
+// hand-derived second derivatives to get wrong. The first partials must agree with the hand-written
+// ones of deu_solutions.ts (the tests check it), which ties the two together.
+//
+// The reference's numerics carry over: the capped exponential E(x) = exp(min(x, 14)) has the
+// first derivative E straight through (as in the first-order rules); see capExp for the second.
+
+/** Variable slots: t, then the coefficients a, b, c. */
+export const SLOTS = 4;
+
+export class Jet {
+  /** value, gradient [4], Hessian [4 × 4] (symmetric, stored in full). */
+  constructor(readonly v: number, readonly g: Float64Array, readonly h: Float64Array) {}
+}
+
+const zeros = (n: number) => new Float64Array(n);
+
+export function constant(v: number): Jet {
+  return new Jet(v, zeros(SLOTS), zeros(SLOTS * SLOTS));
+}
+
+/** The variable of slot i, at value v. */
+export function variable(v: number, i: number): Jet {
+  const g = zeros(SLOTS);
+  g[i] = 1;
+  return new Jet(v, g, zeros(SLOTS * SLOTS));
+}
+
+/** f(x) for a scalar f with f(x.v) = f0, f′ = f1, f″ = f2 (the chain rule to second order). */
+function chain(x: Jet, f0: number, f1: number, f2: number): Jet {
+  const g = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  for (let i = 0; i < SLOTS; i++) g[i] = f1 * x.g[i];
+  for (let i = 0; i < SLOTS; i++) for (let j = 0; j < SLOTS; j++) h[i * SLOTS + j] = f1 * x.h[i * SLOTS + j] + f2 * x.g[i] * x.g[j];
+  return new Jet(f0, g, h);
+}
+
+export function add(x: Jet, y: Jet): Jet {
+  const g = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  for (let i = 0; i < SLOTS; i++) g[i] = x.g[i] + y.g[i];
+  for (let i = 0; i < SLOTS * SLOTS; i++) h[i] = x.h[i] + y.h[i];
+  return new Jet(x.v + y.v, g, h);
+}
+
+export function scale(x: Jet, k: number): Jet {
+  return chain(x, k * x.v, k, 0);
+}
+
+export function sub(x: Jet, y: Jet): Jet {
+  return add(x, scale(y, -1));
+}
+
+/** k + x for a number k. */
+export function plus(k: number, x: Jet): Jet {
+  return chain(x, k + x.v, 1, 0);
+}
+
+export function mul(x: Jet, y: Jet): Jet {
+  const g = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  for (let i = 0; i < SLOTS; i++) g[i] = x.v * y.g[i] + y.v * x.g[i];
+  for (let i = 0; i < SLOTS; i++) {
+    for (let j = 0; j < SLOTS; j++) {
+      const ij = i * SLOTS + j;
+      h[ij] = x.v * y.h[ij] + y.v * x.h[ij] + x.g[i] * y.g[j] + y.g[i] * x.g[j];
+    }
+  }
+  return new Jet(x.v * y.v, g, h);
+}
+
+export function recip(x: Jet): Jet {
+  const r = 1 / x.v;
+  return chain(x, r, -r * r, 2 * r * r * r);
+}
+
+export function div(x: Jet, y: Jet): Jet {
+  return mul(x, recip(y));
+}
+
+/**
+ * The capped exponential E: E′ = E straight through, as the first-order rules take it; and E″ the
+ * derivative of that E′ as computed, E where the cap is inactive and 0 where it is (E′ = e^cap is a
+ * constant there). So a jet's Hessian is the exact derivative of its first-order gradient.
+ */
+export function capExp(x: Jet, cap: number): Jet {
+  const e = Math.exp(Math.min(x.v, cap));
+  return chain(x, e, e, x.v > cap ? 0 : e);
+}
+
+export function cos(x: Jet): Jet {
+  const c = Math.cos(x.v), s = Math.sin(x.v);
+  return chain(x, c, -s, -c);
+}
+
+export function sin(x: Jet): Jet {
+  const c = Math.cos(x.v), s = Math.sin(x.v);
+  return chain(x, s, c, -s);
+}
+
+export function sqrt(x: Jet): Jet {
+  const r = Math.sqrt(x.v);
+  return chain(x, r, 0.5 / r, -0.25 / (r * x.v));
+}
+
+/** |x|, away from 0 (its callers' arguments are at least ε² in magnitude). */
+export function abs(x: Jet): Jet {
+  return chain(x, Math.abs(x.v), Math.sign(x.v), 0);
+}

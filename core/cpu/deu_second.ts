@@ -1,0 +1,264 @@
+// Second derivatives of DEU (issue 18): the derivatives of the first-order gradient functions of
+// deu_solutions.ts, per element. With v = (t, a, b, c, c1, c2) and y = H·g + c1·φ1 + c2·φ2, the
+// backward pass uses the six functions
+//   f_t  = H·g_t + δ_s·g + c1·φ1_t + c2·φ2_t       (δ_s: H's surrogate slope)
+//   f_θ  = H·g_θ + c1·φ1_θ + c2·φ2_θ               (θ ∈ {a, b, c})
+//   f_c1 = φ1,  f_c2 = φ2
+// each clipped to ±1000. Their derivatives ∂f_i/∂v_j, away from t = 0 where H is constant, are
+//   ∂f_t/∂t = H·g_tt + δ_s′·g + δ_s·g_t + c1·φ1_tt + c2·φ2_tt,   ∂f_t/∂θ = H·g_tθ + δ_s·g_θ + …,
+//   ∂f_θ/∂t = H·g_θt + c1·φ1_θt + c2·φ2_θt,   ∂f_θ/∂θ′ = H·g_θθ′ + …,   ∂f_i/∂c1 = ∂φ1…
+// i.e. the exact derivatives of what the first-order backward computes (so finite differences of
+// the first-order gradients check them, as gradgradcheck does), with g, φ1, φ2 and their first and
+// second partials from jets (deu_jet.ts) of the value formulas. Where the first-order rule is
+// constant the derivative is 0: a clipped f_i (|f_i| > 1000) has a zero row, and where a cap is
+// active the capped E′ = e^14 and δ_s's floor are constants (not straight through a second time). Away from t = 0 and from the capped/clipped regions the
+// δ_s terms vanish (to e^−st) and ∂f_t/∂t = y″: a·y″ + b·y′ + c·y = u(t) can be checked by autodiff.
+//
+// Two places keep their first-order gradient without a derivative, and say so by name:
+//   - the forced band |Δ| < ε: its a-, b-, c-partials are pseudo-gradients (spec §2.9), yet
+//     functions of (t, b, c_f) with c_f = sign(c)|b|/2, so they are differentiated as such: by t
+//     exactly, by b through c_f too, by a and c not at all (the band is flat in |a| and |c|);
+//   - outward gravitation's borrowed columns (a neuron with a coefficient below ε): their
+//     derivatives would go through the batch mean t* and a ridge solve; not implemented (throws).
+// Far out (|t| ≥ 2^128, float64 only) second derivatives are not implemented either (throws).
+import { fail } from '../errors.js';
+import { abs, add, capExp, constant, cos, div, type Jet, mul, plus, recip, scale, sin, SLOTS, sqrt, sub, variable } from './deu_jet.js';
+import { FAR_FROM } from './deu_far.js';
+import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
+import { type Coeffs, DEU_NUMERICS, DeuPoint, evaluate, neuronAt, type Subspace, subspaceOf } from './deu_solutions.js';
+
+const CAP = DEU_NUMERICS.expCap;
+const M = DEU_NUMERICS.maxValue;
+const E = (x: Jet) => capExp(x, CAP);
+
+interface JetParts {
+  g: Jet;
+  p1: Jet;
+  p2: Jet;
+}
+
+type Formed = Exclude<Subspace, '0-0-0' | '0-0-1'>;
+
+/** deu_solutions.ts's SOLUTIONS, value parts only, in jets over (t, a, b, c); the band's c slot holds c_f. */
+const JET_SOLUTIONS: Record<Formed, (t: Jet, a: Jet, b: Jet, c: Jet) => JetParts> = {
+  '0-1-0': (t, _a, b) => ({ g: div(t, b), p1: constant(1), p2: constant(0) }),
+  '0-1-1': (t, _a, b, c) => {
+    const q = E(scale(mul(div(c, b), t), -1));
+    return { g: div(plus(1, scale(q, -1)), c), p1: q, p2: constant(0) };
+  },
+  '1-0-0': (t, a) => ({ g: div(mul(t, t), scale(a, 2)), p1: t, p2: constant(1) }),
+  '1-0-1 ac>0': (t, a, _b, c) => {
+    const w = div(sqrt(mul(a, c)), a), wt = mul(w, t);
+    return { g: div(plus(1, scale(cos(wt), -1)), c), p1: cos(wt), p2: sin(wt) };
+  },
+  '1-0-1 ac<0': (t, a, _b, c) => {
+    const lam = div(sqrt(scale(mul(a, c), -1)), a), kap = abs(lam);
+    const lt = mul(lam, t), kt = mul(kap, t);
+    const cosh = scale(add(E(kt), E(scale(kt, -1))), 0.5);
+    return { g: div(plus(1, scale(cosh, -1)), c), p1: E(scale(lt, -1)), p2: E(lt) };
+  },
+  '1-1-0': (t, a, b) => {
+    const q = E(scale(div(mul(b, t), a), -1));
+    return { g: sub(div(t, b), div(mul(a, plus(1, scale(q, -1))), mul(b, b))), p1: scale(mul(div(a, b), q), -1), p2: constant(1) };
+  },
+  '1-1-1 Δ≈0': (t, _a, b, cf) => {
+    const rho = scale(div(cf, b), -2), e = E(mul(rho, t));
+    return { g: div(plus(1, scale(mul(e, plus(1, scale(mul(rho, t), -1))), -1)), cf), p1: mul(t, e), p2: e };
+  },
+  '1-1-1 Δ<0': (t, a, b, c) => {
+    const W = sqrt(sub(scale(mul(a, c), 4), mul(b, b))), alpha = div(b, scale(a, 2)), omega = div(W, scale(a, 2));
+    const e = E(scale(mul(alpha, t), -1)), wt = mul(omega, t), C = cos(wt), S = sin(wt);
+    const K = add(C, mul(div(b, W), S));
+    return { g: div(plus(1, scale(mul(e, K), -1)), c), p1: mul(e, C), p2: mul(e, S) };
+  },
+  '1-1-1 Δ>0': (t, a, b, c) => {
+    const D = sqrt(sub(mul(b, b), scale(mul(a, c), 4))), twoA = scale(a, 2);
+    const rPlus = div(sub(D, b), twoA), rMinus = div(scale(add(b, D), -1), twoA);
+    const P = E(mul(rPlus, t)), Q = E(mul(rMinus, t));
+    const N = add(mul(add(b, D), P), mul(sub(D, b), Q));
+    return { g: div(plus(1, scale(div(N, scale(D, 2)), -1)), c), p1: Q, p2: P };
+  },
+};
+
+/** g, φ1, φ2 of a subspace at t as jets (the band's c slot holds c_f; exported for the tests). */
+export function jetParts(sub: Formed, t: number, k: Coeffs): JetParts {
+  const cSlot = sub === '1-1-1 Δ≈0' ? (Math.sign(k.c) * Math.abs(k.b)) / 2 : k.c;
+  return JET_SOLUTIONS[sub](variable(t, 0), variable(k.a, 1), variable(k.b, 2), variable(cSlot, 3));
+}
+
+/** Number of variables v = (t, a, b, c, c1, c2). */
+export const VARS = 6;
+
+/**
+ * D[i·6 + j] = ∂f_i/∂v_j for the first-order functions f of one element (see the top of the file).
+ * Not defined at t = 0 exactly (H jumps; the value there is that of t > 0's side).
+ */
+export function secondPartials(sub: Subspace, t: number, k: Coeffs, s: number, D: Float64Array): Float64Array {
+  D.fill(0);
+  if (sub === '0-0-0') return D; // y = t: f_t = 1, the rest 0
+  if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
+  if (sub === '0-0-1') {
+    // y = σ_s(t)/c with no H: its first-order partials are the exact ones, so D is y's Hessian in (t, c)
+    const tj = variable(t, 0), cj = variable(k.c, 3);
+    const Y = div(recip(plus(1, E(scale(tj, -s)))), cj);
+    for (const i of [0, 3]) {
+      if (Math.abs(Y.g[i]) > M) continue; // clipped: a constant first-order rule
+      for (const j of [0, 3]) D[i * VARS + j] = Y.h[i * SLOTS + j];
+    }
+    return D;
+  }
+  const { g, p1, p2 } = jetParts(sub, t, k);
+  const H = t > 0 ? 1 : 0, { c1, c2 } = k;
+  const e = Math.exp(Math.min(-s * t, CAP)), delta = (s * e) / ((1 + e) * (1 + e));
+  // dδ_s/dt of δ_s as computed: 0 on its floor, where −st is capped
+  const deltaSlope = -s * t > CAP ? 0 : (s * s * e * (e - 1)) / ((1 + e) * (1 + e) * (1 + e));
+  for (let i = 0; i < SLOTS; i++) {
+    // the unclipped first-order value of row i: a row the clip holds at ±M is constant
+    const f = H * g.g[i] + c1 * p1.g[i] + c2 * p2.g[i] + (i === 0 ? delta * g.v : 0);
+    for (let j = 0; j < SLOTS; j++) {
+      const ij = i * SLOTS + j;
+      let v = H * g.h[ij] + c1 * p1.h[ij] + c2 * p2.h[ij];
+      if (i === 0) v += j === 0 ? deltaSlope * g.v + delta * g.g[0] : delta * g.g[j];
+      D[i * VARS + j] = v;
+    }
+    D[i * VARS + 4] = p1.g[i];
+    D[i * VARS + 5] = p2.g[i];
+    if (Math.abs(f) > M) D.fill(0, i * VARS, (i + 1) * VARS);
+    if (Math.abs(p1.v) <= M) D[4 * VARS + i] = p1.g[i];
+    if (Math.abs(p2.v) <= M) D[5 * VARS + i] = p2.g[i];
+  }
+  if (sub === '1-1-1 Δ≈0') band(D, k);
+  return D;
+}
+
+/**
+ * The band's rows and columns: the slots are (t, ·, b, c_f), f_a = −f_c (spec §2.9), and the true
+ * coefficients enter only through b and c_f = sign(c)|b|/2, so ∂/∂b gains ∂/∂c_f·sign(b·c)/2 and
+ * ∂/∂a = ∂/∂c = 0.
+ */
+function band(D: Float64Array, k: Coeffs): void {
+  const dcf = (Math.sign(k.b) * Math.sign(k.c)) / 2;
+  for (let j = 0; j < VARS; j++) D[1 * VARS + j] = -D[3 * VARS + j];
+  for (let i = 0; i < VARS; i++) {
+    D[i * VARS + 2] += D[i * VARS + 3] * dcf;
+    D[i * VARS + 1] = 0;
+    D[i * VARS + 3] = 0;
+  }
+}
+
+/** The layout of x [N, F, ...]: neuron f's elements are x[n, f, :], S contiguous values each. */
+interface Layout {
+  N: number;
+  F: number;
+  S: number;
+}
+
+function layoutOf(shape: readonly number[]): Layout {
+  return { N: shape[0], F: shape[1], S: shape.slice(2).reduce((p, d) => p * d, 1) };
+}
+
+function* elementsOf({ N, F, S }: Layout, f: number): Generator<number> {
+  for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) yield i;
+}
+
+export interface DeuSecondInput {
+  x: ArrayLike<number>;
+  params: ArrayLike<number>;
+  shape: readonly number[];
+  eps: number;
+  s: number;
+}
+
+/**
+ * The backward of dx = g·f_t (the first-order input gradient as a function of g, x, params), given
+ * its upstream u: dx2[i] = u_i·g_i·∂f_t/∂t, dparams2[f, j] = Σ u_i·g_i·∂f_t/∂v_j (j = a … c2).
+ * (The g-gradient u·f_t is the first-order rule again; the caller takes it from the fused kernel.)
+ */
+export function deuGradXBackward(u: ArrayLike<number>, g: ArrayLike<number>, input: DeuSecondInput): { dx: Float64Array; dparams: Float64Array } {
+  const { x, params, eps, s } = input, L = layoutOf(input.shape);
+  const dx = new Float64Array(x.length), dparams = new Float64Array(5 * L.F), D = new Float64Array(VARS * VARS);
+  for (let f = 0; f < L.F; f++) {
+    const k = neuronAt(params, f), sub = subspaceOf(k.a, k.b, k.c, eps);
+    const acc = [0, 0, 0, 0, 0];
+    for (const i of elementsOf(L, f)) {
+      const w = u[i] * g[i];
+      if (sub === null) {
+        dx[i] = NaN;
+        continue;
+      }
+      if (w === 0) continue;
+      secondPartials(sub, x[i], k, s, D);
+      dx[i] = w * D[0];
+      for (let j = 1; j < VARS; j++) acc[j - 1] += w * D[j];
+    }
+    dparams.set(sub === null ? [NaN, NaN, NaN, NaN, NaN] : acc, 5 * f);
+  }
+  return { dx, dparams };
+}
+
+/**
+ * The backward of dparams[f, j] = Σ_i g_i·f_j(x_i) (the first-order coefficient gradient), given its
+ * upstream U [F, 5]: dg_i = Σ_j U[f, j]·f_j(x_i), dx_i = g_i·Σ_j U[f, j]·∂f_j/∂t, and
+ * dparams2[f, k] = Σ_i g_i·Σ_j U[f, j]·∂f_j/∂v_k. The f_j are the first-order backward's own values
+ * (outward gravitation's borrowed columns included); only dg is computed unless `second`.
+ */
+export function deuGradPBackward(U: ArrayLike<number>, g: ArrayLike<number>, input: DeuSecondInput, second: boolean): { dg: Float64Array; dx: Float64Array | null; dparams: Float64Array | null } {
+  const { x, params, eps, s } = input, L = layoutOf(input.shape);
+  const dg = new Float64Array(x.length);
+  const dx = second ? new Float64Array(x.length) : null, dparams = second ? new Float64Array(5 * L.F) : null;
+  const D = new Float64Array(VARS * VARS), point = new DeuPoint(), borrowed = new DeuPoint();
+  for (let f = 0; f < L.F; f++) {
+    const k = neuronAt(params, f), sub = subspaceOf(k.a, k.b, k.c, eps);
+    const Uf = [U[5 * f], U[5 * f + 1], U[5 * f + 2], U[5 * f + 3], U[5 * f + 4]];
+    if (sub === null) {
+      for (const i of elementsOf(L, f)) {
+        dg[i] = NaN;
+        if (dx) dx[i] = NaN;
+      }
+      dparams?.set([NaN, NaN, NaN, NaN, NaN], 5 * f);
+      continue;
+    }
+    const gravity = gravitationOf(k, sub, x, L, f, eps, s);
+    const borrows = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
+    if (second && borrows.some((b, j) => b && Uf[j] !== 0)) {
+      fail('deu', `the derivative of outward gravitation's borrowed gradient columns is not implemented (neuron ${f} has a coefficient below eps = ${eps}: a = ${k.a}, b = ${k.b}, c = ${k.c}), so a second backward cannot pass through the coefficient gradient of this neuron; compute it without createGraph`);
+    }
+    const acc = [0, 0, 0, 0, 0];
+    for (const i of elementsOf(L, f)) {
+      const t = x[i];
+      const p = evaluate(sub, t, k, s, point, true);
+      const q = gravity ? evaluate(gravity.subspace, t, gravity.at, s, borrowed, true) : p;
+      const cols = [borrows[0] ? q.da : p.da, borrows[1] ? q.db : p.db, borrows[2] ? q.dc : p.dc, p.dc1, p.dc2];
+      let v = 0;
+      for (let j = 0; j < 5; j++) v += Uf[j] * cols[j];
+      dg[i] = v;
+      if (!second || g[i] === 0) continue;
+      secondPartials(sub, t, k, s, D);
+      // Σ_j U_j·∂f_j/∂v_k over the rows a … c2 (rows 1 … 5 of D)
+      let vt = 0;
+      for (let j = 0; j < 5; j++) vt += Uf[j] * D[(j + 1) * VARS];
+      dx![i] = g[i] * vt;
+      for (let kk = 1; kk < VARS; kk++) {
+        let vk = 0;
+        for (let j = 0; j < 5; j++) vk += Uf[j] * D[(j + 1) * VARS + kk];
+        acc[kk - 1] += g[i] * vk;
+      }
+    }
+    dparams?.set(acc, 5 * f);
+  }
+  return { dg, dx, dparams };
+}
+
+/** Outward gravitation for neuron f, as the first-order backward (core/cpu/deu.ts) computes it. */
+function gravitationOf(k: Coeffs, sub: Subspace, x: ArrayLike<number>, L: Layout, f: number, eps: number, s: number): Gravitation | null {
+  const count = L.N * L.S;
+  if (count === 0 || (Math.abs(k.a) >= eps && Math.abs(k.b) >= eps && Math.abs(k.c) >= eps)) return null;
+  let sum = 0;
+  for (const i of elementsOf(L, f)) sum += x[i];
+  let mean = sum / count;
+  if (!Number.isFinite(sum)) {
+    mean = 0;
+    for (const i of elementsOf(L, f)) mean += x[i] / count;
+  }
+  return outwardGravitation(k, sub, mean, eps, s);
+}
