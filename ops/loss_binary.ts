@@ -2,18 +2,19 @@
 // binary_cross_entropy_with_logits (on logits, with weight and pos_weight).
 import { checkOptions, fail } from '../core/errors.js';
 import { tidy } from '../core/scope.js';
-import { noGrad, record } from '../core/tape.js';
+import { isGradEnabled, noGrad, record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, mul, sub } from './binary.js';
+import { add, div, mul, sub } from './binary.js';
 import { checkBroadcastsTo, checkPair, reduce, type Reduction, weightTensor, type WeightLike } from './loss_common.js';
 import { sum } from './reduce.js';
 import { registerOp } from './registry.js';
-import { logsigmoid } from './unary.js';
+import { clamp, log, logsigmoid } from './unary.js';
 import { mapKernel } from './util.js';
 
 registerOp('bceWithLogits', 'composite');
-// one elementwise op with its own backward: PyTorch's clamped logs and its gradient's 1e-12 floor
-registerOp('binaryCrossEntropy', 'primitive');
+// one elementwise op with its own backward: PyTorch's clamped logs and its gradient's 1e-12 floor;
+// under createGraph the same formulas from recorded ops (clamp, log, div), so twice differentiable
+registerOp('binaryCrossEntropy', 'primitive', true);
 
 // −(y·log x + (1 − y)·log(1 − x)), each log clamped at −100 as PyTorch does, so that x = 0 or 1
 // gives a finite loss (100 per element) and 0·log 0 is 0
@@ -46,12 +47,24 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
   const weight = weightTensor('binaryCrossEntropy', 'weight', options.weight, input);
   if (weight) checkBroadcastsTo('binaryCrossEntropy', 'weight', weight, input.shape);
   return tidy(() => {
-    const elementLoss = record('binaryCrossEntropy', [input, target], mapKernel(BCE, [input, target], input.shape), (g, needs) => [
-      needs[0] ? mapKernel(BCE_GRAD_INPUT, [g, input, target], input.shape) : null,
-      needs[1] ? mapKernel(BCE_GRAD_TARGET, [g, input], input.shape) : null,
-    ], [input, target]);
+    const elementLoss = record('binaryCrossEntropy', [input, target], mapKernel(BCE, [input, target], input.shape), (g, needs) => {
+      if (isGradEnabled()) return bceGradRecorded(g, input, target, needs);
+      return [
+        needs[0] ? mapKernel(BCE_GRAD_INPUT, [g, input, target], input.shape) : null,
+        needs[1] ? mapKernel(BCE_GRAD_TARGET, [g, input], input.shape) : null,
+      ];
+    }, [input, target]);
     return reduce('binaryCrossEntropy', weight ? mul(elementLoss, weight) : elementLoss, options.reduction ?? 'mean');
   });
+}
+
+/** BCE_GRAD_INPUT and BCE_GRAD_TARGET written with recorded ops (createGraph). */
+function bceGradRecorded(g: Tensor, x: Tensor, y: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
+  const oneMinusX = sub(1, x);
+  return [
+    needs[0] ? div(mul(g, sub(x, y)), clamp(mul(oneMinusX, x), 1e-12)) : null,
+    needs[1] ? mul(g, sub(clamp(log(oneMinusX), -100), clamp(log(x), -100))) : null,
+  ];
 }
 
 /**

@@ -12,6 +12,7 @@ import { eq, where } from './compare.js';
 import { registerOp } from './registry.js';
 import { abs, exp, log, sqrt, square } from './unary.js';
 import { viewAs } from './grad_ops.js';
+import { productOfOthers } from './prod_grad.js';
 import { broadcastRecorded, checkTensor, mapKernel, reshapeView } from './util.js';
 
 export type Axes = number | readonly number[];
@@ -21,7 +22,7 @@ export interface ReduceOptions {
 }
 
 registerOp('sum', 'primitive', true);
-registerOp('prod', 'primitive'); // its x-derivative (the products of the others) has no rule: once only
+registerOp('prod', 'primitive', true); // createGraph: the products of the others from recorded ops (ops/prod_grad.ts)
 registerOp('max', 'primitive', true);
 registerOp('min', 'primitive', true);
 registerOp('argmax', 'none');
@@ -66,6 +67,7 @@ export function prod(x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tenso
   if (!keepDim) kept.dispose();
   const keptShape = reducedShape(x.shape, list);
   return record('prod', [x], y, (g) => {
+    if (isGradEnabled()) return [mul(viewAs(g, keptShape), productOfOthers(x, list, (t, a) => prod(t, [a], { keepDim: true })))];
     const others = fromStorage(x.backend.kernels.prodOthers(x.kernelView(), list), x.shape, x.dtype, x.backend);
     return [mul(reshapeView(g, keptShape), others)];
   }, [x]);

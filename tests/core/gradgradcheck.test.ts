@@ -22,10 +22,11 @@ function cubeGrad(g: Tensor, x: Tensor, k: number, kg: number): Tensor {
   return record('testCubeGrad', [g, x], value, (u) => [u.mul(x).mul(x).mul(3 * kg), u.mul(g).mul(x).mul(6 * k)]);
 }
 
-test('passes correct second derivatives (tanh, broadcasting, two outputs)', () => {
+test('passes correct second derivatives (matmul, tanh, broadcasting, two outputs)', () => {
   const a = f64([0.3, -0.2, 0.5, 0.1, 0.7, -0.4], [2, 3]);
-  const b = f64([1, -1, 0.5], [3]);
-  const report = tg.gradgradcheck((x, y) => x.mul(x).mul(y).tanh().sum(1), [a, b]);
+  const b = f64([1, -1, 0.5, 0.25, -0.3, 0.6], [3, 2]);
+  const c = f64([1, -1, 0.5], [3]);
+  const report = tg.gradgradcheck((x, y, z) => x.mul(x).mul(z).matmul(y).tanh(), [a, b, c]);
   assert.ok(report.ok);
   assert.match(report.message, /^gradgradcheck passed/);
   const two = tg.gradgradcheck((x) => [x.exp().sum(), x.sin().mul(f64([1, 2, 3]))], [f64([0.1, -0.5, 0.9])]);
