@@ -34,6 +34,8 @@ export * from './ops/shape.js';
 export { gather, scatterAdd, indexSelect, type IndexLike } from './ops/indexing.js';
 export * from './ops/softmax.js';
 export * from './ops/activation.js';
+export { cumsum } from './ops/cumsum.js';
+export { einsum, outer } from './ops/einsum.js';
 export * from './ops/loss.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';

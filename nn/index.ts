@@ -19,12 +19,21 @@ export { Identity } from './identity.js';
 
 export { ReLU, LeakyReLU, ReLU6, ELU, CELU, SELU, Tanh, Sigmoid, Softplus } from './activation.js';
 export { PReLU, type PReLUOptions } from './prelu.js';
+export {
+  GELU, Hardtanh, Hardswish, Hardsigmoid, Mish, Softsign, LogSigmoid, Tanhshrink, Softshrink, Hardshrink, Threshold,
+} from './activations_pytorch.js';
+export { GLU, Softmax, LogSoftmax, Softmin, Softmax2d } from './activations_dim.js';
 export { RReLU } from './rrelu.js';
 export { SiLU, Swish, type SiLUOptions } from './silu.js';
 export { Maxout, type MaxoutOptions } from './maxout.js';
 export { IdentityReLUMixture, type IdentityReLUMixtureOptions } from './identity_relu_mixture.js';
 export { APL, type APLOptions } from './apl.js';
 export { SReLU, type SReLUOptions } from './srelu.js';
+export { Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, type ReductionOptions } from './loss.js';
+export {
+  CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss,
+  type CrossEntropyLossOptions, type NLLLossOptions, type BCELossOptions, type BCEWithLogitsLossOptions,
+} from './loss_classification.js';
 
 export { encodeSafetensors, decodeSafetensors, type Safetensors, type SafetensorsDType, type DecodeOptions, type EncodeOptions, type SafetensorsHeader, type SafetensorsEntry } from './serialization.js';
 export { saveSafetensors, loadSafetensors, readSafetensorsHeader, removeStaleTemporaries } from './safetensors_file.js';

@@ -4,6 +4,8 @@ import { Tensor } from '../core/tensor.js';
 import * as activation from './activation.js';
 import * as binary from './binary.js';
 import * as compare from './compare.js';
+import { cumsum } from './cumsum.js';
+import { outer } from './einsum.js';
 import * as indexing from './indexing.js';
 import * as loss from './loss.js';
 import * as matmul from './matmul.js';
@@ -120,6 +122,8 @@ declare module '../core/tensor.js' {
     logSoftmax: Method<typeof softmax.logSoftmax>;
     softmin: Method<typeof activation.softmin>;
     glu: Method<typeof activation.glu>;
+    cumsum: Method<typeof cumsum>;
+    outer: Method<typeof outer>;
   }
 }
 
@@ -127,6 +131,8 @@ const methods: Record<string, unknown> = {
   ...binary, ...compare, ...unary, ...reduce, ...shape, ...indexing, ...softmax, ...activation,
   var: reduce.variance,
   matmul: matmul.matmul,
+  cumsum,
+  outer,
 };
 const skip = new Set(['binary', 'unary', 'BINARY', 'COMPARISONS', 'where', 'concat', 'cat', 'stack', 'variance']);
 

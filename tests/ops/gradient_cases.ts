@@ -550,3 +550,24 @@ export function checkGradientProperty(name: string, options: { numRuns?: number;
     { numRuns: options.numRuns ?? 25, seed: options.seed ?? 7, endOnFailure: true },
   );
 }
+
+// cumsum, einsum and outer (issue 17): composites, checked with every axis and a set of equations
+GRADIENT_PROPERTIES.cumsum = property(
+  shapeArb(0, 3, 0, 5).chain((s) => fc.record({ s: fc.constant(s), values: valuesArb(s, [-2, 2]), dim: fc.integer({ min: -Math.max(1, s.length), max: Math.max(1, s.length) - 1 }) })),
+  ({ s, values, dim }) => ({ inputs: [f64(values, s)], fn: (x) => weighted(tg.cumsum(x, dim)) }),
+);
+GRADIENT_PROPERTIES.outer = property(
+  fc.tuple(shapeArb(1, 1, 0, 4), shapeArb(1, 1, 0, 4)).chain(([sa, sb]) => fc.record({ sa: fc.constant(sa), sb: fc.constant(sb), a: valuesArb(sa, [-2, 2]), b: valuesArb(sb, [-2, 2]) })),
+  ({ sa, sb, a, b }) => ({ inputs: [f64(a, sa), f64(b, sb)], fn: (x, y) => weighted(tg.outer(x, y)) }),
+);
+// each equation's letters get sizes 1–3; '...' stands for 0–2 leading axes shared by the operands
+const EINSUM_EQUATIONS = ['ij,jk->ik', 'bij,bjk->bik', 'ii->i', 'ii', 'i,j->ij', '...ij->...ji', 'ij->', 'ijk,ik->j', 'i,i->', 'ij,jk,kl->il', 'ba,ca', '...i,...i->...'];
+GRADIENT_PROPERTIES.einsum = property(
+  fc.record({ equation: fc.constantFrom(...EINSUM_EQUATIONS), sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 12, maxLength: 12 }), batch: shapeArb(0, 2, 1, 2) })
+    .chain(({ equation, sizes, batch }) => {
+      const size = (l: string) => sizes['abcdefghijkl'.indexOf(l)];
+      const shapes = equation.split('->')[0].split(',').map((t) => [...(t.startsWith('...') ? batch : []), ...[...t.replace('...', '')].map(size)]);
+      return fc.record({ equation: fc.constant(equation), shapes: fc.constant(shapes), values: fc.tuple(...shapes.map((s) => valuesArb(s, [-2, 2]))) });
+    }),
+  ({ equation, shapes, values }) => ({ inputs: shapes.map((s, i) => f64(values[i], s)), fn: (...xs) => weighted(tg.einsum(equation, ...xs)) }),
+);
