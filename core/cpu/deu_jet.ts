@@ -5,42 +5,59 @@
 // ones of deu_solutions.ts (the tests check it), which ties the two together.
 //
 // The reference's numerics carry over: the capped exponential E(x) = exp(min(x, 14)) has the
-// first derivative E straight through (as in the first-order rules); see capExp for the second.
+// derivative E straight through in the first-order rules; a jet's second-order part is the exact
+// derivative of those first-order rules as computed (see Jet).
 
 /** Variable slots: t, then the coefficients a, b, c. */
 export const SLOTS = 4;
 
+/**
+ * A value v with, by the four variables,
+ *   g  the gradient the first-order rules use (the capped E differentiated straight through),
+ *   a  the actual gradient of v as computed (0 through a capped E, whose value is then constant),
+ *   h  h[i·4 + j] = ∂g_i/∂v_j, the actual derivative of the first-order gradient.
+ * Where no cap is active g = a and h is the (symmetric) Hessian.
+ */
 export class Jet {
-  /** value, gradient [4], Hessian [4 × 4] (symmetric, stored in full). */
-  constructor(readonly v: number, readonly g: Float64Array, readonly h: Float64Array) {}
+  constructor(readonly v: number, readonly g: Float64Array, readonly a: Float64Array, readonly h: Float64Array) {}
 }
 
 const zeros = (n: number) => new Float64Array(n);
 
 export function constant(v: number): Jet {
-  return new Jet(v, zeros(SLOTS), zeros(SLOTS * SLOTS));
+  return new Jet(v, zeros(SLOTS), zeros(SLOTS), zeros(SLOTS * SLOTS));
 }
 
 /** The variable of slot i, at value v. */
 export function variable(v: number, i: number): Jet {
   const g = zeros(SLOTS);
   g[i] = 1;
-  return new Jet(v, g, zeros(SLOTS * SLOTS));
+  return new Jet(v, g, g.slice(), zeros(SLOTS * SLOTS));
 }
 
-/** f(x) for a scalar f with f(x.v) = f0, f′ = f1, f″ = f2 (the chain rule to second order). */
-function chain(x: Jet, f0: number, f1: number, f2: number): Jet {
-  const g = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
-  for (let i = 0; i < SLOTS; i++) g[i] = f1 * x.g[i];
-  for (let i = 0; i < SLOTS; i++) for (let j = 0; j < SLOTS; j++) h[i * SLOTS + j] = f1 * x.h[i * SLOTS + j] + f2 * x.g[i] * x.g[j];
-  return new Jet(f0, g, h);
+/**
+ * f(x) for a scalar f with f(x.v) = f0: f1 the derivative the first-order rules use, f1Actual the
+ * derivative of f's computed value, f2 the derivative of the function f1 (the chain rule to second
+ * order: ∂(f1·x.g_i)/∂v_j = f2·x.a_j·x.g_i + f1·x.h_ij).
+ */
+function chain(x: Jet, f0: number, f1: number, f2: number, f1Actual = f1): Jet {
+  const g = zeros(SLOTS), a = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  for (let i = 0; i < SLOTS; i++) {
+    g[i] = f1 * x.g[i];
+    a[i] = f1Actual * x.a[i];
+  }
+  for (let i = 0; i < SLOTS; i++) for (let j = 0; j < SLOTS; j++) h[i * SLOTS + j] = f2 * x.a[j] * x.g[i] + f1 * x.h[i * SLOTS + j];
+  return new Jet(f0, g, a, h);
 }
 
 export function add(x: Jet, y: Jet): Jet {
-  const g = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
-  for (let i = 0; i < SLOTS; i++) g[i] = x.g[i] + y.g[i];
+  const g = zeros(SLOTS), a = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  for (let i = 0; i < SLOTS; i++) {
+    g[i] = x.g[i] + y.g[i];
+    a[i] = x.a[i] + y.a[i];
+  }
   for (let i = 0; i < SLOTS * SLOTS; i++) h[i] = x.h[i] + y.h[i];
-  return new Jet(x.v + y.v, g, h);
+  return new Jet(x.v + y.v, g, a, h);
 }
 
 export function scale(x: Jet, k: number): Jet {
@@ -57,15 +74,18 @@ export function plus(k: number, x: Jet): Jet {
 }
 
 export function mul(x: Jet, y: Jet): Jet {
-  const g = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
-  for (let i = 0; i < SLOTS; i++) g[i] = x.v * y.g[i] + y.v * x.g[i];
+  const g = zeros(SLOTS), a = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  for (let i = 0; i < SLOTS; i++) {
+    g[i] = x.v * y.g[i] + y.v * x.g[i];
+    a[i] = x.v * y.a[i] + y.v * x.a[i];
+  }
   for (let i = 0; i < SLOTS; i++) {
     for (let j = 0; j < SLOTS; j++) {
       const ij = i * SLOTS + j;
-      h[ij] = x.v * y.h[ij] + y.v * x.h[ij] + x.g[i] * y.g[j] + y.g[i] * x.g[j];
+      h[ij] = x.a[j] * y.g[i] + x.v * y.h[ij] + y.a[j] * x.g[i] + y.v * x.h[ij];
     }
   }
-  return new Jet(x.v * y.v, g, h);
+  return new Jet(x.v * y.v, g, a, h);
 }
 
 export function recip(x: Jet): Jet {
@@ -78,13 +98,12 @@ export function div(x: Jet, y: Jet): Jet {
 }
 
 /**
- * The capped exponential E: E′ = E straight through, as the first-order rules take it; and E″ the
- * derivative of that E′ as computed, E where the cap is inactive and 0 where it is (E′ = e^cap is a
- * constant there). So a jet's Hessian is the exact derivative of its first-order gradient.
+ * The capped exponential E: E′ = E straight through, as the first-order rules take it; where the
+ * cap is active E's value and that E′ are constants, so their actual derivatives are 0.
  */
 export function capExp(x: Jet, cap: number): Jet {
-  const e = Math.exp(Math.min(x.v, cap));
-  return chain(x, e, e, x.v > cap ? 0 : e);
+  const e = Math.exp(Math.min(x.v, cap)), live = x.v > cap ? 0 : e;
+  return chain(x, e, e, live, live);
 }
 
 export function cos(x: Jet): Jet {

@@ -11,7 +11,7 @@
 // the first-order gradients check them, as gradgradcheck does), with g, φ1, φ2 and their first and
 // second partials from jets (deu_jet.ts) of the value formulas. Where the first-order rule is
 // constant the derivative is 0: a clipped f_i (|f_i| > 1000) has a zero row, and where a cap is
-// active the capped E′ = e^14 and δ_s's floor are constants (not straight through a second time). Away from t = 0 and from the capped/clipped regions the
+// active the capped E, its straight-through E′ = e^14 and δ_s's floor are constants. Away from t = 0 and from the capped/clipped regions the
 // δ_s terms vanish (to e^−st) and ∂f_t/∂t = y″: a·y″ + b·y′ + c·y = u(t) can be checked by autodiff.
 //
 // Two places keep their first-order gradient without a derivative, and say so by name:
@@ -118,14 +118,14 @@ export function secondPartials(sub: Subspace, t: number, k: Coeffs, s: number, D
     for (let j = 0; j < SLOTS; j++) {
       const ij = i * SLOTS + j;
       let v = H * g.h[ij] + c1 * p1.h[ij] + c2 * p2.h[ij];
-      if (i === 0) v += j === 0 ? deltaSlope * g.v + delta * g.g[0] : delta * g.g[j];
+      if (i === 0) v += (j === 0 ? deltaSlope * g.v : 0) + delta * g.a[j];
       D[i * VARS + j] = v;
     }
     D[i * VARS + 4] = p1.g[i];
     D[i * VARS + 5] = p2.g[i];
     if (Math.abs(f) > M) D.fill(0, i * VARS, (i + 1) * VARS);
-    if (Math.abs(p1.v) <= M) D[4 * VARS + i] = p1.g[i];
-    if (Math.abs(p2.v) <= M) D[5 * VARS + i] = p2.g[i];
+    if (Math.abs(p1.v) <= M) D[4 * VARS + i] = p1.a[i];
+    if (Math.abs(p2.v) <= M) D[5 * VARS + i] = p2.a[i];
   }
   if (sub === '1-1-1 Δ≈0') band(D, k);
   return D;
