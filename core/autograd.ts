@@ -15,7 +15,7 @@ import type { ElementwiseFn } from './backend.js';
 import { fail, formatShape } from './errors.js';
 import { keep, tidy } from './scope.js';
 import { shapesEqual } from './shape.js';
-import { enableGrad, noGrad, record, releaseEntry, type TapeEntry } from './tape.js';
+import { enableGrad, noGrad, observeRecords, record, releaseEntry, type TapeEntry } from './tape.js';
 import { fromStorage, Tensor } from './tensor.js';
 
 const ADD: ElementwiseFn = { name: 'add', fn: (a: number, b: number) => a + b };
@@ -67,11 +67,42 @@ function onesLike(t: Tensor): Tensor {
 }
 
 // Test hook for the property suite's self-test: corrupt one op's backward on purpose and check
-// that gradcheck notices. Never set outside tests.
-export type Perturbation = { op: string; mode: 'scale' | 'drop' } | null;
+// that gradcheck notices. Never set outside tests. `within` narrows it to second-order rules: the
+// entries named `op` that the backward of an entry named `within` recorded under createGraph (so
+// gradgradcheck, not gradcheck, must notice).
+export type Perturbation = { op: string; mode: 'scale' | 'drop'; within?: string } | null;
 let perturbation: Perturbation = null;
 export function setBackwardPerturbation(p: Perturbation): void {
   perturbation = p;
+}
+
+// Which op's backward recorded an entry (createGraph, only while a perturbation or a trace is set).
+const recordedBy = new WeakMap<TapeEntry, string>();
+let trace: Map<string, Set<string>> | null = null;
+
+/**
+ * Test hook: from now on, collect for each op the names of the entries its backward records under
+ * createGraph (its second-order rules); null stops. Returns the map being filled.
+ */
+export function traceSecondOrderRules(on: boolean): Map<string, Set<string>> | null {
+  trace = on ? new Map() : null;
+  return trace;
+}
+
+function perturbs(p: NonNullable<Perturbation>, entry: TapeEntry): boolean {
+  return p.op === entry.op && (p.within === undefined || recordedBy.get(entry) === p.within);
+}
+
+/** Runs an entry's backward, noting (for the test hooks) which entries it records. */
+function runBackward(entry: TapeEntry, run: () => (Tensor | null)[]): (Tensor | null)[] {
+  return observeRecords((made) => {
+    recordedBy.set(made, entry.op);
+    if (trace) {
+      const names = trace.get(entry.op) ?? new Set<string>();
+      names.add(made.op);
+      trace.set(entry.op, names);
+    }
+  }, run);
 }
 
 interface EngineOptions {
@@ -175,13 +206,14 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
     });
     const backwardFn = entry.backward;
     const needs = entry.inputs.map(needed);
-    let inputGrads = tidy(() => backwardFn(g, needs));
+    const observe = options.createGraph && (perturbation !== null || trace !== null);
+    let inputGrads = observe ? runBackward(entry, () => tidy(() => backwardFn(g, needs))) : tidy(() => backwardFn(g, needs));
     if (options.createGraph && !differentiableBackward.has(entry.op)) {
       const opaque = inputGrads.map((ig) => ig && notDifferentiableAgain(entry.op, `the backward rule of '${entry.op}'`, ig.detach(), g, entry.inputs));
       inputGrads.forEach((ig) => ig && ig !== g && discard(ig));
       inputGrads = opaque;
     }
-    if (perturbation && perturbation.op === entry.op) {
+    if (perturbation && perturbs(perturbation, entry)) {
       const p = perturbation;
       const scale = options.createGraph ? scaleRecorded : scaleTensor;
       inputGrads = inputGrads.map((ig) => (ig === null || p.mode === 'drop' ? null : scale(ig, 1.01)));

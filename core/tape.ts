@@ -133,9 +133,25 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, ba
   const life: EntryLife = { refs: 1, held, upstream };
   const entry = new RecordedEntry(nextId++, op, inputs, output, backward, [...saved], savedStorages, life);
   unreachable.register(entry, life, life);
+  if (recordObserver !== null) recordObserver(entry);
   output.requiresGrad = true;
   output.entry = entry;
   return output;
+}
+
+// Test hook (the second-order mutation harness): told of every entry recorded while it is set, so
+// the autograd engine can tell which entries a backward rule recorded. null outside tests.
+let recordObserver: ((entry: TapeEntry) => void) | null = null;
+
+/** Runs fn with `observer` called on each entry recorded meanwhile. */
+export function observeRecords<T>(observer: (entry: TapeEntry) => void, fn: () => T): T {
+  const previous = recordObserver;
+  recordObserver = observer;
+  try {
+    return fn();
+  } finally {
+    recordObserver = previous;
+  }
 }
 
 /** The one place an entry is released: its backward closure and saved tensors are let go of. */
