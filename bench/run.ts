@@ -24,13 +24,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
 
-const PEERS = ['tapegrad', 'tfjs-cpu', 'tfjs-wasm'] as const;
+// tapegrad runs with its default thread count (the machine's cores) and with one thread;
+// tfjs-wasm-manual is the MLP step written by hand in tfjs (no minimize, no tape).
+const PEERS = ['tapegrad', 'tapegrad-1t', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm-manual'] as const;
 type Peer = (typeof PEERS)[number];
-const TFJS_BACKEND = { 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm' } as const;
+const TFJS_BACKEND = { 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm', 'tfjs-wasm-manual': 'wasm' } as const;
+const DEFAULT_THREADS = tg.backendInfo('cpu').threads.requested;
 
 /** Makes a peer's backend the active one (tapegrad's is always the CPU backend). */
 async function activate(peer: Peer): Promise<void> {
-  if (peer === 'tapegrad') return;
+  if (peer === 'tapegrad' || peer === 'tapegrad-1t') {
+    tg.setBackend('cpu', { threads: peer === 'tapegrad' ? DEFAULT_THREADS : 1 });
+    return;
+  }
   const name = TFJS_BACKEND[peer];
   if (tf.getBackend() === name) return;
   if (!(await quietly(() => tf.setBackend(name)))) throw new Error(`tfjs backend '${name}' failed to initialise`);
@@ -54,7 +60,8 @@ interface Row {
   /** Work per run, for the rate column: floating-point operations or elements. */
   work: { amount: number; unit: 'GFLOP/s' | 'Melem/s' };
   runs: number;
-  ops: Record<Peer, () => void>;
+  /** One op per peer; 'tapegrad-1t' runs 'tapegrad''s op, and a peer without an op sits the row out. */
+  ops: Partial<Record<Peer, () => void>>;
   /** Runs once before timing; throws if the peers disagree. Returns a line for the log. */
   check: () => Promise<string>;
   dispose: () => void;
@@ -277,13 +284,59 @@ function tfjsTrainer(init: ReturnType<typeof mlpInit>) {
   return { step, dispose };
 }
 
+/**
+ * tfjs-wasm by hand: the forward pass, then the backward products written out with
+ * tf.matMul(a, b, transposeA, transposeB) (no tape, no minimize), then the SGD update. The
+ * gradient of mean softmax cross-entropy w.r.t. the logits is (softmax − onehot)/batch.
+ */
+function tfjsManualTrainer(init: ReturnType<typeof mlpInit>) {
+  const { batch, sizes, lr } = MLP;
+  const params = init.layers.map((l) => ({ w: tf.variable(tf.tensor2d(l.w, [l.out, l.fanIn])), b: tf.variable(tf.tensor1d(l.b)) }));
+  const x = tf.tensor2d(init.x, [batch, sizes[0]]);
+  const onehot = tf.tidy(() => tf.oneHot(tf.tensor1d(init.labels, 'int32'), sizes[sizes.length - 1]).toFloat());
+  const step = (): number => {
+    const loss = tf.tidy(() => {
+      const [l1, l2, l3] = params;
+      // y = x·Wᵀ + b with W [out, in], as tapegrad's linear
+      const z1 = tf.add(tf.matMul(x, l1.w, false, true), l1.b), h1 = tf.relu(z1);
+      const z2 = tf.add(tf.matMul(h1, l2.w, false, true), l2.b), h2 = tf.relu(z2);
+      const logits = tf.add(tf.matMul(h2, l3.w, false, true), l3.b);
+      const logp = tf.logSoftmax(logits);
+      const value = tf.neg(tf.sum(tf.mul(onehot, logp))).div(batch);
+      const g3 = tf.div(tf.sub(tf.exp(logp), onehot), batch);
+      const dh2 = tf.matMul(g3, l3.w);
+      const g2 = tf.mul(dh2, tf.step(z2));
+      const dh1 = tf.matMul(g2, l2.w);
+      const g1 = tf.mul(dh1, tf.step(z1));
+      const grads = [[g1, h1], [g2, h2], [g3, null]] as const;
+      const inputs = [x, h1, h2];
+      grads.forEach(([g], l) => {
+        params[l].w.assign(tf.sub(params[l].w, tf.mul(tf.matMul(g, inputs[l], true, false), lr)));
+        params[l].b.assign(tf.sub(params[l].b, tf.mul(tf.sum(g, 0), lr)));
+      });
+      return value;
+    });
+    const v = loss.dataSync()[0];
+    loss.dispose();
+    return v;
+  };
+  const dispose = () => {
+    params.forEach((p) => [p.w.dispose(), p.b.dispose()]);
+    x.dispose();
+    onehot.dispose();
+  };
+  return { step, dispose };
+}
+
 async function mlpRow(runs: number): Promise<Row> {
   const init = mlpInit();
   const ours = tapegradTrainer(init);
   const theirs = await onEachTfjs(() => tfjsTrainer(init));
+  await activate('tfjs-wasm-manual');
+  const manual = tfjsManualTrainer(init);
   // live tensors must not grow from one step to the next
-  const baseline = { tapegrad: -1, 'tfjs-cpu': -1, 'tfjs-wasm': -1 } as Record<Peer, number>;
-  const live = (peer: Peer) => (peer === 'tapegrad' ? tg.memory().tensors : tf.memory().numTensors);
+  const baseline = Object.fromEntries(PEERS.map((p) => [p, -1])) as Record<Peer, number>;
+  const live = (peer: Peer) => (peer.startsWith('tapegrad') ? tg.memory().tensors : tf.memory().numTensors);
   const leakChecked = (peer: Peer, step: () => number) => () => {
     step();
     const n = live(peer);
@@ -299,25 +352,29 @@ async function mlpRow(runs: number): Promise<Row> {
       tapegrad: leakChecked('tapegrad', ours.step),
       'tfjs-cpu': leakChecked('tfjs-cpu', theirs['tfjs-cpu'].step),
       'tfjs-wasm': leakChecked('tfjs-wasm', theirs['tfjs-wasm'].step),
+      'tfjs-wasm-manual': leakChecked('tfjs-wasm-manual', manual.step),
     },
     check: async () => {
       // from the same weights and data, three steps must give the same losses on every peer:
       // the first checks the forward, the next two the gradients and the update
-      const losses: Record<Peer, number[]> = { tapegrad: [], 'tfjs-cpu': [], 'tfjs-wasm': [] };
+      const tfPeers = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm-manual'] as const;
+      const losses: Record<'tapegrad' | (typeof tfPeers)[number], number[]> = { tapegrad: [], 'tfjs-cpu': [], 'tfjs-wasm': [], 'tfjs-wasm-manual': [] };
       for (let s = 0; s < 3; s++) {
+        await activate('tapegrad');
         losses.tapegrad.push(ours.step());
-        for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+        for (const peer of tfPeers) {
           await activate(peer);
-          losses[peer].push(theirs[peer].step());
+          losses[peer].push(peer === 'tfjs-wasm-manual' ? manual.step() : theirs[peer].step());
         }
       }
-      for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) assertClose(`MLP losses tapegrad vs ${peer}`, losses.tapegrad, losses[peer], 1e-4);
+      for (const peer of tfPeers) assertClose(`MLP losses tapegrad vs ${peer}`, losses.tapegrad, losses[peer], 1e-4);
       if (!(losses.tapegrad[2] < losses.tapegrad[0])) throw new Error(`MLP: the loss did not decrease (${losses.tapegrad.join(', ')})`);
-      return `MLP ${h1}/${h2} hidden: losses over 3 steps from the same start: ${PEERS.map((p) => `${p} ${losses[p].map((v) => v.toFixed(5)).join(' ')}`).join('; ')}`;
+      return `MLP ${h1}/${h2} hidden: losses over 3 steps from the same start: ${(['tapegrad', ...tfPeers] as const).map((p) => `${p} ${losses[p].map((v) => v.toFixed(5)).join(' ')}`).join('; ')}`;
     },
     dispose: () => {
       ours.dispose();
       for (const t of Object.values(theirs)) t.dispose();
+      manual.dispose();
     },
   };
 }
@@ -331,19 +388,25 @@ const median = (xs: number[]) => {
 
 interface Result {
   row: Row;
-  times: Record<Peer, number[]>;
+  times: Partial<Record<Peer, number[]>>;
+}
+
+function opOf(row: Row, peer: Peer): (() => void) | undefined {
+  return row.ops[peer] ?? (peer === 'tapegrad-1t' ? row.ops.tapegrad : undefined);
 }
 
 async function measure(row: Row): Promise<Result> {
-  const times: Record<Peer, number[]> = { tapegrad: [], 'tfjs-cpu': [], 'tfjs-wasm': [] };
+  const peers = PEERS.filter((p) => opOf(row, p) !== undefined);
+  const times: Partial<Record<Peer, number[]>> = Object.fromEntries(peers.map((p) => [p, []]));
   for (let round = 0; round < WARMUP + row.runs; round++) {
-    for (let i = 0; i < PEERS.length; i++) {
-      const peer = PEERS[(i + round) % PEERS.length];
+    for (let i = 0; i < peers.length; i++) {
+      const peer = peers[(i + round) % peers.length];
       await activate(peer);
+      const op = opOf(row, peer)!;
       const t0 = performance.now();
-      row.ops[peer]();
+      op();
       const ms = performance.now() - t0;
-      if (round >= WARMUP) times[peer].push(ms);
+      if (round >= WARMUP) times[peer]!.push(ms);
     }
   }
   return { row, times };
@@ -356,24 +419,27 @@ const rate = (row: Row, ms: number) => {
 };
 const ratio = (ours: number, theirs: number) => (theirs / ours >= 1 ? `**${(theirs / ours).toFixed(2)}× faster**` : `${(ours / theirs).toFixed(2)}× slower`);
 
+const medianOf = (r: Result, p: Peer): number | undefined => (r.times[p] ? median(r.times[p]!) : undefined);
+
 function table(results: Result[]): string {
   const lines = [
-    '| benchmark | tapegrad | tfjs-cpu | tfjs-wasm | tapegrad vs tfjs-cpu | tapegrad vs tfjs-wasm |',
-    '|---|---|---|---|---|---|',
+    `| benchmark | ${PEERS.join(' | ')} | tapegrad vs tfjs-wasm | 1 thread vs tfjs-wasm | tapegrad vs tfjs-cpu | tapegrad vs tfjs-wasm-manual |`,
+    `|---|${PEERS.map(() => '---|').join('')}---|---|---|---|`,
   ];
-  for (const { row, times } of results) {
-    const m = Object.fromEntries(PEERS.map((p) => [p, median(times[p])])) as Record<Peer, number>;
-    const cell = (p: Peer) => `${fmtMs(m[p])} ms (${rate(row, m[p])})`;
-    lines.push(`| ${row.label} | ${cell('tapegrad')} | ${cell('tfjs-cpu')} | ${cell('tfjs-wasm')} | ${ratio(m.tapegrad, m['tfjs-cpu'])} | ${ratio(m.tapegrad, m['tfjs-wasm'])} |`);
+  for (const r of results) {
+    const m = (p: Peer) => medianOf(r, p);
+    const cell = (p: Peer) => (m(p) === undefined ? '—' : `${fmtMs(m(p)!)} ms (${rate(r.row, m(p)!)})`);
+    const vs = (ours: Peer, theirs: Peer) => (m(ours) === undefined || m(theirs) === undefined ? '—' : ratio(m(ours)!, m(theirs)!));
+    lines.push(`| ${r.row.label} | ${PEERS.map(cell).join(' | ')} | ${vs('tapegrad', 'tfjs-wasm')} | ${vs('tapegrad-1t', 'tfjs-wasm')} | ${vs('tapegrad', 'tfjs-cpu')} | ${vs('tapegrad', 'tfjs-wasm-manual')} |`);
   }
   return lines.join('\n');
 }
 
 function spreadTable(results: Result[]): string {
-  const lines = ['| benchmark | runs | tapegrad min–max | tfjs-cpu min–max | tfjs-wasm min–max |', '|---|---|---|---|---|'];
+  const lines = [`| benchmark | runs | ${PEERS.map((p) => `${p} min–max`).join(' | ')} |`, `|---|---|${PEERS.map(() => '---|').join('')}`];
   for (const { row, times } of results) {
-    const span = (p: Peer) => `${fmtMs(Math.min(...times[p]))}–${fmtMs(Math.max(...times[p]))} ms`;
-    lines.push(`| ${row.label} | ${row.runs} | ${span('tapegrad')} | ${span('tfjs-cpu')} | ${span('tfjs-wasm')} |`);
+    const span = (p: Peer) => (times[p] ? `${fmtMs(Math.min(...times[p]!))}–${fmtMs(Math.max(...times[p]!))} ms` : '—');
+    lines.push(`| ${row.label} | ${row.runs} | ${PEERS.map(span).join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -394,10 +460,10 @@ function writeResults(results: Result[], checks: string[], wasmFlags: string, se
     '',
     `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; load average ${loadBefore[0].toFixed(1)} before the run, ${os.loadavg()[0].toFixed(1)} after (other processes share the cores)`,
     `- Node ${process.version} (V8 ${process.versions.v8}); TensorFlow.js ${tf.version.tfjs} (${wasmFlags})`,
-    `- every figure is the median of the runs shown below, after ${WARMUP} warm-up run(s); the three contenders run round-robin in one process, so drift affects them alike`,
+    `- every figure is the median of the runs shown below, after ${WARMUP} warm-up run(s); the contenders run round-robin in one process, so drift affects them alike; tapegrad runs with its default ${DEFAULT_THREADS} thread(s) and, as tapegrad-1t, with one`,
     '- each run includes reading the result back (`.data()` / `.item()` for tapegrad, `dataSync()` for tfjs); inputs are float32',
     '- "× faster" = the peer\'s median ÷ tapegrad\'s median',
-    `- the MLP step is forward + backward + SGD update (lr ${MLP.lr}) with softmax cross-entropy; the rate counts its matmuls only (${(mlpFlops() / 1e9).toFixed(2)} GFLOP: forward, weight gradients, and input gradients of layers 2 and 3). tapegrad: \`tg.linear\`, \`tg.relu\`, \`tg.crossEntropy\`, \`backward()\`, \`p.assign(p.sub(p.grad.mul(lr)))\` under \`tg.noGrad\`, all in \`tg.tidy\`; tfjs: \`tf.train.sgd(lr).minimize\` with \`tf.losses.softmaxCrossEntropy\``,
+    `- the MLP step is forward + backward + SGD update (lr ${MLP.lr}) with softmax cross-entropy; the rate counts its matmuls only (${(mlpFlops() / 1e9).toFixed(2)} GFLOP: forward, weight gradients, and input gradients of layers 2 and 3). tapegrad: \`tg.linear\`, \`tg.relu\`, \`tg.crossEntropy\`, \`backward()\`, \`p.assign(p.sub(p.grad.mul(lr)))\` under \`tg.noGrad\`, all in \`tg.tidy\`; tfjs: \`tf.train.sgd(lr).minimize\` with \`tf.losses.softmaxCrossEntropy\`; tfjs-wasm-manual: the same step by hand (forward, backward products with \`tf.matMul(a, b, transposeA, transposeB)\`, \`assign\`), no tape`,
     '',
     table(results),
     '',
@@ -448,8 +514,9 @@ async function main(): Promise<void> {
     const result = await measure(row);
     row.dispose();
     results.push(result);
-    const m = (p: Peer) => median(result.times[p]);
-    console.log(`${row.label.padEnd(42)} ${PEERS.map((p) => `${p} ${fmtMs(m(p)).padStart(6)} ms`).join('  ')}   vs cpu ${(m('tfjs-cpu') / m('tapegrad')).toFixed(2)}×, vs wasm ${(m('tfjs-wasm') / m('tapegrad')).toFixed(2)}×`);
+    const m = (p: Peer) => medianOf(result, p);
+    const present = PEERS.filter((p) => m(p) !== undefined);
+    console.log(`${row.label.padEnd(42)} ${present.map((p) => `${p} ${fmtMs(m(p)!).padStart(6)} ms`).join('  ')}   vs wasm ${(m('tfjs-wasm')! / m('tapegrad')!).toFixed(2)}× (1 thread ${(m('tfjs-wasm')! / m('tapegrad-1t')!).toFixed(2)}×)${m('tfjs-wasm-manual') ? `, vs wasm-manual ${(m('tfjs-wasm-manual')! / m('tapegrad')!).toFixed(2)}×` : ''}`);
   }
   const seconds = (performance.now() - started) / 1000;
   console.log('\n' + table(results));

@@ -27,7 +27,15 @@ export interface View {
 export interface ElementwiseFn {
   readonly name: string;
   readonly fn: (...args: number[]) => number;
+  /**
+   * A native kernel computing the same values as fn, which a backend may run instead (the CPU
+   * backend's WebAssembly kernels for float32, core/wasm/elementwise.ts); fn stays the reference.
+   */
+  readonly native?: NativeElementwise;
 }
+
+/** The maps with native kernels: binary add/sub/mul/div, unary exp/relu/neg/abs/sqrt. */
+export type NativeElementwise = 'add' | 'sub' | 'mul' | 'div' | 'exp' | 'relu' | 'neg' | 'abs' | 'sqrt';
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 export type PadMode = 'constant' | 'reflect' | 'replicate';

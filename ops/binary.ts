@@ -5,6 +5,7 @@
 // propagate NaN from either side as PyTorch does (a comparison with NaN is false, hence the
 // `a !== a`); where either side is NaN, both sides get the whole gradient, as PyTorch's
 // `grad.masked_fill(a < b, 0)` rules give.
+import type { NativeElementwise } from '../core/backend.js';
 import { broadcastShapes } from '../core/shape.js';
 import { record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -17,6 +18,8 @@ export interface BinaryDef {
   readonly f: (a: number, b: number) => number;
   readonly gradA: (g: number, a: number, b: number, y: number) => number;
   readonly gradB: (g: number, a: number, b: number, y: number) => number;
+  /** The backend's native kernel for f, if it has one (the CPU's WebAssembly add, sub, mul, div). */
+  readonly native?: NativeElementwise;
   /**
    * Second order (createGraph): g·∂²f/∂a², g·∂²f/∂a∂b, g·∂²f/∂b², with y standing for f(a, b).
    * They are the backward rules of gradA and gradB (ops/grad_ops.ts); absent, a second backward
@@ -31,16 +34,16 @@ export interface BinaryDef {
 }
 
 export const BINARY: Record<string, BinaryDef> = {
-  add: { name: 'add', f: (a, b) => a + b, gradA: (g) => g, gradB: (g) => g,
+  add: { name: 'add', native: 'add', f: (a, b) => a + b, gradA: (g) => g, gradB: (g) => g,
     gradAA: (g) => 0 * g, gradAB: (g) => 0 * g, gradBB: (g) => 0 * g,
     domainA: [-3, 3], domainB: [-3, 3] },
-  sub: { name: 'sub', f: (a, b) => a - b, gradA: (g) => g, gradB: (g) => -g,
+  sub: { name: 'sub', native: 'sub', f: (a, b) => a - b, gradA: (g) => g, gradB: (g) => -g,
     gradAA: (g) => 0 * g, gradAB: (g) => 0 * g, gradBB: (g) => 0 * g,
     domainA: [-3, 3], domainB: [-3, 3] },
-  mul: { name: 'mul', f: (a, b) => a * b, gradA: (g, a, b) => g * b, gradB: (g, a) => g * a,
+  mul: { name: 'mul', native: 'mul', f: (a, b) => a * b, gradA: (g, a, b) => g * b, gradB: (g, a) => g * a,
     gradAA: (g) => 0 * g, gradAB: (g) => g, gradBB: (g) => 0 * g,
     domainA: [-3, 3], domainB: [-3, 3] },
-  div: { name: 'div', f: (a, b) => a / b, gradA: (g, a, b) => g / b, gradB: (g, a, b, y) => (-g * y) / b,
+  div: { name: 'div', native: 'div', f: (a, b) => a / b, gradA: (g, a, b) => g / b, gradB: (g, a, b, y) => (-g * y) / b,
     gradAA: (g) => 0 * g, gradAB: (g, a, b) => -g / (b * b), gradBB: (g, a, b, y) => (2 * g * y) / (b * b),
     domainA: [-3, 3], domainB: [0.5, 3] },
   pow: {
@@ -88,7 +91,7 @@ export function binary(def: BinaryDef, aLike: TensorLike, bLike: TensorLike): Te
   const b = asTensor(def.name, bLike, a);
   checkCompatible(def.name, [a, b]);
   const shape = broadcastShapes(def.name, a.shape, b.shape);
-  const y = mapKernel({ name: def.name, fn: def.f }, [a, b], shape);
+  const y = mapKernel({ name: def.name, fn: def.f, native: def.native }, [a, b], shape);
   // each side's gradient is an op of its own, so that createGraph can differentiate it again
   return record(def.name, [a, b], y, (g, needs) => [
     needs[0] ? sumTo(binaryGrad(def, 'A', g, a, b, y, shape), a.shape) : null,

@@ -17,7 +17,7 @@ const zeroGrad = { name: 'zeroGrad', fn: (g: number) => 0 * g };
 export function unary(def: UnaryDef, x: Tensor, params: readonly number[] = def.params ?? []): Tensor {
   checkTensor(def.name, 'x', x);
   params.forEach((p, i) => checkFinite(def.name, `parameter ${i}`, p));
-  const fKernel = { name: def.name, fn: def.f };
+  const fKernel = { name: def.name, fn: def.f, native: def.native };
   const y = mapKernel(fKernel, [x], x.shape, params);
   if (def.gradKind === 'none') return y;
   if (def.gradKind === 'zero') return record(def.name, [x], y, (g) => [mapKernel(zeroGrad, [g], g.shape)]);

@@ -20,6 +20,7 @@
 // then an op of its own (ops/grad_ops.ts) whose backward is grad again (towards g) and grad2
 // (towards x); gradgradcheck compares grad2 with finite differences of grad, so grad stays the one
 // source of truth for the first derivative. An entry without grad2 is differentiable once only.
+import type { NativeElementwise } from '../core/backend.js';
 import type { GradKind } from './registry.js';
 
 export interface UnaryDef {
@@ -34,6 +35,8 @@ export interface UnaryDef {
    */
   readonly grad2?: (g: number, x: number, y: number, p0: number, p1: number) => number;
   readonly gradKind: Exclude<GradKind, 'composite'>;
+  /** The backend's native kernel for f, if it has one (the CPU's WebAssembly exp, relu, ...). */
+  readonly native?: NativeElementwise;
   /** Default parameters (p0, p1). */
   readonly params?: readonly number[];
   readonly domain: readonly [number, number];
@@ -41,14 +44,14 @@ export interface UnaryDef {
 }
 
 export const UNARY: Record<string, UnaryDef> = {
-  neg: { name: 'neg', f: (x) => -x, grad: (g) => -g, grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3] },
-  abs: { name: 'abs', f: (x) => Math.abs(x), grad: (g, x) => (x > 0 ? g : x < 0 ? -g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  neg: { name: 'neg', native: 'neg', f: (x) => -x, grad: (g) => -g, grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3] },
+  abs: { name: 'abs', native: 'abs', f: (x) => Math.abs(x), grad: (g, x) => (x > 0 ? g : x < 0 ? -g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
   sign: { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), gradKind: 'zero', domain: [-3, 3], kinks: [0] },
-  exp: { name: 'exp', f: (x) => Math.exp(x), grad: (g, x, y) => g * y, grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
+  exp: { name: 'exp', native: 'exp', f: (x) => Math.exp(x), grad: (g, x, y) => g * y, grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
   log: { name: 'log', f: (x) => Math.log(x), grad: (g, x) => g / x, grad2: (g, x) => -g / (x * x), gradKind: 'primitive', domain: [0.2, 5] },
   log1p: { name: 'log1p', f: (x) => Math.log1p(x), grad: (g, x) => g / (1 + x), grad2: (g, x) => -g / ((1 + x) * (1 + x)), gradKind: 'primitive', domain: [-0.8, 5] },
   expm1: { name: 'expm1', f: (x) => Math.expm1(x), grad: (g, x, y) => g * (y + 1), grad2: (g, x, y) => g * (y + 1), gradKind: 'primitive', domain: [-3, 3] },
-  sqrt: { name: 'sqrt', f: (x) => Math.sqrt(x), grad: (g, x, y) => (0.5 * g) / y, grad2: (g, x, y) => (-0.25 * g) / (x * y), gradKind: 'primitive', domain: [0.2, 5] },
+  sqrt: { name: 'sqrt', native: 'sqrt', f: (x) => Math.sqrt(x), grad: (g, x, y) => (0.5 * g) / y, grad2: (g, x, y) => (-0.25 * g) / (x * y), gradKind: 'primitive', domain: [0.2, 5] },
   rsqrt: { name: 'rsqrt', f: (x) => 1 / Math.sqrt(x), grad: (g, x, y) => (-0.5 * g * y) / x, grad2: (g, x, y) => (0.75 * g * y) / (x * x), gradKind: 'primitive', domain: [0.2, 5] },
   square: { name: 'square', f: (x) => x * x, grad: (g, x) => 2 * g * x, grad2: (g) => 2 * g, gradKind: 'primitive', domain: [-3, 3] },
   reciprocal: { name: 'reciprocal', f: (x) => 1 / x, grad: (g, x, y) => -g * y * y, grad2: (g, x, y) => 2 * g * y * y * y, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
@@ -64,7 +67,7 @@ export const UNARY: Record<string, UnaryDef> = {
     grad2: (g, x, y) => g * y * (1 - y) * (1 - 2 * y), gradKind: 'primitive',
     domain: [-4, 4],
   },
-  relu: { name: 'relu', f: (x) => (x > 0 || x !== x ? x : 0), grad: (g, x) => (x > 0 || x !== x ? g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  relu: { name: 'relu', native: 'relu', f: (x) => (x > 0 || x !== x ? x : 0), grad: (g, x) => (x > 0 || x !== x ? g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
   leakyRelu: {
     name: 'leakyRelu', f: (x, slope) => (x > 0 ? x : slope * x), grad: (g, x, y, slope) => (x > 0 ? g : slope * g),
     grad2: (g) => 0 * g, gradKind: 'primitive', params: [0.01], domain: [-3, 3], kinks: [0],

@@ -18,7 +18,9 @@
 import type { ElementwiseFn, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { broadcastStrides, type Shape, sizeOf } from '../shape.js';
+import { nativeRows, residentPointers } from '../wasm/elementwise.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
 
 /**
  * Writes rows × cols outputs starting at o[at]; input t starts at offset i_t, moves by its row
@@ -101,7 +103,7 @@ export function coalesce(shapes: readonly Shape[], outShape: Shape): { dims: num
 
 export function elementwise(alloc: CpuAllocator, f: ElementwiseFn, inputs: readonly View[], outShape: Shape, dtype: DType, params: readonly number[]): CpuStorage {
   const size = sizeOf(outShape);
-  const out = alloc.alloc(dtype, size);
+  const out = alloc.alloc(dtype, size, false); // every element is written below
   if (size === 0) return out;
   const arrays = inputs.map((v) => arrayOf(v.storage));
   const { dims, strides } = coalesce(inputs.map((v) => v.shape), outShape);
@@ -109,19 +111,24 @@ export function elementwise(alloc: CpuAllocator, f: ElementwiseFn, inputs: reado
   const cols = dims[rank - 1];
   const rows = rank >= 2 ? dims[rank - 2] : 1;
   const inner = strides.map((s) => s[rank - 1]);
-  const loop = loopFor(f, arrays, out.array, inner);
+  const rowStrides = strides.map((s) => (rank >= 2 ? s[rank - 2] : 0));
+  const native = nativeBlock(f, arrays, out.array, inner, rowStrides);
+  const loop = native === null ? loopFor(f, arrays, out.array, inner) : null;
   // the compiled loop's arguments; the input offsets (args[5 + 3t]) follow the odometer
   const args: unknown[] = [out.array, 0, rows, cols];
-  arrays.forEach((array, t) => args.push(array, 0, rank >= 2 ? strides[t][rank - 2] : 0));
+  arrays.forEach((array, t) => args.push(array, 0, rowStrides[t]));
   args.push(params[0], params[1], params[2]);
   const outer = dims.slice(0, Math.max(0, rank - 2));
   const index = outer.map(() => 0);
   const offsets = arrays.map(() => 0);
   const block = rows * cols;
   for (let at = 0; at < size; at += block) {
-    args[1] = at;
-    for (let t = 0; t < offsets.length; t++) args[5 + 3 * t] = offsets[t];
-    loop(...args);
+    if (native !== null) native(at, offsets, rows, cols);
+    else {
+      args[1] = at;
+      for (let t = 0; t < offsets.length; t++) args[5 + 3 * t] = offsets[t];
+      loop!(...args);
+    }
     // advance the odometer over the outer axes
     for (let axis = outer.length - 1; axis >= 0; axis--) {
       index[axis]++;
@@ -132,4 +139,16 @@ export function elementwise(alloc: CpuAllocator, f: ElementwiseFn, inputs: reado
     }
   }
   return out;
+}
+
+/**
+ * The WebAssembly kernel for f's block of rows, when f names one and every array is a float32
+ * array in the WebAssembly memory; null runs the JavaScript loop.
+ */
+function nativeBlock(f: ElementwiseFn, arrays: readonly TypedArray[], out: TypedArray, inner: readonly number[], rowStrides: readonly number[]) {
+  if (f.native === undefined) return null;
+  const rt = float32Kernels(out, ...arrays);
+  if (rt === null) return null;
+  const pointers = residentPointers(rt, [out as Float32Array, ...(arrays as Float32Array[])]);
+  return pointers === null ? null : nativeRows(rt, f.native, pointers, inner, rowStrides);
 }

@@ -3,7 +3,10 @@
 // (JavaScript numbers) whatever the storage dtype.
 import type { ReduceOp, View } from '../backend.js';
 import { reducedShape, type Shape, sizeOf, stridesOf } from '../shape.js';
+import { wasmRowReduce } from '../wasm/elementwise.js';
+import type { TypedArray } from '../dtype.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
 
 /** Offsets (in x) of every element of one reduction group, and the base offset of each group. */
 export function reductionLayout(shape: Shape, axes: readonly number[]): { groupOffsets: Int32Array; baseOffsets: Int32Array } {
@@ -30,8 +33,9 @@ export function reductionLayout(shape: Shape, axes: readonly number[]): { groupO
 export function reduce(alloc: CpuAllocator, op: ReduceOp, x: View, axes: readonly number[]): CpuStorage {
   const a = arrayOf(x.storage);
   const outSize = sizeOf(reducedShape(x.shape, axes));
-  const out = alloc.alloc(x.dtype, outSize);
+  const out = alloc.alloc(x.dtype, outSize, false); // every group's value is written below
   const o = out.array;
+  if (trailingReduction(op, x, axes, a, o, outSize)) return out;
   if (outSize === 1 && op === 'sum') {
     let s = 0;
     for (let i = 0; i < a.length; i++) s += a[i];
@@ -103,4 +107,17 @@ export function prodOthers(alloc: CpuAllocator, x: View, axes: readonly number[]
     }
   }
   return out;
+}
+
+/**
+ * sum/max/min over trailing axes (every group contiguous: softmax's last axis, a full reduction)
+ * on the WebAssembly kernels, for float32 arrays in the WebAssembly memory. False: not done here.
+ */
+function trailingReduction(op: ReduceOp, x: View, axes: readonly number[], a: TypedArray, o: TypedArray, groups: number): boolean {
+  if (op !== 'sum' && op !== 'max' && op !== 'min') return false;
+  if (!axes.every((axis, i) => axis === x.shape.length - axes.length + i)) return false;
+  const cols = sizeOf(axes.map((axis) => x.shape[axis]));
+  if (cols === 0) return false;
+  const rt = float32Kernels(a, o);
+  return rt !== null && wasmRowReduce(rt, op, a as Float32Array, o as Float32Array, groups, cols);
 }

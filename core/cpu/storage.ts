@@ -42,13 +42,16 @@ export class CpuAllocator {
     return new CpuStorage(array);
   }
 
-  alloc(dtype: DType, size: number): CpuStorage {
+  /** A zeroed array; with `zero` false the values are unspecified (for outputs written whole). */
+  alloc(dtype: DType, size: number, zero = true): CpuStorage {
     const rt = dtype === 'float32' && size > 0 ? wasmRuntime() : null;
-    const inWasm = rt ? allocFloat32(rt, size) : null;
+    const inWasm = rt ? allocFloat32(rt, size, zero) : null;
     if (inWasm === null) return this.adopt(allocArray(dtype, size));
     const storage = this.adopt(inWasm.array);
     storage.block = { heap: inWasm.heap, ptr: inWasm.ptr };
-    reclaim?.register(storage, storage.block, storage);
+    // keyed on the array, not the storage: toNdarray() hands the array out, and its block must
+    // not be reused while anything can still read or write through it
+    reclaim?.register(inWasm.array, storage.block, storage);
     return storage;
   }
 

@@ -6,6 +6,7 @@ import type { TypedArray } from '../dtype.js';
 import { fail } from '../errors.js';
 import { disableWasm, wasmRuntime, wasmUnavailableReason, type WasmRuntime } from '../wasm/runtime.js';
 import { lastOversize } from '../wasm/matmul.js';
+import { wasmKernelRuns } from '../wasm/elementwise.js';
 import { setThreadCount, threadInfo, type ThreadInfo } from '../wasm/threads.js';
 
 /** The WebAssembly runtime when every array is float32 and the kernels are on, else null. */
@@ -49,6 +50,8 @@ export interface CpuBackendInfo {
   threads: ThreadInfo;
   /** The last product too large for the WebAssembly memory, which ran in JavaScript instead. */
   oversizeFallback: string | null;
+  /** How many times each WebAssembly kernel ran (matmul, add, exp, sum, ...), by name. */
+  kernelRuns: Record<string, number>;
   float64Kernels: 'javascript';
 }
 
@@ -61,6 +64,7 @@ export function cpuInfo(): CpuBackendInfo {
     wasmMemory: rt ? { shared: rt.shared, bytes: rt.memory.buffer.byteLength } : null,
     threads: threadInfo(),
     oversizeFallback: lastOversize,
+    kernelRuns: Object.fromEntries(wasmKernelRuns),
     float64Kernels: 'javascript',
   };
 }

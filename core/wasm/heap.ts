@@ -39,8 +39,12 @@ export class WasmHeap {
 
   constructor(readonly rt: WasmRuntime) {}
 
-  /** A zeroed block of at least `bytes` bytes, or null when the memory cannot hold it. */
-  alloc(bytes: number): number | null {
+  /**
+   * A block of at least `bytes` bytes, zeroed unless `zero` is false (for outputs a kernel writes
+   * whole: zeroing a reused block costs as much as an elementwise map), or null when the memory
+   * cannot hold it.
+   */
+  alloc(bytes: number, zero = true): number | null {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     // every path keeps the block below heapLimit(), so a lowered limit holds for reused blocks too
     const limit = heapLimit();
@@ -55,7 +59,8 @@ export class WasmHeap {
     this.sizes.set(ptr, blockSize);
     this.live.add(ptr);
     this.liveBytes += blockSize;
-    new Uint8Array(this.rt.memory.buffer, ptr, bytes).fill(0);
+    // (32-bit words: V8 fills a shared buffer's Uint8Array 4× slower; the block holds the rounding)
+    if (zero) new Uint32Array(this.rt.memory.buffer, ptr, Math.ceil(bytes / 4)).fill(0);
     return ptr;
   }
 
@@ -123,11 +128,11 @@ export function heapOf(rt: WasmRuntime): WasmHeap {
   return current;
 }
 
-/** A Float32Array of `length` zeros in the WebAssembly memory, or null (then use the JavaScript heap). */
-export function allocFloat32(rt: WasmRuntime, length: number): { array: Float32Array; heap: WasmHeap; ptr: number } | null {
+/** A Float32Array of `length` zeros (unless `zero` is false) in the WebAssembly memory, or null (then use the JavaScript heap). */
+export function allocFloat32(rt: WasmRuntime, length: number, zero = true): { array: Float32Array; heap: WasmHeap; ptr: number } | null {
   if (!rt.shared) return null;
   const heap = heapOf(rt);
-  const ptr = heap.alloc(length * 4);
+  const ptr = heap.alloc(length * 4, zero);
   if (ptr === null) return null;
   const buffer = rt.memory.buffer;
   rememberBuffer(rt, buffer);

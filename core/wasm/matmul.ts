@@ -4,6 +4,7 @@
 // the batch has its columns split across the worker threads (core/wasm/threads.ts). Returns
 // false, having written nothing, when the memory cannot hold what the product needs; the caller
 // then runs the JavaScript kernel.
+import { countRun } from './elementwise.js';
 import { heapOf, pointerOf } from './heap.js';
 import type { WasmRuntime } from './runtime.js';
 import { runGemm, splitColumns } from './threads.js';
@@ -49,6 +50,7 @@ export function wasmGemmBatch(
       lastOversize = `a ${m}×${k}·${k}×${n} product (batch ${items.length}) does not fit the WebAssembly memory: it ran in JavaScript`;
       return false;
     }
+    countRun('matmul');
     const aRow = transA ? 1 : k, aCol = transA ? m : 1;
     const bRow = transB ? 1 : n, bCol = transB ? k : 1;
     for (const item of items) {

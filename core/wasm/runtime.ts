@@ -9,6 +9,10 @@ import { WASM_KERNELS } from './generated/kernels.js';
 export interface WasmExports {
   gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, c0: number, c1: number, ws: number): void;
   gemmWorkspaceBytes(cols: number): number;
+  binary(op: number, o: number, rows: number, cols: number, a: number, aInner: number, aRow: number, b: number, bInner: number, bRow: number): void;
+  unary(op: number, o: number, x: number, n: number): void;
+  sumRows(o: number, x: number, rows: number, cols: number): void;
+  extremumRows(isMax: number, o: number, x: number, rows: number, cols: number): void;
 }
 
 export interface WasmRuntime {

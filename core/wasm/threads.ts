@@ -26,7 +26,7 @@ const DONE = 1; // workers that finished the task
 const KERNEL = 2; // 1 = gemm, -1 = exit
 const ARGS = 3; // the kernel's shared arguments (10 for gemm)
 const SLOTS = 32; // per worker: c0, c1, workspace
-const FAILED = 128; // per worker: -1 task posted, 2 working on it, 0 done, 1 its kernel threw
+const FAILED = 128; // per worker: -1 task posted to it, 2 working on it, 0 done, 1 its kernel threw, 3 not its task
 const READY = 160; // per worker: 1 once it waits for tasks
 /** How long a new worker may take to start (a V8 isolate; slower on a loaded machine). */
 const START_MS = 30000;
@@ -47,6 +47,8 @@ for (;;) {
   seen = Atomics.load(ctrl, ${GEN});
   const kernel = ctrl[${KERNEL}];
   if (kernel === -1) break;
+  // a parked worker (more workers than threads asked for) wakes with the others and sleeps again
+  if (Atomics.load(ctrl, ${FAILED} + index) !== -1) continue;
   const a = ctrl.subarray(${ARGS}, ${ARGS} + 10), s = ${SLOTS} + index * 3;
   ctrl[${FAILED} + index] = 2;
   try {
@@ -96,8 +98,9 @@ export function setThreadCount(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new Error(`setBackend('cpu'): threads must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
   }
+  // Workers beyond the count are parked, not terminated: they sleep in Atomics.wait (no CPU),
+  // and asking for more threads again (a benchmark alternating 1 and 2) costs no restart.
   pool.wanted = threads;
-  shrinkTo(threads - 1);
 }
 
 function shrinkTo(workers: number): void {
@@ -167,7 +170,7 @@ function retire(handle: WorkerHandle, what: string, kernel?: string): void {
   handle.alive = false;
   handle.worker?.terminate();
   // no replacement is started: the backend carries on with the threads left (setThreadCount restarts)
-  pool.wanted = Math.max(1, pool.workers.filter((w) => w.alive).length + 1);
+  pool.wanted = Math.max(1, Math.min(pool.wanted, pool.workers.filter((w) => w.alive).length + 1));
   pool.failures.push(`worker ${handle.index} ${what}${kernel ? ` during '${kernel}'` : ''}; the backend continues with ${pool.wanted} thread(s)`);
 }
 
@@ -185,7 +188,7 @@ function ranges(n: number, parts: number): [number, number][] {
 export function splitColumns(rt: WasmRuntime, m: number, n: number, k: number): [number, number][] {
   if (pool.wanted <= 1 || m * n * k < PARALLEL_MIN_WORK || n <= PANEL) return [[0, n]];
   ensureWorkers(rt);
-  const parts = Math.min(pool.workers.length + 1, Math.ceil(n / PANEL));
+  const parts = Math.min(pool.wanted, pool.workers.length + 1, Math.ceil(n / PANEL));
   return ranges(n, parts);
 }
 
@@ -204,6 +207,7 @@ export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonl
   ctrl[KERNEL] = 1;
   ctrl.set(args, ARGS);
   ctrl.fill(0, SLOTS, SLOTS + 3 * (MAX_THREADS + 1));
+  ctrl.fill(3, FAILED, FAILED + MAX_THREADS + 1); // no task for the parked workers
   helpers.forEach((w, i) => {
     const [c0, c1] = runs[i + 1];
     ctrl.set([c0, c1, workspace(i + 1)], SLOTS + 3 * w.index);

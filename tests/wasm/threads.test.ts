@@ -37,6 +37,9 @@ test('results are bit-identical for 1, 2, 3 and 4 threads and from run to run', 
     const one = results.get(1);
     for (const [threads, r] of results) assert.is(r, one, `${JSON.stringify(aShape)}·${JSON.stringify(bShape)}: ${threads} threads differ from 1`);
   }
+  // no worker was given up on: parked workers (4 started, 2 asked for) sit tasks out, they do not
+  // answer for the ones working
+  assert.equal(cpuInfo().threads.failures, []);
   tg.setBackend('cpu', { threads: 2 });
 });
 
@@ -46,14 +49,18 @@ test('a worker that dies is reported with the kernel, and the backend carries on
   const a = tg.randn([131, 77]), b = tg.randn([77, 203]);
   const before = bytesOf(a.matmul(b));
   assert.is(cpuInfo().threads.running, 2);
-  assert.ok(stopWorkerForTest(1), 'worker 1 was running');
+  assert.ok(stopWorkerForTest(1), `worker 1 was running: ${JSON.stringify(cpuInfo().threads)}`);
   const after = bytesOf(a.matmul(b)); // worker 1 may be gone before or during this product
   assert.is(after, before, 'the result survives the dead worker');
   await new Promise((resolve) => setTimeout(resolve, 100)); // let the exit event arrive
   const info = cpuInfo().threads;
-  assert.is(info.running, 1);
-  assert.ok(info.failures.some((f) => /^worker 1 (stopped answering during 'matmul'|exited)/.test(f)), info.failures.join('; '));
-  assert.is(bytesOf(a.matmul(b)), before, 'and keeps computing right on one thread');
+  // the pool carries on with the threads it has left: one, or two where a parked worker (from the
+  // 4-thread test above) takes worker 1's place
+  const failure = info.failures.find((f) => /^worker 1 (stopped answering during 'matmul'|exited)/.test(f));
+  assert.ok(failure, info.failures.join('; '));
+  assert.ok(failure!.endsWith(`the backend continues with ${info.running} thread(s)`), failure);
+  assert.ok(info.running === 1 || info.running === 2, `running ${info.running}`);
+  assert.is(bytesOf(a.matmul(b)), before, 'and keeps computing right on the threads left');
   tg.setBackend('cpu', { threads: 2 }); // asking again starts a new worker
   assert.is(bytesOf(a.matmul(b)), before);
   assert.is(cpuInfo().threads.running, 2);

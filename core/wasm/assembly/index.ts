@@ -1,3 +1,4 @@
 // The entry point of the WebAssembly kernels: everything exported here is callable from
 // core/wasm/*.ts. Each kernel lives in a file of its own.
 export { gemm, gemmWorkspaceBytes } from './gemm';
+export { binary, unary, sumF32, sumRows, extremumRows } from './elementwise';

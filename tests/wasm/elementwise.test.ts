@@ -1,0 +1,129 @@
+// The WebAssembly elementwise maps and reductions (core/wasm/assembly/elementwise.ts) against the
+// JavaScript kernels they replace for float32 (the reference): fast-check over shapes with odd
+// sizes around the 4-lane vectors, broadcasting in every position, empty tensors, and values
+// that include NaN, ±Infinity, ±0 and subnormals. add/sub/mul/div/neg/abs/sqrt/relu must be bit
+// for bit the JavaScript results; exp (computed in float64 then rounded, like Math.exp) within
+// one float32 ulp; sums (float64 accumulation in another order) within one float32 ulp.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import * as tg from '../../index.js';
+import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+
+const special = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -3e-39, 88.7, 89, -104, -87.3, 3.4e38];
+
+/** float32 values: mostly ordinary, some special. */
+const valueArb = fc.oneof(
+  { weight: 8, arbitrary: fc.float({ min: -50, max: 50, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(...special) },
+);
+
+const shapeArb = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 0, maxLength: 3 });
+
+function valuesFor(shape: number[]) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return fc.array(valueArb, { minLength: size, maxLength: size });
+}
+
+/** A shape and one that broadcasts against it (axes dropped from the left or set to 1). */
+const pairArb = shapeArb.chain((shape) =>
+  fc.record({
+    shape: fc.constant(shape),
+    other: fc.tuple(fc.integer({ min: 0, max: shape.length }), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }))
+      .map(([drop, ones]) => shape.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d))),
+    swap: fc.boolean(),
+  }),
+).chain(({ shape, other, swap }) => fc.record({ a: fc.constant(swap ? other : shape), b: fc.constant(swap ? shape : other), av: valuesFor(swap ? other : shape), bv: valuesFor(swap ? shape : other) }));
+
+function withJavaScript<T>(fn: () => T): T {
+  tg.setBackend('cpu', { wasm: false });
+  try {
+    return fn();
+  } finally {
+    tg.setBackend('cpu', { wasm: true });
+  }
+}
+
+function ulpsApart(x: number, y: number): number {
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? 0 : Infinity;
+  if (x === y) return 0;
+  const bits = new Int32Array(new Float32Array([x, y]).buffer);
+  const ordered = (b: number) => (b < 0 ? -(b & 0x7fffffff) : b);
+  return Math.abs(ordered(bits[0]) - ordered(bits[1]));
+}
+
+function assertSame(got: ArrayLike<number>, want: ArrayLike<number>, ulps: number, what: string) {
+  assert.is(got.length, want.length, what);
+  for (let i = 0; i < got.length; i++) {
+    const apart = ulpsApart(got[i], want[i]);
+    // bit for bit (ulps 0) means -0 and +0 differ too
+    const same = ulps === 0 ? Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])) : apart <= ulps;
+    if (!same) assert.unreachable(`${what}: element ${i} is ${got[i]}, the JavaScript kernel gives ${want[i]} (${apart} ulp apart)`);
+  }
+}
+
+function runsOf(name: string): number {
+  return cpuInfo().kernelRuns[name] ?? 0;
+}
+
+for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+  test(`${op}: bit for bit the JavaScript kernel, with broadcasting, empty and special values`, () => {
+    const before = runsOf(op);
+    fc.assert(fc.property(pairArb, ({ a, b, av, bv }) => {
+      const x = tg.tensor(av, { shape: a }), y = tg.tensor(bv, { shape: b });
+      const got = tg[op](x, y).data();
+      const want = withJavaScript(() => tg[op](x, y).data());
+      assertSame(got, want, 0, `${op} ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    }), { seed: 14, numRuns: 150 });
+    assert.ok(runsOf(op) > before, `the WebAssembly ${op} ran`);
+  });
+}
+
+for (const [op, ulps] of [['neg', 0], ['abs', 0], ['sqrt', 0], ['relu', 0], ['exp', 1]] as const) {
+  test(`${op}: ${ulps === 0 ? 'bit for bit' : `within ${ulps} ulp of`} the JavaScript kernel`, () => {
+    const before = runsOf(op);
+    fc.assert(fc.property(shapeArb.chain((s) => fc.tuple(fc.constant(s), valuesFor(s))), ([shape, values]) => {
+      const x = tg.tensor(values, { shape });
+      const got = (x[op] as () => tg.Tensor).call(x).data();
+      const want = withJavaScript(() => (x[op] as () => tg.Tensor).call(x).data());
+      assertSame(got, want, ulps, `${op} ${JSON.stringify(shape)}`);
+    }), { seed: 15, numRuns: 150 });
+    assert.ok(runsOf(op) > before, `the WebAssembly ${op} ran`);
+  });
+}
+
+test('exp over its whole float32 range: within 1 ulp, overflow to ∞ and underflow to 0 where Math.exp does', () => {
+  const values = Float32Array.from({ length: 40001 }, (_, i) => -104 + (i * 193) / 40000);
+  const x = tg.tensor(values);
+  assertSame(x.exp().data(), withJavaScript(() => x.exp().data()), 1, 'exp sweep');
+});
+
+test('sum, max and min over trailing axes and whole tensors: within 1 ulp (sum), exactly (max, min), NaN propagating', () => {
+  const before = runsOf('sum');
+  fc.assert(fc.property(
+    fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(fc.constant(s), valuesFor(s), fc.integer({ min: 1, max: s.length }))),
+    ([shape, values, trailing]) => {
+      const x = tg.tensor(values, { shape });
+      const axes = shape.map((_, i) => i).slice(shape.length - trailing);
+      for (const op of ['sum', 'max', 'min'] as const) {
+        const got = x[op](axes).data();
+        const want = withJavaScript(() => x[op](axes).data());
+        // ±0 extremes may differ in sign (WebAssembly's max(−0, +0) is +0): compare as numbers
+        for (let i = 0; i < got.length; i++) {
+          if (op !== 'sum' && got[i] === 0 && want[i] === 0) continue;
+          if (ulpsApart(got[i], want[i]) > (op === 'sum' ? 1 : 0)) assert.unreachable(`${op} over ${JSON.stringify(axes)} of ${JSON.stringify(shape)}: ${got[i]} vs ${want[i]}`);
+        }
+      }
+    },
+  ), { seed: 16, numRuns: 150 });
+  assert.ok(runsOf('sum') > before, 'the WebAssembly sum ran');
+});
+
+test('a float64 tensor and an unlisted op run the JavaScript kernels', () => {
+  const before = runsOf('add');
+  tg.tensor([1, 2], { dtype: 'float64' }).add(tg.tensor([3, 4], { dtype: 'float64' }));
+  assert.is(runsOf('add'), before);
+  assert.equal([...tg.tensor([1, 4]).pow(0.5).data()], [1, 2]);
+});
+
+test.run();
