@@ -5,7 +5,7 @@
 import type { TypedArray } from '../dtype.js';
 import { fail } from '../errors.js';
 import { disableWasm, wasmRuntime, wasmUnavailableReason, type WasmRuntime } from '../wasm/runtime.js';
-import { lastOversize } from '../wasm/matmul.js';
+import { heapStats, lastOversize, type HeapStats } from '../wasm/heap.js';
 import { wasmKernelRuns } from '../wasm/elementwise.js';
 import { setThreadCount, threadInfo, type ThreadInfo } from '../wasm/threads.js';
 
@@ -48,8 +48,10 @@ export interface CpuBackendInfo {
   /** Shared memory (worker threads possible) or plain memory (one thread). */
   wasmMemory: { shared: boolean; bytes: number } | null;
   threads: ThreadInfo;
-  /** The last product too large for the WebAssembly memory, which ran in JavaScript instead. */
+  /** The last tensor or product too large for the WebAssembly memory, which ran in JavaScript instead. */
   oversizeFallback: string | null;
+  /** The tensors' blocks in the WebAssembly memory: live, free for reuse, the memory's size, overflows. */
+  wasmHeap: HeapStats | null;
   /** How many times each WebAssembly kernel ran (matmul, add, exp, sum, ...), by name. */
   kernelRuns: Record<string, number>;
   float64Kernels: 'javascript';
@@ -64,6 +66,7 @@ export function cpuInfo(): CpuBackendInfo {
     wasmMemory: rt ? { shared: rt.shared, bytes: rt.memory.buffer.byteLength } : null,
     threads: threadInfo(),
     oversizeFallback: lastOversize,
+    wasmHeap: heapStats(),
     kernelRuns: Object.fromEntries(wasmKernelRuns),
     float64Kernels: 'javascript',
   };

@@ -122,6 +122,17 @@ export class WasmHeap {
 
 let current: WasmHeap | null = null;
 
+/** Why the last tensor or product did not fit the WebAssembly memory (null if every one did). */
+export let lastOversize: string | null = null;
+export function noteOversize(what: string): void {
+  lastOversize = what;
+}
+
+/** The heap's figures, or null when no heap is in use. */
+export function heapStats(): HeapStats | null {
+  return current === null ? null : current.stats();
+}
+
 /** The heap of the runtime now loaded (a new runtime, after a simulated failure, gets a new heap). */
 export function heapOf(rt: WasmRuntime): WasmHeap {
   if (current === null || current.rt !== rt) current = new WasmHeap(rt);
@@ -133,7 +144,10 @@ export function allocFloat32(rt: WasmRuntime, length: number, zero = true): { ar
   if (!rt.shared) return null;
   const heap = heapOf(rt);
   const ptr = heap.alloc(length * 4, zero);
-  if (ptr === null) return null;
+  if (ptr === null) {
+    noteOversize(`a float32 tensor of ${length} elements does not fit the WebAssembly memory (at most ${heapLimit()} bytes): it lives on the JavaScript heap and its kernels run in JavaScript`);
+    return null;
+  }
   const buffer = rt.memory.buffer;
   rememberBuffer(rt, buffer);
   return { array: new Float32Array(buffer, ptr, length), heap, ptr };

@@ -5,7 +5,7 @@
 // false, having written nothing, when the memory cannot hold what the product needs; the caller
 // then runs the JavaScript kernel.
 import { countRun } from './elementwise.js';
-import { heapOf, pointerOf } from './heap.js';
+import { heapOf, noteOversize, pointerOf } from './heap.js';
 import type { WasmRuntime } from './runtime.js';
 import { runGemm, splitColumns } from './threads.js';
 
@@ -16,8 +16,6 @@ export interface GemmBatchItem {
   readonly c: number;
 }
 
-/** Why the last product did not fit the WebAssembly memory (null if every one did). */
-export let lastOversize: string | null = null;
 
 /**
  * C (m×n per item, row-major) = op(A)·op(B) for every item; A holds its matrices as m×k (k×m if
@@ -47,7 +45,7 @@ export function wasmGemmBatch(
     const ws = heap.alloc(wsPerThread * runs.length);
     if (ws !== null) temporary.push(ws);
     if (pa < 0 || pb < 0 || pc < 0 || ws === null) {
-      lastOversize = `a ${m}×${k}·${k}×${n} product (batch ${items.length}) does not fit the WebAssembly memory: it ran in JavaScript`;
+      noteOversize(`a ${m}×${k}·${k}×${n} product (batch ${items.length}) does not fit the WebAssembly memory: it ran in JavaScript`);
       return false;
     }
     countRun('matmul');
