@@ -1,19 +1,23 @@
 // conv2d, as torch.nn.functional.conv2d: NCHW input, weight [O, C/groups, kH, kW], optional
 // bias, stride, zero padding (a number, a pair, 'valid' or 'same'), dilation and groups.
 // The convolution is one fused kernel with two backward kernels (input and weight); the bias
-// is a broadcast add, so its gradient comes for free.
+// is a broadcast add, so its gradient comes for free. Under createGraph the two gradients are
+// recorded ops (gradInput, gradWeight below), so conv2d is differentiable to any order.
 import { checkOptions, fail, formatShape } from '../core/errors.js';
 import type { Conv2dParams } from '../core/backend.js';
 import { tidy } from '../core/scope.js';
-import { record } from '../core/tape.js';
+import { declareDifferentiableBackward } from '../core/autograd.js';
+import type { Shape } from '../core/shape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { add } from './binary.js';
 import { fusedKernel, pair } from './fused.js';
+import { viewAs } from './grad_ops.js';
 import { registerOp } from './registry.js';
 import { pad as padOp } from './shape.js';
 import { checkCompatible, checkTensor, reshapeView } from './util.js';
 
-registerOp('conv2d', 'primitive');
+registerOp('conv2d', 'primitive', true);
 
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
@@ -72,16 +76,43 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, p:
   ];
   const forward = fusedKernel('conv2d', x, 'conv2d');
   const y = fromStorage(forward(x.kernelView(), weight.kernelView(), p, outShape), outShape, x.dtype, x.backend);
-  record('conv2d', [x, weight], y, (g) => [
-    x.requiresGrad ? fromStorage(fusedKernel('conv2d', x, 'conv2dGradInput')(g.kernelView(), weight.kernelView(), p, x.shape), x.shape, x.dtype, x.backend) : null,
-    weight.requiresGrad ? fromStorage(fusedKernel('conv2d', x, 'conv2dGradWeight')(g.kernelView(), x.kernelView(), p, weight.shape), weight.shape, x.dtype, x.backend) : null,
-  ], [x, weight]);
+  record('conv2d', [x, weight], y, (g, needs) => {
+    // recording on means createGraph: each gradient is an op with a backward of its own
+    if (isGradEnabled()) return [needs[0] ? gradInput(g, weight, p, x.shape) : null, needs[1] ? gradWeight(g, x, p, weight.shape) : null];
+    return [
+      x.requiresGrad ? fromStorage(fusedKernel('conv2d', x, 'conv2dGradInput')(g.kernelView(), weight.kernelView(), p, x.shape), x.shape, x.dtype, x.backend) : null,
+      weight.requiresGrad ? fromStorage(fusedKernel('conv2d', x, 'conv2dGradWeight')(g.kernelView(), x.kernelView(), p, weight.shape), weight.shape, x.dtype, x.backend) : null,
+    ];
+  }, [x, weight]);
   if (!bias) return y;
   return tidy(() => add(y, reshapeBias(bias)));
 }
 
-/** [O] viewed as [1, O, 1, 1], recorded so the bias gets its gradient. */
+/** [O] viewed as [1, O, 1, 1], recorded so the bias gets its gradient (a recorded view back). */
 function reshapeBias(bias: Tensor): Tensor {
   const shape = [1, bias.shape[0], 1, 1];
-  return record('reshape', [bias], reshapeView(bias, shape), (g) => [reshapeView(g, bias.shape)]);
+  return record('reshape', [bias], reshapeView(bias, shape), (g) => [viewAs(g, bias.shape)]);
+}
+
+// Second order. The input gradient dx = convᵀ(g, w) and the weight gradient dw = corr(x, g) are
+// bilinear, and the three maps conv2d, gradInput and gradWeight are each other's adjoints:
+//   ⟨u, gradInput(g, w)⟩ = ⟨conv2d(u, w), g⟩ = ⟨gradWeight(g, u), w⟩
+// so every derivative of a gradient is one of the three again, to any order.
+declareDifferentiableBackward('conv2dGradInput');
+declareDifferentiableBackward('conv2dGradWeight');
+
+function gradInput(g: Tensor, w: Tensor, p: Conv2dParams, inShape: Shape): Tensor {
+  const dx = fromStorage(fusedKernel('conv2d', g, 'conv2dGradInput')(g.kernelView(), w.kernelView(), p, inShape), inShape, g.dtype, g.backend);
+  return record('conv2dGradInput', [g, w], dx, (u, needs) => [
+    needs[0] ? convolve(u, w, null, p) : null,
+    needs[1] ? gradWeight(g, u, p, w.shape) : null,
+  ], [g, w]);
+}
+
+function gradWeight(g: Tensor, x: Tensor, p: Conv2dParams, wShape: Shape): Tensor {
+  const dw = fromStorage(fusedKernel('conv2d', g, 'conv2dGradWeight')(g.kernelView(), x.kernelView(), p, wShape), wShape, g.dtype, g.backend);
+  return record('conv2dGradWeight', [g, x], dw, (u, needs) => [
+    needs[0] ? convolve(x, u, null, p) : null,
+    needs[1] ? gradInput(g, u, p, x.shape) : null,
+  ], [g, x]);
 }

@@ -1,14 +1,16 @@
 // group_norm as torch.nn.functional.group_norm: x [N, C, ...] normalised over each sample's
 // groups of C/numGroups channels, then scaled and shifted per channel. One fused kernel each
-// way; the backward kernel gives the input, weight and bias gradients together.
+// way; the backward kernel gives the input, weight and bias gradients together. Under createGraph
+// the backward is recomposed from primitive ops instead (norm_grad.ts), so it is twice differentiable.
 import { checkFinite, fail, formatShape } from '../core/errors.js';
-import { record } from '../core/tape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { fusedKernel } from './fused.js';
+import { groupNormGradients } from './norm_grad.js';
 import { registerOp } from './registry.js';
 import { checkCompatible, checkTensor } from './util.js';
 
-registerOp('groupNorm', 'primitive');
+registerOp('groupNorm', 'primitive', true);
 
 export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   checkTensor('groupNorm', 'x', x);
@@ -30,7 +32,9 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
   const mean = fromStorage(out.mean, stats, x.dtype, x.backend);
   const rstd = fromStorage(out.rstd, stats, x.dtype, x.backend);
   const inputs = [x, ...params];
-  record('groupNorm', inputs, y, (g) => {
+  record('groupNorm', inputs, y, (g, needs) => {
+    // recording on means createGraph: the backward in recorded primitive ops (norm_grad.ts)
+    if (isGradEnabled()) return groupNormGradients(g, x, w, b, numGroups, eps, needs);
     const grads = fusedKernel('groupNorm', x, 'groupNormGrad')(g.kernelView(), x.kernelView(), w?.kernelView() ?? null, mean.kernelView(), rstd.kernelView(), numGroups);
     const dx = fromStorage(grads.dx, x.shape, x.dtype, x.backend);
     const dw = fromStorage(grads.dweight, [C], x.dtype, x.backend);

@@ -3,16 +3,18 @@
 // Input [N, C, H, W] or [C, H, W]. One fused kernel per direction serves all three.
 import { checkOptions, fail, formatShape } from '../core/errors.js';
 import type { Pool2dParams } from '../core/backend.js';
-import { record } from '../core/tape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { convOutputSize } from './conv.js';
 import { fusedKernel, pair } from './fused.js';
+import { poolGradRecorded } from './pool_grad.js';
 import { registerOp } from './registry.js';
 import { checkTensor, reshapeView } from './util.js';
 
-registerOp('maxPool2d', 'primitive');
-registerOp('avgPool2d', 'primitive');
-registerOp('adaptiveAvgPool2d', 'primitive');
+// twice differentiable (to any order): under createGraph the gradients are recorded (pool_grad.ts)
+registerOp('maxPool2d', 'primitive', true);
+registerOp('avgPool2d', 'primitive', true);
+registerOp('adaptiveAvgPool2d', 'primitive', true);
 
 type Pair = number | readonly [number, number];
 
@@ -44,6 +46,8 @@ function pool(op: string, x: Tensor, p: Pool2dParams, outHW: (H: number, W: numb
   const y = x.rank === 4 ? y4 : reshapeView(y4, [C, Ho, Wo]);
   if (y !== y4) y4.dispose();
   return record(op, [x], y, (g) => {
+    // recording on means createGraph: the gradient is a linear map recorded with its adjoint
+    if (isGradEnabled()) return [poolGradRecorded(op, g, x4, p, outShape, x.shape)];
     const dx = fusedKernel(op, x, 'pool2dGrad')(reshapeView(g, outShape).kernelView(), x4.kernelView(), p);
     return [fromStorage(dx, x.shape, x.dtype, x.backend)];
   }, [x]);
