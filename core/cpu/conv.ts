@@ -3,11 +3,12 @@
 //   forward      out[O_g × P] = W_g[O_g × K] · col
 //   grad weight  dW_g[O_g × K] += G[O_g × P] · colᵀ
 //   grad input   dcol[K × P] = W_gᵀ · G, then col2im adds each tap back to the pixel it read.
-// Every product goes through gemmABt, the register-tiled kernel of matmul.ts.
+// Every product goes through gemmInto (matmul.ts): the WebAssembly kernel for float32, reading
+// the operands in place, or the register-tiled JavaScript kernel; both take the transposes.
 import type { Conv2dParams, View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import type { DType, TypedArray } from '../dtype.js';
 import { type Shape, sizeOf } from '../shape.js';
-import { gemmABt } from './matmul.js';
+import { gemmInto } from './matmul.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 
 interface Geometry {
@@ -72,30 +73,29 @@ function col2im(dcol: TypedArray, geo: Geometry, p: Conv2dParams, dx: TypedArray
   }
 }
 
-/** into[c × r] = src[r × c] at srcOff. */
-function transposeInto(src: TypedArray, srcOff: number, rows: number, cols: number, into: TypedArray): TypedArray {
-  for (let r = 0; r < rows; r++) {
-    const base = srcOff + r * cols;
-    for (let c = 0; c < cols; c++) into[c * rows + r] = src[base + c];
-  }
-  return into;
+/**
+ * Scratch space for col/dcol: a storage from the allocator (so a float32 one lives in the
+ * WebAssembly memory, where the matrix product reads it in place), given back by `done`.
+ */
+function scratch(alloc: CpuAllocator, dtype: DType, size: number): { array: TypedArray; done: () => void } {
+  const storage = alloc.alloc(dtype, size, false);
+  return { array: storage.array, done: () => alloc.release(storage) };
 }
-
-const scratch = (like: TypedArray, size: number): TypedArray => new (like.constructor as Float32ArrayConstructor)(size);
 
 export function conv2d(alloc: CpuAllocator, xv: View, wv: View, p: Conv2dParams, outShape: Shape): CpuStorage {
   const x = arrayOf(xv.storage), w = arrayOf(wv.storage);
   const geo = geometry(xv.shape, wv.shape, outShape, p);
   const { N, C, H, W, O, Og, K, P } = geo;
-  const out = alloc.alloc(xv.dtype, sizeOf(outShape));
-  const col = scratch(x, K * P), colT = scratch(x, K * P);
+  const out = alloc.alloc(xv.dtype, sizeOf(outShape), false);
+  const col = scratch(alloc, xv.dtype, K * P);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < p.groups; g++) {
-      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col);
-      transposeInto(col, 0, K, P, colT);
-      gemmABt(w, g * Og * K, colT, 0, out.array, (n * O + g * Og) * P, Og, P, K);
+      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col.array);
+      // out_g [Og × P] = W_g [Og × K] · col [K × P]
+      gemmInto(w, g * Og * K, false, col.array, 0, false, out.array, (n * O + g * Og) * P, Og, P, K);
     }
   }
+  col.done();
   return out;
 }
 
@@ -104,15 +104,18 @@ export function conv2dGradWeight(alloc: CpuAllocator, gv: View, xv: View, p: Con
   const geo = geometry(xv.shape, wShape, gv.shape, p);
   const { N, C, H, W, O, Og, K, P } = geo;
   const dw = alloc.alloc(xv.dtype, sizeOf(wShape));
-  const col = scratch(x, K * P), partial = scratch(x, Og * K);
+  const col = scratch(alloc, xv.dtype, K * P), partial = scratch(alloc, xv.dtype, Og * K);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < p.groups; g++) {
-      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col);
-      gemmABt(gr, (n * O + g * Og) * P, col, 0, partial, 0, Og, K, P);
+      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col.array);
+      // dW_g [Og × K] += G [Og × P] · colᵀ [P × K]
+      gemmInto(gr, (n * O + g * Og) * P, false, col.array, 0, true, partial.array, 0, Og, K, P);
       const base = g * Og * K;
-      for (let i = 0; i < Og * K; i++) dw.array[base + i] += partial[i];
+      for (let i = 0; i < Og * K; i++) dw.array[base + i] += partial.array[i];
     }
   }
+  col.done();
+  partial.done();
   return dw;
 }
 
@@ -121,14 +124,14 @@ export function conv2dGradInput(alloc: CpuAllocator, gv: View, wv: View, p: Conv
   const geo = geometry(inShape, wv.shape, gv.shape, p);
   const { N, C, H, W, O, Og, K, P } = geo;
   const dx = alloc.alloc(gv.dtype, sizeOf(inShape));
-  const wT = Array.from({ length: p.groups }, (_, g) => transposeInto(w, g * Og * K, Og, K, scratch(w, K * Og)));
-  const gT = scratch(gr, P * Og), dcol = scratch(gr, K * P);
+  const dcol = scratch(alloc, gv.dtype, K * P);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < p.groups; g++) {
-      transposeInto(gr, (n * O + g * Og) * P, Og, P, gT);
-      gemmABt(wT[g], 0, gT, 0, dcol, 0, K, P, Og);
-      col2im(dcol, geo, p, dx.array, (n * C + g * geo.Cg) * H * W);
+      // dcol [K × P] = W_gᵀ [K × Og] · G [Og × P]
+      gemmInto(w, g * Og * K, true, gr, (n * O + g * Og) * P, false, dcol.array, 0, K, P, Og);
+      col2im(dcol.array, geo, p, dx.array, (n * C + g * geo.Cg) * H * W);
     }
   }
+  dcol.done();
   return dx;
 }

@@ -156,7 +156,8 @@ test('mutated checkpoints: a TapegradError or a load, ≤ 64 MB, never half-load
       assert.ok(error instanceof TapegradError, `not a TapegradError: ${String(error)}`);
       assert.equal(snapshot(target), before, 'the model is unchanged');
       assert.is(optimizer.state.size, 0, 'the optimizer is unchanged');
-      assert.is(tg.memory().tensors, tensors, 'a refused load leaves no tensor behind');
+      // (≤, not =: tensors of earlier tests dropped without dispose() may be collected meanwhile)
+      assert.ok(tg.memory().tensors <= tensors, `a refused load leaves no tensor behind: ${tg.memory().tensors} live, ${tensors} before`);
     }
     target.dispose();
     for (const s of optimizer.state.values()) for (const v of Object.values(s)) if (v instanceof tg.Tensor) v.dispose();
