@@ -10,6 +10,10 @@
 //   bent(x);                       // on the CPU, or on WebGL: gpu.js compiles f's source
 //   tg.gradcheckUnary(bent);       // gradcheck over the domain, away from the kinks
 //
+// With `grad2: (g, x, y, p0, p1) => g·d²y/dx²` as well, the op is twice differentiable (createGraph,
+// tg.gradgradcheck), as the table's entries are; without it a second backward through the op
+// throws, naming it.
+//
 // The GPU backend compiles the source text of f and grad, not the closures, so both must be
 // self-contained: their arguments, number literals, Math.* and local variables. defineUnary runs
 // each once from its source alone, so a function that reads anything else fails here, by name,
@@ -30,6 +34,8 @@ export interface UnaryDefinition {
   f: (x: number, p0: number, p1: number) => number;
   /** g·dy/dx, given the incoming gradient g, x, y = f(x) and the parameters. */
   grad: (g: number, x: number, y: number, p0: number, p1: number) => number;
+  /** g·d²y/dx² (optional, same arguments as grad): makes the op twice differentiable. */
+  grad2?: (g: number, x: number, y: number, p0: number, p1: number) => number;
   /** The interval gradcheckUnary samples (default [-3, 3]). */
   domain?: readonly [number, number];
   /** Points where f is not differentiable; gradcheckUnary keeps away from them. */
@@ -43,13 +49,15 @@ export type UnaryOp = ((x: Tensor, ...params: number[]) => Tensor) & { readonly 
 /** Defines a differentiable elementwise op from a scalar function and its gradient rule. */
 export function defineUnary(definition: UnaryDefinition): UnaryOp {
   if (definition === null || typeof definition !== 'object') fail('defineUnary', `expected { name, f, grad, domain, kinks }, got ${String(definition)}`);
-  const { name, f, grad, domain = [-3, 3], kinks = [], params = [] } = definition;
+  const { name, f, grad, grad2, domain = [-3, 3], kinks = [], params = [] } = definition;
   if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) fail('defineUnary', `name must be an identifier, got ${JSON.stringify(name)}`);
   const who = `defineUnary '${name}'`;
   if (typeof f !== 'function') fail(who, `f must be a function (x, p0, p1) => number, got ${typeof f}`);
   if (typeof grad !== 'function') fail(who, `grad must be a function (g, x, y, p0, p1) => number, got ${typeof grad}`);
   if (f.length > 3) fail(who, `f takes at most x and two parameters, but declares ${f.length} arguments`);
   if (grad.length > 5) fail(who, `grad takes at most (g, x, y, p0, p1), but declares ${grad.length} arguments`);
+  if (grad2 !== undefined && typeof grad2 !== 'function') fail(who, `grad2 must be a function (g, x, y, p0, p1) => number, got ${typeof grad2}`);
+  if (grad2 !== undefined && grad2.length > 5) fail(who, `grad2 takes at most (g, x, y, p0, p1), but declares ${grad2.length} arguments`);
   if (!Array.isArray(domain) || domain.length !== 2) fail(who, `domain must be [lo, hi], got ${JSON.stringify(domain)}`);
   const [lo, hi] = [checkFinite(who, 'domain[0]', domain[0]), checkFinite(who, 'domain[1]', domain[1])];
   if (!(lo < hi)) fail(who, `domain must have lo < hi, got [${lo}, ${hi}]`);
@@ -63,13 +71,15 @@ export function defineUnary(definition: UnaryDefinition): UnaryOp {
   const probe = [lo, (lo + hi) / 2, hi];
   const standaloneF = standalone(who, 'f', f);
   const standaloneGrad = standalone(who, 'grad', grad);
+  const standaloneGrad2 = grad2 && standalone(who, 'grad2', grad2);
   for (const x of probe) {
     const y = runStandalone(who, 'f', standaloneF, [x, params[0], params[1]]);
     runStandalone(who, 'grad', standaloneGrad, [1, x, y, params[0], params[1]]);
+    if (standaloneGrad2) runStandalone(who, 'grad2', standaloneGrad2, [1, x, y, params[0], params[1]]);
   }
 
-  registerCustomOp('defineUnary', name, 'primitive', false);
-  const def: UnaryDef = { name, f, grad, gradKind: 'primitive', params: [...params], domain: [lo, hi], kinks: [...kinks] };
+  registerCustomOp('defineUnary', name, 'primitive', grad2 !== undefined);
+  const def: UnaryDef = { name, f, grad, ...(grad2 ? { grad2 } : {}), gradKind: 'primitive', params: [...params], domain: [lo, hi], kinks: [...kinks] };
   const arity = params.length;
   const op = (x: Tensor, ...given: number[]): Tensor => {
     if (given.length > arity) fail(name, `takes ${arity} parameter(s) after x, got ${given.length}`);

@@ -65,13 +65,14 @@ function declareOnce(name: string): void {
   declareDifferentiableBackward(name);
 }
 
-const unaryKernels = new Map<string, { first: ElementwiseFn; second: ElementwiseFn | null }>();
+// keyed by the definition, not its name: defineUnary may define a name again with other rules
+const unaryKernels = new WeakMap<UnaryDef, { first: ElementwiseFn; second: ElementwiseFn | null }>();
 
 function unaryKernelsOf(def: UnaryDef) {
-  let k = unaryKernels.get(def.name);
+  let k = unaryKernels.get(def);
   if (!k) {
     k = { first: { name: `${def.name}Grad`, fn: def.grad! }, second: def.grad2 ? { name: `${def.name}Grad2`, fn: def.grad2 } : null };
-    unaryKernels.set(def.name, k);
+    unaryKernels.set(def, k);
     declareDifferentiableBackward(`${def.name}Grad`);
   }
   return k;

@@ -70,4 +70,27 @@ test('reshape and matmul keep the path to g under createGraph (no detached gradi
   assert.ok(tg.gradgradcheck((a, b) => tg.matmul(a.reshape([4]).slice([[0, 2]]), b).pow(3).sum(), [x, w]).ok);
 });
 
+test('defineUnary: with grad2 the op is twice differentiable; without it a second backward names the op; a redefinition takes the new rules', () => {
+  const softsq = tg.defineUnary({
+    name: 'testSoftSquare',
+    f: (x) => Math.log(1 + x * x),
+    grad: (g, x) => (2 * g * x) / (1 + x * x),
+    grad2: (g, x) => (2 * g * (1 - x * x)) / ((1 + x * x) * (1 + x * x)),
+  });
+  assert.ok(tg.listOps().find((op) => op.name === 'testSoftSquare')!.twice);
+  assert.ok(tg.gradgradcheck((t) => softsq(t), [f64([-1.5, 0.3, 2])]).ok);
+  const once = tg.defineUnary({ name: 'testSoftSquareOnce', f: (x) => Math.log(1 + x * x), grad: (g, x) => (2 * g * x) / (1 + x * x) });
+  assert.is(tg.listOps().find((op) => op.name === 'testSoftSquareOnce')!.twice, false);
+  assertThrows(() => tg.gradgradcheck((t) => once(t), [f64([0.5])]), 'testSoftSquareOnce');
+  // the same name again with a wrong second-order rule: gradgradcheck must see the new rule
+  const wrong = tg.defineUnary({
+    name: 'testSoftSquare',
+    f: (x) => Math.log(1 + x * x),
+    grad: (g, x) => (2 * g * x) / (1 + x * x),
+    grad2: (g, x) => (2.1 * g * (1 - x * x)) / ((1 + x * x) * (1 + x * x)),
+  });
+  assert.is(tg.gradgradcheck((t) => wrong(t), [f64([-1.5, 0.3, 2])], { raiseException: false }).ok, false);
+  assertThrows(() => tg.defineUnary({ name: 'testBadGrad2', f: (x) => x, grad: (g) => g, grad2: 3 as never }), 'grad2 must be a function');
+});
+
 test.run();
