@@ -34,8 +34,11 @@ export interface ElementwiseFn {
   readonly native?: NativeElementwise;
 }
 
-/** The maps with native kernels: binary add/sub/mul/div, unary exp/relu/neg/abs/sqrt. */
-export type NativeElementwise = 'add' | 'sub' | 'mul' | 'div' | 'exp' | 'relu' | 'neg' | 'abs' | 'sqrt';
+/**
+ * The maps with native kernels: binary add/sub/mul/div and reluGrad (g, x) ↦ (x > 0 or NaN ? g : 0),
+ * unary exp/relu/neg/abs/sqrt.
+ */
+export type NativeElementwise = 'add' | 'sub' | 'mul' | 'div' | 'reluGrad' | 'exp' | 'relu' | 'neg' | 'abs' | 'sqrt';
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 export type PadMode = 'constant' | 'reflect' | 'replicate';

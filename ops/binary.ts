@@ -5,9 +5,9 @@
 // propagate NaN from either side as PyTorch does (a comparison with NaN is false, hence the
 // `a !== a`); where either side is NaN, both sides get the whole gradient, as PyTorch's
 // `grad.masked_fill(a < b, 0)` rules give.
-import type { NativeElementwise } from '../core/backend.js';
-import { broadcastShapes } from '../core/shape.js';
-import { record } from '../core/tape.js';
+import type { ElementwiseFn, NativeElementwise } from '../core/backend.js';
+import { broadcastShapes, type Shape } from '../core/shape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
 import { binaryGrad } from './grad_ops.js';
 import { registerOp } from './registry.js';
@@ -93,10 +93,33 @@ export function binary(def: BinaryDef, aLike: TensorLike, bLike: TensorLike): Te
   const shape = broadcastShapes(def.name, a.shape, b.shape);
   const y = mapKernel({ name: def.name, fn: def.f, native: def.native }, [a, b], shape);
   // each side's gradient is an op of its own, so that createGraph can differentiate it again
-  return record(def.name, [a, b], y, (g, needs) => [
-    needs[0] ? sumTo(binaryGrad(def, 'A', g, a, b, y, shape), a.shape) : null,
-    needs[1] ? sumTo(binaryGrad(def, 'B', g, a, b, y, shape), b.shape) : null,
-  ], [a, b, y]);
+  return record(def.name, [a, b], y, (g, needs) => {
+    const fast = isGradEnabled() ? null : firstOrder(def.name, g, a, b, shape);
+    return [
+      needs[0] ? sumTo(fast?.[0]() ?? binaryGrad(def, 'A', g, a, b, y, shape), a.shape) : null,
+      needs[1] ? sumTo(fast?.[1]() ?? binaryGrad(def, 'B', g, a, b, y, shape), b.shape) : null,
+    ];
+  }, [a, b, y]);
+}
+
+const NEG: ElementwiseFn = { name: 'neg', fn: (x: number) => -x, native: 'neg' };
+const MUL: ElementwiseFn = { name: 'mul', fn: (x: number, y: number) => x * y, native: 'mul' };
+const DIV: ElementwiseFn = { name: 'div', fn: (x: number, y: number) => x / y, native: 'div' };
+
+/**
+ * The first-order gradients of add, sub, mul and div (side A) as the native maps they are (g
+ * itself for add): the same values as the table's rules, which map a four-input scalar function
+ * (g, a, b, y) in JavaScript. Null (per side) where the table's rule runs. Under createGraph the
+ * table's rules always run, since they are what the second backward differentiates.
+ */
+function firstOrder(op: string, g: Tensor, a: Tensor, b: Tensor, shape: Shape): [() => Tensor | null, () => Tensor | null] | null {
+  switch (op) {
+    case 'add': return [() => g, () => g];
+    case 'sub': return [() => g, () => mapKernel(NEG, [g], shape)];
+    case 'mul': return [() => mapKernel(MUL, [g, b], shape), () => mapKernel(MUL, [g, a], shape)];
+    case 'div': return [() => mapKernel(DIV, [g, b], shape), () => null];
+    default: return null;
+  }
 }
 
 export const add = (a: TensorLike, b: TensorLike) => binary(BINARY.add, a, b);

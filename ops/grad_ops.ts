@@ -15,7 +15,7 @@ import { declareDifferentiableBackward, notDifferentiableAgain } from '../core/a
 import type { ElementwiseFn } from '../core/backend.js';
 import { fail } from '../core/errors.js';
 import type { Shape } from '../core/shape.js';
-import { record } from '../core/tape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import type { Tensor } from '../core/tensor.js';
 import type { BinaryDef } from './binary.js';
 import type { UnaryDef } from './unary_table.js';
@@ -81,6 +81,8 @@ function unaryKernelsOf(def: UnaryDef) {
 /** g·f'(x) for a table entry, as an op (see the top of this file). */
 export function unaryGrad(def: UnaryDef, g: Tensor, x: Tensor, y: Tensor, params: readonly number[]): Tensor {
   const kernels = unaryKernelsOf(def);
+  // first order with a native rule of (g, x): the same values, without the op's record
+  if (def.nativeGrad && !isGradEnabled()) return mapKernel({ ...kernels.first, native: def.nativeGrad }, [g, x], x.shape, params);
   const u = mapKernel(kernels.first, [g, x, y], x.shape, params);
   return record(`${def.name}Grad`, [g, x], u, (ub, needs) => [
     needs[0] ? unaryGrad(def, ub, x, y, params) : null,

@@ -37,6 +37,8 @@ export interface UnaryDef {
   readonly gradKind: Exclude<GradKind, 'composite'>;
   /** The backend's native kernel for f, if it has one (the CPU's WebAssembly exp, relu, ...). */
   readonly native?: NativeElementwise;
+  /** A native kernel for the first-order grad as a function of (g, x) only (relu's), if any. */
+  readonly nativeGrad?: NativeElementwise;
   /** Default parameters (p0, p1). */
   readonly params?: readonly number[];
   readonly domain: readonly [number, number];
@@ -67,7 +69,7 @@ export const UNARY: Record<string, UnaryDef> = {
     grad2: (g, x, y) => g * y * (1 - y) * (1 - 2 * y), gradKind: 'primitive',
     domain: [-4, 4],
   },
-  relu: { name: 'relu', native: 'relu', f: (x) => (x > 0 || x !== x ? x : 0), grad: (g, x) => (x > 0 || x !== x ? g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
+  relu: { name: 'relu', native: 'relu', nativeGrad: 'reluGrad', f: (x) => (x > 0 || x !== x ? x : 0), grad: (g, x) => (x > 0 || x !== x ? g : 0), grad2: (g) => 0 * g, gradKind: 'primitive', domain: [-3, 3], kinks: [0] },
   leakyRelu: {
     name: 'leakyRelu', f: (x, slope) => (x > 0 ? x : slope * x), grad: (g, x, y, slope) => (x > 0 ? g : slope * g),
     grad2: (g) => 0 * g, gradKind: 'primitive', params: [0.01], domain: [-3, 3], kinks: [0],

@@ -4,9 +4,12 @@
 // variance 0, rstd = 1/√eps, x̂ = 0 and y = bias — never NaN.
 //   x̂ = (x − μ)·rstd,  y = x̂·γ + β
 //   dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = dy·γ, means over the group
+// For float32 in the WebAssembly memory the same arithmetic runs in core/wasm/assembly/group_norm.ts.
 import type { View } from '../backend.js';
 import { sizeOf } from '../shape.js';
+import { countRun, residentPointers } from '../wasm/elementwise.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
 
 export function groupNorm(alloc: CpuAllocator, xv: View, wv: View | null, bv: View | null, groups: number, eps: number): { y: CpuStorage; mean: CpuStorage; rstd: CpuStorage } {
   const x = arrayOf(xv.storage);
@@ -14,7 +17,14 @@ export function groupNorm(alloc: CpuAllocator, xv: View, wv: View | null, bv: Vi
   const [N, C] = xv.shape;
   const S = sizeOf(xv.shape.slice(2));
   const Cg = C / groups, M = Cg * S;
-  const y = alloc.alloc(xv.dtype, x.length), mean = alloc.alloc(xv.dtype, N * groups), rstd = alloc.alloc(xv.dtype, N * groups);
+  const y = alloc.alloc(xv.dtype, x.length, false), mean = alloc.alloc(xv.dtype, N * groups, false), rstd = alloc.alloc(xv.dtype, N * groups, false);
+  const rt = float32Kernels(x, y.array);
+  const at = rt && residentPointers(rt, [x, gamma, beta, y.array, mean.array, rstd.array]);
+  if (rt && at) {
+    countRun('groupNorm');
+    rt.exports.groupNormForward(at[0], at[1], at[2], N, C, S, groups, eps, at[3], at[4], at[5]);
+    return { y, mean, rstd };
+  }
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       const start = (n * C + g * Cg) * S;
@@ -48,7 +58,14 @@ export function groupNormGrad(alloc: CpuAllocator, gv: View, xv: View, wv: View 
   const [N, C] = xv.shape;
   const S = sizeOf(xv.shape.slice(2));
   const Cg = C / groups, M = Cg * S;
-  const dx = alloc.alloc(xv.dtype, x.length), dweight = alloc.alloc(xv.dtype, C), dbias = alloc.alloc(xv.dtype, C);
+  const dx = alloc.alloc(xv.dtype, x.length, false), dweight = alloc.alloc(xv.dtype, C), dbias = alloc.alloc(xv.dtype, C);
+  const rt = float32Kernels(x, dy);
+  const at = rt && residentPointers(rt, [dy, x, gamma, mean, rstd, dx.array, dweight.array, dbias.array]);
+  if (rt && at) {
+    countRun('groupNormGrad');
+    rt.exports.groupNormBackward(at[0], at[1], at[2], at[3], at[4], N, C, S, groups, at[5], at[6], at[7]);
+    return { dx, dweight, dbias };
+  }
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       const mu = mean[n * groups + g], r = rstd[n * groups + g];

@@ -15,12 +15,15 @@ export function countRun(name: string): void {
   wasmKernelRuns.set(name, (wasmKernelRuns.get(name) ?? 0) + 1);
 }
 
-const BINARY: Partial<Record<NativeElementwise, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+const BINARY: Partial<Record<NativeElementwise, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 6 };
 const UNARY: Partial<Record<NativeElementwise, number>> = { exp: 0, relu: 1, neg: 2, abs: 3, sqrt: 4 };
 
-/** The byte offsets of the arrays in the memory, or null if any lives elsewhere. */
-export function residentPointers(rt: WasmRuntime, arrays: readonly Float32Array[]): number[] | null {
-  const pointers = arrays.map((a) => pointerOf(rt, a));
+/**
+ * The byte offsets of the arrays in the memory, or null if any lives elsewhere. A null entry
+ * (an absent optional operand) is pointer 0.
+ */
+export function residentPointers(rt: WasmRuntime, arrays: readonly (ArrayLike<number> | null)[]): number[] | null {
+  const pointers = arrays.map((a) => (a === null ? 0 : a instanceof Float32Array ? pointerOf(rt, a) : -1));
   return pointers.every((p) => p >= 0) ? pointers : null;
 }
 

@@ -13,6 +13,8 @@ export interface WasmExports {
   unary(op: number, o: number, x: number, n: number): void;
   sumRows(o: number, x: number, rows: number, cols: number): void;
   extremumRows(isMax: number, o: number, x: number, rows: number, cols: number): void;
+  groupNormForward(x: number, gamma: number, beta: number, n: number, c: number, s: number, groups: number, eps: number, y: number, mean: number, rstd: number): void;
+  groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }
 
 export interface WasmRuntime {

@@ -92,6 +92,35 @@ for (const [op, ulps] of [['neg', 0], ['abs', 0], ['sqrt', 0], ['relu', 0], ['ex
   });
 }
 
+test("relu's and the arithmetic ops' first-order gradients: bit for bit the JavaScript kernels", () => {
+  const before = runsOf('reluGrad');
+  fc.assert(fc.property(pairArb, ({ a, b, av, bv }) => {
+    const grads = () => {
+      const x = tg.tensor(av, { shape: a, requiresGrad: true }), y = tg.tensor(bv, { shape: b, requiresGrad: true });
+      x.relu().mul(y).sub(y).add(x).div(y.abs().add(1)).sum().backward();
+      return [x.grad!.data(), y.grad!.data()];
+    };
+    const got = grads();
+    const want = withJavaScript(grads);
+    assertSame(got[0], want[0], 0, `dx ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    assertSame(got[1], want[1], 0, `dy ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+  }), { seed: 17, numRuns: 120 });
+  assert.ok(runsOf('reluGrad') > before, 'the WebAssembly reluGrad ran');
+});
+
+test("the first-order shortcuts (add/sub/mul/div, relu's native rule) equal the table's rules, which createGraph runs", () => {
+  fc.assert(fc.property(pairArb, ({ a, b, av, bv }) => {
+    const grads = (createGraph: boolean) => {
+      const x = tg.tensor(av, { shape: a, requiresGrad: true }), y = tg.tensor(bv, { shape: b, requiresGrad: true });
+      x.relu().mul(y).sub(y).add(x).div(y.abs().add(1)).sum().backward(undefined, { createGraph });
+      return [x.grad!.detach().data(), y.grad!.detach().data()];
+    };
+    const fast = grads(false), table = grads(true);
+    assertSame(fast[0], table[0], 0, `dx ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    assertSame(fast[1], table[1], 0, `dy ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+  }), { seed: 18, numRuns: 100 });
+});
+
 test('exp over its whole float32 range: within 1 ulp, overflow to ∞ and underflow to 0 where Math.exp does', () => {
   const values = Float32Array.from({ length: 40001 }, (_, i) => -104 + (i * 193) / 40000);
   const x = tg.tensor(values);

@@ -22,6 +22,7 @@ const MUL: i32 = 2;
 const DIV: i32 = 3;
 const MAXIMUM: i32 = 4;
 const MINIMUM: i32 = 5;
+const RELU_GRAD: i32 = 6; // (g, x) ↦ x > 0 or x is NaN ? g : 0, relu's first-order backward
 
 const EXP: i32 = 0;
 const RELU: i32 = 1;
@@ -35,6 +36,7 @@ const SQRT: i32 = 4;
   if (op == MUL) return f32x4.mul(a, b);
   if (op == DIV) return f32x4.div(a, b);
   if (op == MAXIMUM) return f32x4.max(a, b);
+  if (op == RELU_GRAD) return v128.bitselect(a, f32x4.splat(0), v128.or(f32x4.gt(b, f32x4.splat(0)), f32x4.ne(b, b)));
   return f32x4.min(a, b);
 }
 
@@ -97,6 +99,7 @@ export function binary(op: i32, o: usize, rows: i32, cols: i32, a: usize, aInner
   else if (op == MUL) binaryRows(MUL, o, rows, cols, a, aInner, aRow, b, bInner, bRow);
   else if (op == DIV) binaryRows(DIV, o, rows, cols, a, aInner, aRow, b, bInner, bRow);
   else if (op == MAXIMUM) binaryRows(MAXIMUM, o, rows, cols, a, aInner, aRow, b, bInner, bRow);
+  else if (op == RELU_GRAD) binaryRows(RELU_GRAD, o, rows, cols, a, aInner, aRow, b, bInner, bRow);
   else binaryRows(MINIMUM, o, rows, cols, a, aInner, aRow, b, bInner, bRow);
 }
 

@@ -2,3 +2,4 @@
 // core/wasm/*.ts. Each kernel lives in a file of its own.
 export { gemm, gemmWorkspaceBytes } from './gemm';
 export { binary, unary, sumF32, sumRows, extremumRows } from './elementwise';
+export { groupNormForward, groupNormBackward } from './group_norm';
