@@ -70,6 +70,25 @@ test('reshape and matmul keep the path to g under createGraph (no detached gradi
   assert.ok(tg.gradgradcheck((a, b) => tg.matmul(a.reshape([4]).slice([[0, 2]]), b).pow(3).sum(), [x, w]).ok);
 });
 
+test('matmul: every transpose combination, with broadcast batch axes, is twice differentiable', () => {
+  const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(1.3 * i + k));
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      // a: [2, 1, m, k] (or its transpose), b: [3, k, n]: batch axes broadcast to [2, 3]
+      const a = f64(values(2 * 2 * 3, 1), transA ? [2, 1, 3, 2] : [2, 1, 2, 3]);
+      const b = f64(values(3 * 3 * 2, 2), transB ? [3, 2, 3] : [3, 3, 2]);
+      const report = tg.gradgradcheck((x, y) => tg.matmulT(x, y, transA, transB), [a, b]);
+      assert.ok(report.ok, `transA ${transA}, transB ${transB}: ${report.message}`);
+    }
+  }
+});
+
+test('gradgradcheck takes only the differentiable outputs (one grad output for [exp(x), x.detach()])', () => {
+  const x = f64([0.2, -0.4]);
+  assert.ok(tg.gradgradcheck((t) => [t.exp(), t.detach()], [x]).ok);
+  assertThrows(() => tg.gradgradcheck((t) => [t.exp(), t.detach()], [x], { gradOutputs: [x.detach(), x.detach()] }), 'gradOutputs has 2 tensors', '1 differentiable output');
+});
+
 test('defineUnary: with grad2 the op is twice differentiable; without it a second backward names the op; a redefinition takes the new rules', () => {
   const softsq = tg.defineUnary({
     name: 'testSoftSquare',
