@@ -5,6 +5,7 @@
 // gpu backend); a step reads nothing back, so many steps can run between two frames.
 import * as tg from '../../index.js';
 import type { Tensor } from '../../index.js';
+import { type PlaygroundActivation, YOUR_ACTIVATIONS } from './your_activations.js';
 
 /** The toy tasks, grouped in the menu by kind (short labels, so the menu is never cut off). */
 export const TASKS = {
@@ -16,7 +17,7 @@ export const TASKS = {
 export type TaskName = keyof typeof TASKS;
 export const TASK_KIND: Record<TaskName, 'Classification' | 'Regression'> = { circles: 'Classification', spirals: 'Classification', challenging: 'Regression', sine: 'Regression' };
 
-export const ACTIVATIONS = {
+const BUILT_IN_ACTIVATIONS = {
   relu: 'ReLU',
   lrelu: 'Leaky ReLU',
   maxout: 'Maxout (k = 2)',
@@ -28,10 +29,18 @@ export const ACTIVATIONS = {
   pau: 'PAU, per layer',
   rpau: 'RPAU, per layer',
 } as const;
-export type ActivationName = keyof typeof ACTIVATIONS;
-/** Fixed activations first, then the learnable ones (menu groups). */
-export const ACTIVATION_KIND: Record<ActivationName, 'Fixed' | 'Learnable'> = {
+type BuiltInActivation = keyof typeof BUILT_IN_ACTIVATIONS;
+type YourActivation = keyof typeof YOUR_ACTIVATIONS;
+/** The menu: the built-in activations, then yours (examples/web/your_activations.ts). */
+export const ACTIVATIONS = {
+  ...BUILT_IN_ACTIVATIONS,
+  ...(Object.fromEntries(Object.entries(YOUR_ACTIVATIONS).map(([name, a]) => [name, a.label])) as Record<YourActivation, string>),
+};
+export type ActivationName = BuiltInActivation | YourActivation;
+/** Fixed activations first, then the learnable ones, then yours (menu groups). */
+export const ACTIVATION_KIND: Record<ActivationName, 'Fixed' | 'Learnable' | 'Yours'> = {
   relu: 'Fixed', lrelu: 'Fixed', maxout: 'Fixed', swish: 'Learnable', apl: 'Learnable', srelu: 'Learnable', bspline: 'Learnable', deu: 'Learnable', pau: 'Learnable', rpau: 'Learnable',
+  ...(Object.fromEntries(Object.keys(YOUR_ACTIVATIONS).map((name) => [name, 'Yours'])) as Record<YourActivation, 'Yours'>),
 };
 
 export interface Config {
@@ -108,6 +117,7 @@ function activationLayer(name: ActivationName, width: number): tg.nn.Module {
     case 'deu': return new tg.nn.DEU(width, { init: 'relu' });
     case 'pau': return new tg.nn.PAU();
     case 'rpau': return new tg.nn.RPAU();
+    default: return YOUR_ACTIVATIONS[name].make(width);
   }
 }
 
@@ -271,7 +281,9 @@ export class Session {
     this.activations.forEach((act, layer) => {
       if (act instanceof tg.nn.Maxout) return;
       const y = tg.noGrad(() => tg.tidy(() => act.forward(probe).data()));
-      const columns = tg.plot.learnedActivationWidth(act) ?? 1; // one curve per neuron, or one for the layer
+      // one curve per neuron, or one for the layer
+      const yours = (YOUR_ACTIVATIONS as Record<string, PlaygroundActivation>)[this.config.activation];
+      const columns = tg.plot.learnedActivationWidth(act) ?? (yours?.perNeuron ? width : 1);
       const curves = Array.from({ length: columns }, (_, j) => Float32Array.from({ length: m }, (_, i) => y[i * width + j]));
       result.push({ label: `layer ${layer + 1}${columns > 1 ? ` · ${columns} neurons` : ''}`, curves });
     });

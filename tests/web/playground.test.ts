@@ -178,7 +178,8 @@ if (skip !== null) {
     });
   }
 
-  for (const activation of ['apl', 'srelu', 'bspline', 'swish'] as const) {
+  // softclip: tutorial 2's SoftClip, a student's customOp plugged in through examples/web/your_activations.ts
+  for (const activation of ['apl', 'srelu', 'bspline', 'swish', 'softclip'] as const) {
     test(`${activation} trains in webgl2 (60 steps, no fallback), one activation curve per ${activation === 'swish' ? 'layer' : 'neuron'}`, async ({ page, messages }) => {
       await page.evaluate((a: string) => (globalThis as any).playground.configure({ task: 'circles', activation: a, width: 6, depth: 2, optimizer: 'adam', lr: 0.02, seed: 0 }), activation);
       const s = await page.evaluate(() => (globalThis as any).playground.train(60) as Promise<State>);
