@@ -12,7 +12,7 @@
 // other op is wrapped, under createGraph, in an entry that refuses a second backward by name,
 // so a missing second derivative is an error, never a silent zero.
 import type { ElementwiseFn } from './backend.js';
-import { fail, formatShape } from './errors.js';
+import { checkOptions, describe, fail, formatShape } from './errors.js';
 import { keep, tidy } from './scope.js';
 import { shapesEqual } from './shape.js';
 import { enableGrad, noGrad, observeRecords, record, releaseEntry, type TapeEntry } from './tape.js';
@@ -256,8 +256,18 @@ function recordingIf<T>(createGraph: boolean, fn: () => T): T {
   return createGraph ? enableGrad(fn) : noGrad(fn);
 }
 
+/** retainGraph and createGraph: booleans or absent; nothing else (a typo must not be ignored). */
+function checkModeOptions(fn: string, options: object, allowed: readonly string[]): void {
+  checkOptions(fn, options as Record<string, unknown>, allowed);
+  for (const key of ['retainGraph', 'createGraph'] as const) {
+    const value = (options as GradModeOptions)[key];
+    if (value !== undefined && typeof value !== 'boolean') fail(fn, `${key} must be true or false, got ${describe(value)}`);
+  }
+}
+
 /** Tensor.backward(): accumulate d(roots)/d(leaf) into every leaf's `.grad`. */
 export function backward(roots: readonly Tensor[], rootGrads: readonly Tensor[] | undefined, options: GradModeOptions): void {
+  checkModeOptions('backward', options, ['retainGraph', 'createGraph']);
   const createGraph = options.createGraph ?? false;
   recordingIf(createGraph, () => {
     const grads = checkRoots('backward', roots, rootGrads);
@@ -285,6 +295,7 @@ export function grad(
   inputs: readonly Tensor[],
   options: GradModeOptions & { gradOutputs?: readonly Tensor[] } = {},
 ): (Tensor | null)[] {
+  checkModeOptions('grad', options, ['retainGraph', 'createGraph', 'gradOutputs']);
   const roots = outputs instanceof Tensor ? [outputs] : [...outputs];
   const createGraph = options.createGraph ?? false;
   return recordingIf(createGraph, () => {

@@ -159,11 +159,18 @@ export class Tensor {
     return this;
   }
 
-  /** Reverse-mode differentiation from this tensor; gradients accumulate into leaves' `.grad`. */
-  backward(gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  /**
+   * Reverse-mode differentiation from this tensor; gradients accumulate into leaves' `.grad`.
+   * backward(), backward(gradOutput), backward(gradOutput, options) or backward(options), e.g.
+   * loss.backward({ createGraph: true }) as PyTorch's loss.backward(create_graph=True).
+   */
+  backward(gradOutput?: Tensor | BackwardOptions, options?: BackwardOptions): void {
     // disposing a root ends its graph (core/tape.ts): say so, rather than "already released"
     if (this.allocation.disposeRequested) fail('Tensor.backward', `the tensor ${this.toString()} was disposed, and its graph with it: call backward() before dispose() (or keep it out of tidy by returning it)`);
-    runBackward([this], gradOutput === undefined ? undefined : [gradOutput], options);
+    const optionsFirst = gradOutput !== undefined && gradOutput !== null && !(gradOutput instanceof Tensor) && typeof gradOutput === 'object' && !Array.isArray(gradOutput);
+    if (optionsFirst && options !== undefined) fail('Tensor.backward', 'takes (gradOutput, options) or (options): got two options objects');
+    const g = optionsFirst ? undefined : (gradOutput as Tensor | undefined);
+    runBackward([this], g === undefined ? undefined : [g], (optionsFirst ? gradOutput : options) ?? {});
   }
 
   /**
