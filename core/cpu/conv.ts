@@ -3,13 +3,16 @@
 //   forward      out[O_g × P] = W_g[O_g × K] · col
 //   grad weight  dW_g[O_g × K] += G[O_g × P] · colᵀ
 //   grad input   dcol[K × P] = W_gᵀ · G, then col2im adds each tap back to the pixel it read.
+// For float32 in the WebAssembly memory, im2col and col2im run in core/wasm/assembly/im2col.ts.
 // Every product goes through gemmInto (matmul.ts): the WebAssembly kernel for float32, reading
 // the operands in place, or the register-tiled JavaScript kernel; both take the transposes.
 import type { Conv2dParams, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { type Shape, sizeOf } from '../shape.js';
+import { residentPointers } from '../wasm/elementwise.js';
 import { gemmInto } from './matmul.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
 
 interface Geometry {
   N: number; C: number; H: number; W: number;
@@ -27,6 +30,16 @@ function geometry(xShape: Shape, wShape: Shape, outShape: Shape, p: Conv2dParams
 
 /** col[k, q] = x[n, g·Cg + c, ih, iw] for tap k = (c, kh, kw) at output position q, 0 in the padding. */
 function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray): void {
+  const rt = float32Kernels(x, col);
+  const at = rt && residentPointers(rt, [x, col]);
+  if (rt && at) {
+    rt.exports.im2col(at[0] + xOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1]);
+    return;
+  }
+  im2colJs(x, xOff, geo, p, col);
+}
+
+function im2colJs(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray): void {
   const { H, W, kH, kW, Ho, Wo, Cg, P } = geo;
   const [sH, sW] = p.stride, [pH, pW] = p.padding, [dH, dW] = p.dilation;
   for (let c = 0; c < Cg; c++) {
@@ -53,6 +66,16 @@ function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col
 
 /** The adjoint of im2col: dx[n, g·Cg + c, ih, iw] += dcol[k, q]. */
 function col2im(dcol: TypedArray, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
+  const rt = float32Kernels(dcol, dx);
+  const at = rt && residentPointers(rt, [dcol, dx]);
+  if (rt && at) {
+    rt.exports.col2im(at[0], geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + xOff * 4);
+    return;
+  }
+  col2imJs(dcol, geo, p, dx, xOff);
+}
+
+function col2imJs(dcol: TypedArray, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
   const { H, W, kH, kW, Ho, Wo, Cg, P } = geo;
   const [sH, sW] = p.stride, [pH, pW] = p.padding, [dH, dW] = p.dilation;
   for (let c = 0; c < Cg; c++) {

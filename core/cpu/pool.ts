@@ -4,9 +4,15 @@
 //                maximum of the window, as in PyTorch
 //   avg          the mean, divided by the window size with or without the padded positions
 //   adaptiveAvg  PyTorch's adaptive windows [floor(i·H/Ho), ceil((i+1)·H/Ho))
+// For float32 in the WebAssembly memory, the same loops run in core/wasm/assembly/pool.ts over
+// the windows computed here.
 import type { Pool2dParams, View } from '../backend.js';
 import { type Shape, sizeOf } from '../shape.js';
+import type { TypedArray } from '../dtype.js';
+import { countRun, residentPointers } from '../wasm/elementwise.js';
+import { pointerOf } from '../wasm/heap.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
 
 interface Window {
   /** Input rows [h0, h1) and columns [w0, w1), already clipped to the input; step = dilation. */
@@ -34,12 +40,47 @@ function window(p: Pool2dParams, H: number, W: number, Ho: number, Wo: number, o
   return { h0: hs, h1, w0: ws, w1, dh: dH, dw: dW, divisor: p.countIncludePad ? padded : inside };
 }
 
+/**
+ * The windows of every output position in the WebAssembly memory (six i32 each, then the divisors
+ * as f64), for core/wasm/assembly/pool.ts; null when the kernels cannot run on these arrays.
+ */
+function wasmWindows(alloc: CpuAllocator, p: Pool2dParams, arrays: readonly TypedArray[], H: number, W: number, Ho: number, Wo: number) {
+  const rt = float32Kernels(...arrays);
+  const at = rt && residentPointers(rt, arrays);
+  if (!rt || !at || Ho * Wo === 0) return null;
+  const positions = Ho * Wo;
+  const ints = Math.ceil((positions * 6) / 2) * 2; // the divisors start 8-byte aligned
+  const table = alloc.alloc('float32', ints + positions * 2, false);
+  const at0 = pointerOf(rt, table.array as Float32Array);
+  if (at0 < 0) {
+    alloc.release(table);
+    return null;
+  }
+  const windows = new Int32Array(rt.memory.buffer, at0, positions * 6);
+  const divisors = new Float64Array(rt.memory.buffer, at0 + ints * 4, positions);
+  for (let oh = 0; oh < Ho; oh++) {
+    for (let ow = 0; ow < Wo; ow++) {
+      const q = oh * Wo + ow, win = window(p, H, W, Ho, Wo, oh, ow);
+      windows.set([win.h0, win.h1, win.w0, win.w1, win.dh, win.dw], q * 6);
+      divisors[q] = win.divisor;
+    }
+  }
+  return { rt, at, windows: at0, divisors: at0 + ints * 4, done: () => alloc.release(table) };
+}
+
 export function pool2d(alloc: CpuAllocator, xv: View, p: Pool2dParams, outShape: Shape): CpuStorage {
   const x = arrayOf(xv.storage);
   const [N, C, H, W] = xv.shape;
   const [, , Ho, Wo] = outShape;
-  const out = alloc.alloc(xv.dtype, sizeOf(outShape));
+  const out = alloc.alloc(xv.dtype, sizeOf(outShape), false);
   const o = out.array;
+  const native = wasmWindows(alloc, p, [x, o], H, W, Ho, Wo);
+  if (native) {
+    countRun('pool2d');
+    native.rt.exports.pool2d(p.kind === 'max' ? 0 : 1, native.at[0], N * C, H, W, Ho, Wo, native.windows, native.divisors, native.at[1]);
+    native.done();
+    return out;
+  }
   for (let oh = 0; oh < Ho; oh++) {
     for (let ow = 0; ow < Wo; ow++) {
       const win = window(p, H, W, Ho, Wo, oh, ow);
@@ -67,6 +108,13 @@ export function pool2dGrad(alloc: CpuAllocator, gv: View, xv: View, p: Pool2dPar
   const [, , Ho, Wo] = gv.shape;
   const dx = alloc.alloc(xv.dtype, sizeOf(xv.shape));
   const d = dx.array;
+  const native = wasmWindows(alloc, p, [g, x, d], H, W, Ho, Wo);
+  if (native) {
+    countRun('pool2dGrad');
+    native.rt.exports.pool2dGrad(p.kind === 'max' ? 0 : 1, native.at[0], native.at[1], N * C, H, W, Ho, Wo, native.windows, native.divisors, native.at[2]);
+    native.done();
+    return dx;
+  }
   for (let oh = 0; oh < Ho; oh++) {
     for (let ow = 0; ow < Wo; ow++) {
       const win = window(p, H, W, Ho, Wo, oh, ow);

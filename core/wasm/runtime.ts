@@ -14,6 +14,10 @@ export interface WasmExports {
   sumRows(o: number, x: number, rows: number, cols: number): void;
   extremumRows(isMax: number, o: number, x: number, rows: number, cols: number): void;
   groupNormForward(x: number, gamma: number, beta: number, n: number, c: number, s: number, groups: number, eps: number, y: number, mean: number, rstd: number): void;
+  pool2d(kind: number, x: number, planes: number, h: number, w: number, ho: number, wo: number, windows: number, divisors: number, out: number): void;
+  pool2dGrad(kind: number, g: number, x: number, planes: number, h: number, w: number, ho: number, wo: number, windows: number, divisors: number, dx: number): void;
+  im2col(x: number, cg: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, col: number): void;
+  col2im(dcol: number, cg: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dx: number): void;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }
 

@@ -3,3 +3,5 @@
 export { gemm, gemmWorkspaceBytes } from './gemm';
 export { binary, unary, sumF32, sumRows, extremumRows } from './elementwise';
 export { groupNormForward, groupNormBackward } from './group_norm';
+export { pool2d, pool2dGrad } from './pool';
+export { im2col, col2im } from './im2col';
