@@ -220,4 +220,14 @@ test('a bad hyperparameter fails at construction, naming the module and the hype
   for (const [make, message] of bad) assert.throws(make, message, String(message));
 });
 
+test("loss modules refuse unknown option keys (Object.prototype's names included) and options that are not an object", () => {
+  const modules = [nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.BCELoss, nn.BCEWithLogitsLoss, nn.KLDivLoss] as unknown as (new (o?: unknown) => unknown)[];
+  for (const Loss of modules) {
+    for (const key of ['toString', 'constructor', 'hasOwnProperty', '__proto__', 'valueOf', 'size_average']) {
+      assert.throws(() => new Loss(JSON.parse(`{"${key}": 5}`)), (e: Error) => e.message.includes(Loss.name) && e.message.includes(key), `${Loss.name} with ${key}`);
+    }
+    assert.throws(() => new Loss(3), new RegExp(`${Loss.name}.*options`), `${Loss.name}(3)`);
+  }
+});
+
 test.run();

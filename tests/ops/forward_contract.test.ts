@@ -96,6 +96,10 @@ test('einsum refuses malformed equations, naming what is wrong', () => {
   assert.throws(() => tg.einsum('ii->i', m), /einsum.*subscript 'i' stands for axes of sizes 2 and 3/);
   assert.throws(() => tg.einsum('ii->i', tg.ones([1, 3])), /einsum.*'i' repeats on axes of sizes 1 and 3/);
   assert.throws(() => tg.einsum('i->i->i', v), /einsum.*more than one '->'/);
+  assert.throws(() => tg.einsum(3 as unknown as string, v), /einsum.*equation must be a string, got number/);
+  assert.throws(() => tg.einsum('i', [1, 2] as unknown as tg.Tensor), /einsum.*operand 0 must be a Tensor/);
+  assert.throws(() => tg.einsum('i,i', v, tg.ones([3], f64)), /einsum.*dtypes differ/);
+  assert.throws(() => tg.cumsum(tg.ones([2]), 0.5), /cumsum.*axis must be an integer/);
 });
 
 test.run();
