@@ -170,12 +170,14 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
     if ((holders.get(g) ?? 0) === 0 && !userOwned.has(g)) g.dispose();
   };
   const sum = options.createGraph ? addRecorded : addTensors;
-  const accumulate = (key: Tensor, g: Tensor) => {
+  // `keepG`: g may still be owed to a later input of the same entry (add gives both inputs the
+  // same tensor), so it is left for the caller to discard once every input has its gradient
+  const accumulate = (key: Tensor, g: Tensor, keepG = false) => {
     const previous = take(key);
     if (previous === undefined) return put(key, g);
     put(key, sum(previous, g));
-    discard(previous);
-    discard(g);
+    if (!(keepG && previous === g)) discard(previous);
+    if (!keepG) discard(g);
   };
 
   const entries = reachableEntries(roots);
@@ -224,9 +226,10 @@ function runEngine(fn: string, roots: readonly Tensor[], rootGrads: Tensor[], us
       if (!shapesEqual(ig.shape, input.shape) || ig.dtype !== input.dtype) {
         fail(fn, `internal: the backward of '${entry.op}' gave input ${i} a gradient ${ig.dtype} ${formatShape(ig.shape)}, expected ${input.dtype} ${formatShape(input.shape)}`);
       }
-      accumulate(input, ig);
+      accumulate(input, ig, true);
     });
-    for (const ig of inputGrads) if (ig && ig !== g) discard(ig); // gradients for inputs that need none
+    // gradients summed into earlier ones, or for inputs that need none
+    for (const ig of inputGrads) if (ig && ig !== g) discard(ig);
     if (!isTarget) discard(g);
     if (!options.retainGraph) releaseEntry(entry);
   }

@@ -53,4 +53,21 @@ test('grad() returns gradients without touching .grad, null for unused inputs', 
   assert.is(x.grad, null);
 });
 
+test('one gradient tensor handed to two inputs survives their accumulation (add passes g to both sides)', () => {
+  // y = (a + b) + a: the outer add gives a and (a + b) the same g; the inner add gives a and b
+  // that g again while a's slot already holds it, so a's sum must not free the g b still needs
+  for (const dtype of ['float32', 'float64'] as const) {
+    const x = tg.tensor([1, -2, 3], { dtype, requiresGrad: true });
+    const a = x.mul(1), b = x.mul(2);
+    a.add(b).add(a).sum().backward();
+    assert.equal([...x.grad!.data()], [4, 4, 4], dtype);
+    // and through a longer chain of pass-throughs, as an Euler solver builds: y_{k+1} = y_k + h·f(y_k)
+    const z = tg.tensor([0.5, 1.5], { dtype, requiresGrad: true });
+    let y = z;
+    for (let k = 0; k < 4; k++) y = y.add(y.mul(0.1));
+    y.sum().backward();
+    assert.ok([...z.grad!.data()].every((v) => Math.abs(v - 1.1 ** 4) < 1e-5), String(z.grad!.data()));
+  }
+});
+
 test.run();
