@@ -4,12 +4,9 @@
 // trains on WebGL2 in chromium is in playground.test.ts, with the built-in learnable activations.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-const SVG = join(tmpdir(), 'tapegrad-tutorials', '02_softclip.svg');
-rmSync(SVG, { force: true });
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const trainer = suite('your activations in the playground trainer (cpu)');
 
@@ -20,7 +17,14 @@ trainer('SoftClip is in the menu under "Yours" and importing its file runs nothi
   assert.is(ACTIVATION_KIND.deu, 'Learnable', 'the built-in groups are unchanged');
   const tg = await import('../../index.js');
   assert.ok(tg.listOps().some((op) => op.name === 'softClip' && op.custom), 'the import defines the op');
-  assert.ok(!existsSync(SVG), 'the import did not run the tutorial (it would have written its plot)');
+});
+
+trainer('importing the tutorial (as the page does) defines SoftClip and runs none of its checks', () => {
+  const url = pathToFileURL(resolve('examples/tutorials/02_your_own_activation.ts')).href;
+  const code = `const m = await import(${JSON.stringify(url)}); console.log(m.playground.label, typeof m.softClip, typeof m.SoftClip);`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(result.status, 0, result.stderr);
+  assert.is(result.stdout, 'SoftClip (tutorial 2) function function\n', 'no ✓ lines: the gradcheck, training and plot did not run');
 });
 
 trainer('a session with SoftClip trains, draws one curve per neuron, exports c per layer, and frees everything', async () => {
