@@ -28,7 +28,7 @@ if (typeof process !== 'undefined' && import.meta.url.endsWith(process.argv[1]?.
   const opt = new tg.optim.Adam(model.parameters(), { lr: 0.01 });
   for (let step = 0; step < 400; step++) tg.tidy(() => { opt.zeroGrad(); tg.crossEntropy(model.forward(x), y).backward(); opt.step(); });
   const accuracy = tg.noGrad(() => model.forward(x).argmax(1).eq(tg.tensor(y)).mean().item());
-  check(`trained on two spirals: accuracy ${(100 * accuracy).toFixed(1)} % ≥ 95 %`, accuracy >= 0.95);
+  check(`trained on two spirals: training accuracy ${(100 * accuracy).toFixed(1)} % ≥ 95 %`, accuracy >= 0.95);
   const grid = Array.from({ length: 121 }, (_, i) => -4 + i / 15), cs = acts.map((a) => Array.from(a.c.data())); // curves to plot
   const curves = cs.map((layer, k) => ({ path: `${k}`, type: 'SoftClip', learned: true, x: grid, curves: layer.map((c, j) => ({ label: `${j}`, y: grid.map((v) => c * Math.tanh(v / c)) })) }));
   void Promise.all([import('node:fs'), import('node:os')]).then(([fs, os]) => { // Node only: the playground imports this file too
