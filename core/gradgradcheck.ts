@@ -96,20 +96,23 @@ export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], options: Gradgr
   // differentiable inputs, recorded so that gradcheck can differentiate them again. Inputs that do
   // not reach an output give no gradient and no output of F, as torch's allow_unused.
   const n = inputs.length;
+  // which input each output of F is the gradient of (F leaves out the inputs that get none)
+  let gradientOf: number[] = [];
   const vjp: Fn = (...args) => enableGrad(() => {
     const xs = args.slice(0, n);
     const result = fn(...xs);
     const ys = (result instanceof Tensor ? [result] : [...result]).filter((o) => o.requiresGrad);
     const gs = grad(ys, diff.map((i) => xs[i]), { gradOutputs: args.slice(n), createGraph: true });
+    gradientOf = diff.filter((_, j) => gs[j] !== null);
     return gs.filter((g): g is Tensor => g !== null);
   });
   const { raiseException, gradOutputs: _v, seed: _s, ...checkOptionsForF } = options;
   try {
     const report = gradcheck(vjp, [...inputs, ...vs], { ...checkOptionsForF, raiseException: false });
-    const message = report.ok ? report.message.replace(/^gradcheck/, NAME) : `${NAME}: ${describeFailure(report, n)}`;
+    const message = report.ok ? report.message.replace(/^gradcheck/, NAME) : `${NAME}: ${describeFailure(report, n, gradientOf)}`;
     const full: GradcheckReport = { ...report, message };
     if (!report.ok && (raiseException ?? true)) {
-      const error = new TapegradError(NAME, describeFailure(report, n));
+      const error = new TapegradError(NAME, describeFailure(report, n, gradientOf));
       (error as TapegradError & { report?: GradcheckReport }).report = full;
       throw error;
     }
@@ -120,14 +123,15 @@ export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], options: Gradgr
 }
 
 /** gradcheck's message about F, said in terms of fn: which second derivative is wrong. */
-function describeFailure(report: GradcheckReport, n: number): string {
+function describeFailure(report: GradcheckReport, n: number, gradientOf: readonly number[]): string {
   const problems: string[] = [];
   const w = report.worst;
   if (w) {
     const wrt = w.input < n ? `input ${w.input}` : `gradOutputs[${w.input - n}]`;
-    const at = w.element >= 0 ? ` (element ${w.element} of ${wrt}, element ${w.outputElement} of the gradient)` : ' (random projection)';
+    const of = `the gradient of input ${gradientOf[w.output] ?? w.output}`;
+    const at = w.element >= 0 ? ` at element ${w.outputElement} of the gradient, element ${w.element} of ${wrt}` : ' (random projection)';
     problems.push(
-      `second derivative mismatch: d(gradient ${w.output} of fn's differentiable inputs)/d(${wrt})${at}: analytic ${w.analytic}, numeric ${w.numeric} (|diff| ${Math.abs(w.analytic - w.numeric).toExponential(3)})`,
+      `second derivative mismatch: d(${of})/d(${wrt})${at}: analytic ${w.analytic}, numeric ${w.numeric} (|diff| ${Math.abs(w.analytic - w.numeric).toExponential(3)})`,
     );
   }
   if (!report.reentrant) problems.push('the double backward is not reentrant: two passes differ by more than nondetTol');

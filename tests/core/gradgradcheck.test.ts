@@ -15,11 +15,12 @@ const f64 = (values: number[], shape?: number[]) => tg.tensor(Float64Array.from(
 for (const name of ['testCube', 'testCubeGrad']) declareDifferentiableBackward(name);
 function cube(x: Tensor, k = 1, kg = 1): Tensor {
   const y = tg.noGrad(() => x.mul(x).mul(x));
-  return record('testCube', [x], y, (g) => [cubeGrad(g, x, k, kg)]);
+  return record('testCube', [x], y, (g) => [cubeGrad(g, x, k, kg)], [x]);
 }
 function cubeGrad(g: Tensor, x: Tensor, k: number, kg: number): Tensor {
   const value = tg.noGrad(() => g.mul(x).mul(x).mul(3));
-  return record('testCubeGrad', [g, x], value, (u) => [u.mul(x).mul(x).mul(3 * kg), u.mul(g).mul(x).mul(6 * k)]);
+  // g and x are saved: the second backward reads them after the first has let its gradients go
+  return record('testCubeGrad', [g, x], value, (u) => [u.mul(x).mul(x).mul(3 * kg), u.mul(g).mul(x).mul(6 * k)], [g, x]);
 }
 
 test('passes correct second derivatives (matmul, tanh, broadcasting, two outputs)', () => {
@@ -41,7 +42,10 @@ test('a correct hand-written second-order rule passes; first-order gradcheck pas
 
 test('FAILS on a deliberately wrong second-order rule, naming the second derivative', () => {
   const x = f64([0.5, -1.2, 2]);
-  assertThrows(() => tg.gradgradcheck((t) => cube(t, 1.05), [x]), 'gradgradcheck:', 'second derivative mismatch', 'd(input 0)');
+  assertThrows(() => tg.gradgradcheck((t) => cube(t, 1.05), [x]), 'gradgradcheck:', 'second derivative mismatch', 'd(the gradient of input 0)/d(input 0)');
+  // with an input before it that gets no gradient, the gradient is still named by its input
+  const unused = f64([1]);
+  assertThrows(() => tg.gradgradcheck((u, t) => cube(t, 1.05).add(u.detach()), [unused, x]), 'd(the gradient of input 1)/d(input 1)');
   const report = tg.gradgradcheck((t) => cube(t, 1.05), [x], { raiseException: false });
   assert.is(report.ok, false);
   assert.ok(report.worst !== null && report.worst.input === 0);
