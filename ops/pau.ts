@@ -3,7 +3,8 @@
 // whose denominator is kept away from zero ("safe"); RPAU perturbs its coefficients during
 // training, as RReLU does its slope. Both are one fused op each way (core/cpu/pau.ts): a
 // composition of abs, mul, add and div would be slower, and its abs′(0) = 0 would leave
-// coefficients that start at exactly 0 stuck there (§1.5).
+// coefficients that start at exactly 0 stuck there (§1.5). Under createGraph the gradients are
+// recorded ops with closed-form second derivatives (ops/pau_grad.ts, core/cpu/pau_second.ts).
 //
 // Choices made here, against the reference code (ml-research/rational_activations) and paper:
 //   - sgn(0) = +1 wherever |·| is differentiated (CUDA's copysign(1, +0); its PyTorch CPU path
@@ -20,16 +21,18 @@
 import type { PauNoise, PauParams, PauVersion } from '../core/backend.js';
 import { checkFinite, checkOptions, fail, formatShape } from '../core/errors.js';
 import { currentGenerator } from '../core/rng.js';
-import { record } from '../core/tape.js';
+import { isGradEnabled, record } from '../core/tape.js';
 import { fromStorage, type Tensor } from '../core/tensor.js';
 import { fusedKernel } from './fused.js';
+import { pauGradients } from './pau_grad.js';
 import { registerOp } from './registry.js';
 import { checkCompatible, checkTensor } from './util.js';
 
 export type { PauVersion } from '../core/backend.js';
 
-registerOp('pau', 'primitive');
-registerOp('rpau', 'primitive');
+// twice differentiable: under createGraph the backward records itself (ops/pau_grad.ts)
+registerOp('pau', 'primitive', true);
+registerOp('rpau', 'primitive', true);
 
 export interface PauOptions {
   /** Which denominator (specs/pau.md §1.2); default 'B', the paper's safe PAU. */
@@ -94,7 +97,9 @@ function rational(op: string, x: Tensor, a: Tensor, b: Tensor, params: PauParams
   checkShapes(op, x, a, b, params.version);
   checkCompatible(op, [x, a, b]);
   const y = fromStorage(fusedKernel(op, x, 'pauForward')(x.kernelView(), a.kernelView(), b.kernelView(), params), x.shape, x.dtype, x.backend);
-  return record(op, [x, a, b], y, (g) => {
+  return record(op, [x, a, b], y, (g, needs) => {
+    // recording on means createGraph: the gradients become ops with second derivatives (pau_grad.ts)
+    if (isGradEnabled()) return pauGradients(op, g, x, a, b, params, needs);
     const grads = fusedKernel(op, x, 'pauBackward')(g.kernelView(), x.kernelView(), a.kernelView(), b.kernelView(), params);
     return [
       fromStorage(grads.dx, x.shape, x.dtype, x.backend),

@@ -124,6 +124,23 @@ test('groupNorm: gradgradcheck in input, weight and bias', () => {
   });
 });
 
+test('BatchNorm2d (training and eval) and LayerNorm, composed of primitives: gradgradcheck', () => {
+  const x = leaf([3, 2, 2, 2], 70);
+  const bn = new tg.nn.BatchNorm2d(2);
+  bn.double();
+  tg.noGrad(() => {
+    bn.weight!.assign(leaf([2], 71).detach());
+    bn.bias!.assign(leaf([2], 72).detach());
+  });
+  tg.gradgradcheck((xx) => bn.forward(xx), [x]);
+  bn.eval();
+  tg.gradgradcheck((xx) => tg.square(bn.forward(xx)), [x]);
+  const ln = new tg.nn.LayerNorm([2, 2]);
+  ln.double();
+  tg.noGrad(() => ln.weight!.assign(leaf([2, 2], 73).detach()));
+  tg.gradgradcheck((xx) => ln.forward(xx), [x]);
+});
+
 test('first-order gradients are bit-identical with and without createGraph (conv2d, pooling)', () => {
   const x = leaf([2, 2, 6, 6], 40), w = leaf([4, 1, 3, 3], 41), b = leaf([4], 42);
   const forward = () => tg.sum(tg.square(tg.maxPool2d(tg.conv2d(x, w, b, { padding: 1, groups: 2 }), { kernelSize: 2 })).add(tg.avgPool2d(tg.conv2d(x, w, b, { padding: 1, groups: 2 }), { kernelSize: 2 })));
