@@ -48,6 +48,13 @@ for (const sub of SUBSPACES.filter((s) => !s.startsWith('1-1-1') && s !== '0-0-0
   });
 }
 
+test('coefficients as five column tensors (stacked inside deu, each getting its own gradient): gradgradcheck', () => {
+  const ks = [SAMPLES['1-1-1 Δ<0'], SAMPLES['1-1-1 Δ>0'], SAMPLES['1-1-1 Δ≈0']];
+  const columns = (['a', 'b', 'c', 'c1', 'c2'] as const).map((name) => tg.tensor(ks.map((k) => k[name]), { dtype: 'float64' }).requiresGrad_());
+  const x = tg.tensor([[0.5, -0.7, 1.2], [1.5, 0.9, -1.1]], { dtype: 'float64' }).requiresGrad_();
+  tg.gradgradcheck((xx, ...cols) => tg.deu(xx, cols, { eps: EPS, s: S }), [x, ...columns], { atol: 1e-6, rtol: 1e-5 });
+});
+
 test('gradgradcheck catches a wrong second-order rule of deu (the check can fail)', () => {
   const [x, p] = inputs(SAMPLES['1-1-1 Δ<0'], SAMPLES['1-1-1 Δ>0'], [0.5, 1, 1.5, -0.5, -1, 0.7]);
   assert.ok(tg.gradgradcheck(deu, [x, p], { raiseException: false }).ok);
