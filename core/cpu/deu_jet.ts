@@ -19,20 +19,40 @@ export const SLOTS = 4;
  * Where no cap is active g = a and h is the (symmetric) Hessian.
  */
 export class Jet {
-  constructor(readonly v: number, readonly g: Float64Array, readonly a: Float64Array, readonly h: Float64Array) {}
+  constructor(public v: number, readonly g: Float64Array, readonly a: Float64Array, readonly h: Float64Array) {}
 }
 
-const zeros = (n: number) => new Float64Array(n);
+// Jets come from a pool that resetJets() recycles (once per element, by the caller that owns the
+// results): the per-element evaluation then allocates nothing, which makes it several times faster.
+const pool: Jet[] = [];
+let used = 0;
+
+function take(v: number): Jet {
+  if (used === pool.length) pool.push(new Jet(0, new Float64Array(SLOTS), new Float64Array(SLOTS), new Float64Array(SLOTS * SLOTS)));
+  const jet = pool[used++];
+  jet.v = v;
+  return jet;
+}
+
+/** Recycles every jet handed out so far: results from before are overwritten by later ones. */
+export function resetJets(): void {
+  used = 0;
+}
 
 export function constant(v: number): Jet {
-  return new Jet(v, zeros(SLOTS), zeros(SLOTS), zeros(SLOTS * SLOTS));
+  const jet = take(v);
+  jet.g.fill(0);
+  jet.a.fill(0);
+  jet.h.fill(0);
+  return jet;
 }
 
 /** The variable of slot i, at value v. */
 export function variable(v: number, i: number): Jet {
-  const g = zeros(SLOTS);
-  g[i] = 1;
-  return new Jet(v, g, g.slice(), zeros(SLOTS * SLOTS));
+  const jet = constant(v);
+  jet.g[i] = 1;
+  jet.a[i] = 1;
+  return jet;
 }
 
 /**
@@ -41,23 +61,23 @@ export function variable(v: number, i: number): Jet {
  * order: ∂(f1·x.g_i)/∂v_j = f2·x.a_j·x.g_i + f1·x.h_ij).
  */
 function chain(x: Jet, f0: number, f1: number, f2: number, f1Actual = f1): Jet {
-  const g = zeros(SLOTS), a = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  const out = take(f0), { g, a, h } = out;
   for (let i = 0; i < SLOTS; i++) {
     g[i] = f1 * x.g[i];
     a[i] = f1Actual * x.a[i];
   }
   for (let i = 0; i < SLOTS; i++) for (let j = 0; j < SLOTS; j++) h[i * SLOTS + j] = f2 * x.a[j] * x.g[i] + f1 * x.h[i * SLOTS + j];
-  return new Jet(f0, g, a, h);
+  return out;
 }
 
 export function add(x: Jet, y: Jet): Jet {
-  const g = zeros(SLOTS), a = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  const out = take(x.v + y.v), { g, a, h } = out;
   for (let i = 0; i < SLOTS; i++) {
     g[i] = x.g[i] + y.g[i];
     a[i] = x.a[i] + y.a[i];
   }
   for (let i = 0; i < SLOTS * SLOTS; i++) h[i] = x.h[i] + y.h[i];
-  return new Jet(x.v + y.v, g, a, h);
+  return out;
 }
 
 export function scale(x: Jet, k: number): Jet {
@@ -74,7 +94,7 @@ export function plus(k: number, x: Jet): Jet {
 }
 
 export function mul(x: Jet, y: Jet): Jet {
-  const g = zeros(SLOTS), a = zeros(SLOTS), h = zeros(SLOTS * SLOTS);
+  const out = take(x.v * y.v), { g, a, h } = out;
   for (let i = 0; i < SLOTS; i++) {
     g[i] = x.v * y.g[i] + y.v * x.g[i];
     a[i] = x.v * y.a[i] + y.v * x.a[i];
@@ -85,7 +105,7 @@ export function mul(x: Jet, y: Jet): Jet {
       h[ij] = x.a[j] * y.g[i] + x.v * y.h[ij] + y.a[j] * x.g[i] + y.v * x.h[ij];
     }
   }
-  return new Jet(x.v * y.v, g, a, h);
+  return out;
 }
 
 export function recip(x: Jet): Jet {

@@ -22,7 +22,7 @@
 //     derivatives would go through the batch mean t* and a ridge solve; not implemented (throws).
 // Far out (|t| ≥ 2^128, float64 only) second derivatives are not implemented either (throws).
 import { fail } from '../errors.js';
-import { abs, add, capExp, constant, cos, div, type Jet, mul, plus, recip, scale, sin, SLOTS, sqrt, sub, variable } from './deu_jet.js';
+import { abs, add, capExp, constant, cos, div, type Jet, mul, plus, recip, resetJets, scale, sin, SLOTS, sqrt, sub, variable } from './deu_jet.js';
 import { FAR_FROM } from './deu_far.js';
 import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { type Coeffs, DEU_NUMERICS, DeuPoint, evaluate, neuronAt, type Subspace, subspaceOf } from './deu_solutions.js';
@@ -80,8 +80,12 @@ const JET_SOLUTIONS: Record<Formed, (t: Jet, a: Jet, b: Jet, c: Jet) => JetParts
   },
 };
 
-/** g, φ1, φ2 of a subspace at t as jets (the band's c slot holds c_f; exported for the tests). */
+/**
+ * g, φ1, φ2 of a subspace at t as jets (the band's c slot holds c_f; exported for the tests). They
+ * live until the next call (the jets are recycled).
+ */
 export function jetParts(sub: Formed, t: number, k: Coeffs): JetParts {
+  resetJets();
   const cSlot = sub === '1-1-1 Δ≈0' ? (Math.sign(k.c) * Math.abs(k.b)) / 2 : k.c;
   return JET_SOLUTIONS[sub](variable(t, 0), variable(k.a, 1), variable(k.b, 2), variable(cSlot, 3));
 }
@@ -99,6 +103,7 @@ export function secondPartials(sub: Subspace, t: number, k: Coeffs, s: number, D
   if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
   if (sub === '0-0-1') {
     // y = σ_s(t)/c with no H: its first-order partials are the exact ones, so D is y's Hessian in (t, c)
+    resetJets();
     const tj = variable(t, 0), cj = variable(k.c, 3);
     const Y = div(recip(plus(1, E(scale(tj, -s)))), cj);
     for (const i of [0, 3]) {
