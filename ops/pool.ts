@@ -50,7 +50,7 @@ function pool(op: string, x: Tensor, p: Pool2dParams, outHW: (H: number, W: numb
     if (isGradEnabled()) return [poolGradRecorded(op, g, x4, p, outShape, x.shape)];
     const dx = fusedKernel(op, x, 'pool2dGrad')(reshapeView(g, outShape).kernelView(), x4.kernelView(), p);
     return [fromStorage(dx, x.shape, x.dtype, x.backend)];
-  }, [x]);
+  }, x4 === x ? [x] : [x, x4]); // x4, a view of a 3-D x, is read by the backward too: held with it
 }
 
 function checkPadding(op: string, padding: [number, number], kernel: [number, number], dilation: [number, number]): void {

@@ -3,15 +3,16 @@
 //   average (and adaptive average): dx = Pᵀ·g, P the pooling itself, independent of x;
 //   max: dx routes g[o] to the first maximum of window o, a 0/1 matrix that depends on x only
 //        through which element wins (piecewise constant: its x-derivative is 0).
-// Recorded as linear maps with their adjoints (grad_ops.ts linearMap), they are differentiable to
+// Recorded as linear maps with their adjoints (as grad_ops.ts linearMap), they are differentiable to
 // any order: the adjoint of average pooling's gradient is average pooling; that of max pooling's
 // is the gather of each window's winner, computed here from the input's values.
+import { declareDifferentiableBackward } from '../core/autograd.js';
 import type { Pool2dParams } from '../core/backend.js';
 import { allocArray } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
+import { record } from '../core/tape.js';
 import { fromHost, fromStorage, type Tensor } from '../core/tensor.js';
 import { fusedKernel } from './fused.js';
-import { linearMap } from './grad_ops.js';
 import { reshapeView } from './util.js';
 
 /**
@@ -21,8 +22,22 @@ import { reshapeView } from './util.js';
 export function poolGradRecorded(op: string, g: Tensor, x4: Tensor, p: Pool2dParams, outShape: Shape, xShape: Shape): Tensor {
   const grad = (t: Tensor) => fromStorage(fusedKernel(op, x4, 'pool2dGrad')(reshapeView(t, outShape).kernelView(), x4.kernelView(), p), xShape, x4.dtype, x4.backend);
   const adjoint = p.kind === 'max' ? gatherWinners(op, x4, p, outShape, g.shape) : (u: Tensor) => fromStorage(fusedKernel(op, x4, 'pool2d')(reshapeView(u, x4.shape).kernelView(), p, outShape), g.shape, u.dtype, u.backend);
-  return linearMap(`${op}Grad`, `${op}GradAdjoint`, g, grad, adjoint);
+  return linearMapSaving(`${op}Grad`, `${op}GradAdjoint`, g, grad, adjoint, x4);
 }
+
+/**
+ * grad_ops.ts's linearMap, with the pooled input saved by every entry: both maps read it, and the
+ * entries may outlive the forward's (a createGraph backward without retainGraph releases that one).
+ */
+function linearMapSaving(name: string, adjointName: string, g: Tensor, map: (t: Tensor) => Tensor, adjoint: (t: Tensor) => Tensor, x4: Tensor): Tensor {
+  for (const n of [name, adjointName]) if (!declared.has(n)) {
+    declared.add(n);
+    declareDifferentiableBackward(n);
+  }
+  return record(name, [g], map(g), (u) => [linearMapSaving(adjointName, name, u, adjoint, map, x4)], [x4]);
+}
+
+const declared = new Set<string>();
 
 /** u ↦ u[winner of each window] (0 for a window without one), the adjoint of max pooling's gradient. */
 function gatherWinners(op: string, x4: Tensor, p: Pool2dParams, outShape: Shape, gShape: Shape): (u: Tensor) => Tensor {

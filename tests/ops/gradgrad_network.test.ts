@@ -12,6 +12,7 @@ import { maxWinners } from '../../ops/pool_grad.js';
 
 const f64 = { dtype: 'float64' as const };
 
+
 /** A float64 tensor of uniform values in [−1, 1] from a fast-check seed, requiring grad. */
 function leaf(shape: number[], seed: number): tg.Tensor {
   const g = new tg.Generator(seed);
@@ -122,6 +123,27 @@ test('groupNorm: gradgradcheck in input, weight and bias', () => {
       tg.gradgradcheck((xx) => tg.groupNorm(xx, groups), [x]);
     });
   });
+});
+
+test('pooling a 3-D input inside tidy, backward after it: the [1, C, H, W] view the backward reads is held (it was freed)', () => {
+  const x = leaf([2, 4, 4], 80);
+  const loss = tg.tidy(() => tg.maxPool2d(x, { kernelSize: 2 }).sum());
+  loss.backward();
+  assert.equal([...x.grad!.shape], [2, 4, 4]);
+});
+
+test('the recorded pooling gradients hold the input they read, beyond the forward entry (retainGraph false)', () => {
+  for (const pool of [(t: tg.Tensor) => tg.maxPool2d(t, { kernelSize: 2 }), (t: tg.Tensor) => tg.avgPool2d(t, { kernelSize: 2 })]) {
+    const x = leaf([2, 4, 4], 81), w = leaf([2, 2, 2], 82);
+    const second = (retainGraph: boolean) => {
+      const gx = tg.tidy(() => tg.grad(pool(x.mul(2)).mul(w).sum(), [x], { createGraph: true, retainGraph })[0]!);
+      // ∂/∂w of Σ gx², through the gradient's own entries only (gx = 2·Pᵀw does not depend on x)
+      return [...tg.grad(gx.square().sum(), [w])[0]!.data()];
+    };
+    const released = second(false);
+    assert.equal(released, second(true));
+    assert.ok(released.some((v) => v !== 0));
+  }
 });
 
 test('BatchNorm2d (training and eval) and LayerNorm, composed of primitives: gradgradcheck', () => {
