@@ -78,12 +78,20 @@ test('rpau in training (every noise mode, fixed key): gradgradcheck', () => {
     { straightThrough: false, noisyDenominator: false, perElement: false },
     { straightThrough: true, noisyDenominator: false, perElement: false },
   ];
-  fc.assert(fc.property(caseOf('B', 6, 4, 1), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (c, key) => {
+  fc.assert(fc.property(fc.oneof(caseOf('B', 6, 4, 1), caseOf('B', 4, 2, 1)), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (c, key) => {
     // (the noisy A(x) could land on its kink only for draws far less likely than these seeded ones)
     for (const mode of modes) {
       tg.tidy(() => tg.gradgradcheck((x, a, b) => tg.rpau(x, a, b, { ...mode, alpha: 0.3, key }), tensors(c, false)));
     }
   }), { numRuns: 4, seed: 3 });
+});
+
+test('per-channel coefficients over x [N, C, S] (runs of S elements per row): gradgradcheck', () => {
+  const x = tg.tensor([0.5, -1.2, 1.7, 0.3, -0.4, 1.1, 0.8, -1.5, 0.6, -0.9, 1.3, 0.2], { ...f64, shape: [2, 2, 3] }).requiresGrad_();
+  const a = tg.tensor([[0.1, 0.6, 1.3, 0.9, 0.4, 0.2], [0.3, -0.5, 0.7, 0.2, -0.3, 0.1]], f64).requiresGrad_();
+  const b = tg.tensor([[0.3, 1.2, 0.5, 0.4], [0.6, 0.2, 0.9, 0.3]], f64).requiresGrad_();
+  for (const version of ['A', 'B'] as const) tg.gradgradcheck((xx, aa, bb) => tg.pau(xx, aa, bb, { version }), [x, a, b]);
+  tg.gradgradcheck((xx, aa, bb) => tg.rpau(xx, aa, bb, { key: 3, straightThrough: false, perElement: false }), [x, a, b]);
 });
 
 test('first-order gradients are bit-identical with and without createGraph (pau, rpau)', () => {
