@@ -14,16 +14,17 @@
 // active the capped E, its straight-through E′ = e^14 and δ_s's floor are constants. Away from t = 0 and from the capped/clipped regions the
 // δ_s terms vanish (to e^−st) and ∂f_t/∂t = y″: a·y″ + b·y′ + c·y = u(t) can be checked by autodiff.
 //
-// Two places keep their first-order gradient without a derivative, and say so by name:
+// Two places are not derivatives of the forward map, and are differentiated as what they compute:
 //   - the forced band |Δ| < ε: its a-, b-, c-partials are pseudo-gradients (spec §2.9), yet
 //     functions of (t, b, c_f) with c_f = sign(c)|b|/2, so they are differentiated as such: by t
 //     exactly, by b through c_f too, by a and c not at all (the band is flat in |a| and |c|);
-//   - outward gravitation's borrowed columns (a neuron with a coefficient below ε): their
-//     derivatives would go through the batch mean t* and a ridge solve; not implemented (throws).
-// Far out (|t| ≥ 2^128, float64 only) second derivatives are not implemented either (throws).
+//   - outward gravitation's borrowed columns (a neuron with a coefficient below ε): through the
+//     nudged neuron, the batch mean t* and the ridge solve (deu_gravitation_second.ts).
+// Far out (|t| ≥ 2^128, float64 only) second derivatives are not implemented (throws by name).
 import { fail } from '../errors.js';
 import { abs, add, capExp, constant, cos, div, type Jet, mul, plus, recip, resetJets, scale, sin, SLOTS, sqrt, sub, variable } from './deu_jet.js';
 import { FAR_FROM } from './deu_far.js';
+import { borrowedSecond } from './deu_gravitation_second.js';
 import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { type Coeffs, DEU_NUMERICS, DeuPoint, evaluate, neuronAt, type Subspace, subspaceOf } from './deu_solutions.js';
 
@@ -137,6 +138,56 @@ export function secondPartials(sub: Subspace, t: number, k: Coeffs, s: number, D
 }
 
 /**
+ * The actual derivatives of the computed output y (clipped: 0 where the clip holds it) by
+ * v = (t, a, b, c, c1, c2): the value's own slope, no δ_s (H is constant away from t = 0), and in
+ * the band the true derivatives through c_f (not the pseudo-gradients). Outward gravitation's
+ * matching of values differentiates through these.
+ */
+export function valueGradient(sub: Subspace, t: number, k: Coeffs, s: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
+  if (sub === '0-0-0') {
+    if (Math.abs(t) <= M) out[0] = 1;
+    return out;
+  }
+  if (sub === '0-0-1') {
+    resetJets();
+    const Y = div(recip(plus(1, E(scale(variable(t, 0), -s)))), variable(k.c, 3));
+    if (Math.abs(Y.v) <= M) [out[0], out[3]] = [Y.a[0], Y.a[3]];
+    return out;
+  }
+  const { g, p1, p2 } = jetParts(sub, t, k);
+  const H = t > 0 ? 1 : 0;
+  if (Math.abs(H * g.v + k.c1 * p1.v + k.c2 * p2.v) > M) return out;
+  for (let j = 0; j < SLOTS; j++) out[j] = H * g.a[j] + k.c1 * p1.a[j] + k.c2 * p2.a[j];
+  out[4] = p1.v;
+  out[5] = p2.v;
+  if (sub === '1-1-1 Δ≈0') bandColumns(out, k);
+  return out;
+}
+
+/** φ1, φ2 at t (unclipped) and their actual derivatives by (t, a, b, c), band columns mapped. */
+export function basisGradient(sub: Formed, t: number, k: Coeffs): { phi: [number, number]; d1: Float64Array; d2: Float64Array } {
+  if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
+  const { p1, p2 } = jetParts(sub, t, k);
+  const d1 = new Float64Array(VARS), d2 = new Float64Array(VARS);
+  d1.set(p1.a);
+  d2.set(p2.a);
+  if (sub === '1-1-1 Δ≈0') {
+    bandColumns(d1, k);
+    bandColumns(d2, k);
+  }
+  return { phi: [p1.v, p2.v], d1, d2 };
+}
+
+/** A gradient by the band's slots (t, ·, b, c_f) as one by (t, a, b, c): c_f = sign(c)|b|/2. */
+function bandColumns(row: Float64Array, k: Coeffs): void {
+  row[2] += (row[3] * Math.sign(k.b) * Math.sign(k.c)) / 2;
+  row[1] = 0;
+  row[3] = 0;
+}
+
+/**
  * The band's rows and columns: the slots are (t, ·, b, c_f), f_a = −f_c (spec §2.9), and the true
  * coefficients enter only through b and c_f = sign(c)|b|/2, so ∂/∂b gains ∂/∂c_f·sign(b·c)/2 and
  * ∂/∂a = ∂/∂c = 0.
@@ -223,12 +274,14 @@ export function deuGradPBackward(U: ArrayLike<number>, g: ArrayLike<number>, inp
       dparams?.set([NaN, NaN, NaN, NaN, NaN], 5 * f);
       continue;
     }
-    const gravity = gravitationOf(k, sub, x, L, f, eps, s);
+    const { gravity, mean } = gravitationOf(k, sub, x, L, f, eps, s);
     const borrows = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
-    if (second && borrows.some((b, j) => b && Uf[j] !== 0)) {
-      fail('deu', `the derivative of outward gravitation's borrowed gradient columns is not implemented (neuron ${f} has a coefficient below eps = ${eps}: a = ${k.a}, b = ${k.b}, c = ${k.c}), so a second backward cannot pass through the coefficient gradient of this neuron; compute it without createGraph`);
-    }
     const acc = [0, 0, 0, 0, 0];
+    if (second && gravity && borrows.some((b, j) => b && Uf[j] !== 0)) {
+      borrowedSecond({ k, sub, gravity, tStar: mean, elements: [...elementsOf(L, f)], s }, x, g, Uf, dx!, acc);
+    }
+    // the rows the neuron's own subspace gives (a borrowed row's own D row is unused: zero weight)
+    const own = Uf.map((v, j) => (j < 3 && borrows[j] ? 0 : v));
     for (const i of elementsOf(L, f)) {
       const t = x[i];
       const p = evaluate(sub, t, k, s, point, true);
@@ -241,11 +294,11 @@ export function deuGradPBackward(U: ArrayLike<number>, g: ArrayLike<number>, inp
       secondPartials(sub, t, k, s, D);
       // Σ_j U_j·∂f_j/∂v_k over the rows a … c2 (rows 1 … 5 of D)
       let vt = 0;
-      for (let j = 0; j < 5; j++) vt += Uf[j] * D[(j + 1) * VARS];
-      dx![i] = g[i] * vt;
+      for (let j = 0; j < 5; j++) vt += own[j] * D[(j + 1) * VARS];
+      dx![i] += g[i] * vt;
       for (let kk = 1; kk < VARS; kk++) {
         let vk = 0;
-        for (let j = 0; j < 5; j++) vk += Uf[j] * D[(j + 1) * VARS + kk];
+        for (let j = 0; j < 5; j++) vk += own[j] * D[(j + 1) * VARS + kk];
         acc[kk - 1] += g[i] * vk;
       }
     }
@@ -254,10 +307,10 @@ export function deuGradPBackward(U: ArrayLike<number>, g: ArrayLike<number>, inp
   return { dg, dx, dparams };
 }
 
-/** Outward gravitation for neuron f, as the first-order backward (core/cpu/deu.ts) computes it. */
-function gravitationOf(k: Coeffs, sub: Subspace, x: ArrayLike<number>, L: Layout, f: number, eps: number, s: number): Gravitation | null {
+/** Outward gravitation for neuron f, as the first-order backward (core/cpu/deu.ts) computes it, and t*. */
+function gravitationOf(k: Coeffs, sub: Subspace, x: ArrayLike<number>, L: Layout, f: number, eps: number, s: number): { gravity: Gravitation | null; mean: number } {
   const count = L.N * L.S;
-  if (count === 0 || (Math.abs(k.a) >= eps && Math.abs(k.b) >= eps && Math.abs(k.c) >= eps)) return null;
+  if (count === 0 || (Math.abs(k.a) >= eps && Math.abs(k.b) >= eps && Math.abs(k.c) >= eps)) return { gravity: null, mean: NaN };
   let sum = 0;
   for (const i of elementsOf(L, f)) sum += x[i];
   let mean = sum / count;
@@ -265,5 +318,5 @@ function gravitationOf(k: Coeffs, sub: Subspace, x: ArrayLike<number>, L: Layout
     mean = 0;
     for (const i of elementsOf(L, f)) mean += x[i] / count;
   }
-  return outwardGravitation(k, sub, mean, eps, s);
+  return { gravity: outwardGravitation(k, sub, mean, eps, s), mean };
 }

@@ -37,12 +37,17 @@ for (const sub of REGULAR) {
   });
 }
 
-for (const sub of SUBSPACES.filter((s) => !s.startsWith('1-1-1') && s !== '0-0-0')) {
-  test(`${sub}: gradgradcheck in x (coefficient columns borrowed by gravitation)`, () => {
-    fc.assert(fc.property(neuronIn(sub), neuronIn(sub), sixTs, (k1, k2, ts) => {
+for (const sub of SUBSPACES.filter((s) => !s.startsWith('1-1-1'))) {
+  test(`${sub}: gradgradcheck in x and the coefficients (columns borrowed by outward gravitation)`, () => {
+    // A small coefficient is nudged to ε·sign (so an exact 0, whose nudge flips with the sign of a
+    // perturbation, is kept out), and the nudged neuron's rates are about b/ε: ill-conditioned
+    // enough that central differences with h = 1e-6 lose ~1e-5 to rounding (Richardson
+    // extrapolation from h = 1e-3 agrees with the analytic values); h = 1e-4 is accurate here.
+    const awayFromExactZero = (k: Coeffs) => [k.a, k.b, k.c].every((v) => Math.abs(v) > 1e-3);
+    fc.assert(fc.property(neuronIn(sub).filter(awayFromExactZero), neuronIn(sub).filter(awayFromExactZero), sixTs, (k1, k2, ts) => {
       tg.tidy(() => {
         const [x, p] = inputs(k1, k2, ts);
-        tg.gradgradcheck((xx) => deu(xx, p), [x], { atol: 1e-6, rtol: 1e-5 });
+        tg.gradgradcheck(deu, [x, p], { eps: 1e-4, atol: 1e-5, rtol: 1e-4 });
       });
     }), { numRuns: 6, seed: 8 });
   });
@@ -97,21 +102,6 @@ test('first-order gradients are bit-identical with and without createGraph, and 
   const kernel = x.backend.kernels.deuBackward!(g.kernelView(), x.kernelView(), p.kernelView(), { eps: EPS, s: S });
   assert.equal([...plain[0]], [...x.backend.read(kernel.dx)]);
   assert.equal([...plain[1]], [...x.backend.read(kernel.dparams)]);
-});
-
-test('a second backward through a borrowed coefficient column says so by name', () => {
-  const x = tg.tensor([[0.5], [1.5]], { dtype: 'float64' }).requiresGrad_();
-  const relu = SAMPLES['0-1-0'];
-  const p = tg.tensor([[relu.a, relu.b, relu.c, relu.c1, relu.c2]], { dtype: 'float64' }).requiresGrad_();
-  const [, dp] = tg.grad(deu(x, p), [x, p], { createGraph: false, gradOutputs: [tg.onesLike(x)] });
-  assert.ok(dp);
-  const [, dpg] = tg.grad(deu(x, p), [x, p], { createGraph: true, gradOutputs: [tg.onesLike(x)] });
-  // b is regular (not borrowed): its column's derivative exists
-  const weights = tg.tensor([[0, 1, 0, 1, 1]], { dtype: 'float64' });
-  const [dxb] = tg.grad(dpg!.mul(weights).sum(), [x], { retainGraph: true });
-  assert.ok(dxb);
-  // a is borrowed from the nudged neuron: refused
-  assert.throws(() => tg.grad(dpg!.mul(tg.tensor([[1, 0, 0, 0, 0]], { dtype: 'float64' })).sum(), [x]), /deu.*outward gravitation's borrowed/);
 });
 
 test('a third derivative and far-out inputs refuse by name', () => {
