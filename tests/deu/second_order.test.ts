@@ -1,7 +1,7 @@
 // DEU's second derivatives (issue 18.2): gradgradcheck of the deu op in x and in the coefficients
-// over fast-check draws (float64), the jets' first partials against the hand-derived ones of
-// deu_solutions.ts, the first-order gradients unchanged by createGraph, and the places that refuse
-// a second backward by name (outward gravitation's borrowed columns, far out, a third derivative).
+// over fast-check draws (float64) for every subspace (outward gravitation's borrowed columns
+// included), the jets' first partials against the hand-derived ones of deu_solutions.ts, the
+// first-order gradients unchanged by createGraph, and what refuses by name (far out, a third derivative).
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
