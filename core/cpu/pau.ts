@@ -13,12 +13,19 @@
 //
 // RPAU (version D) is version B with each element's coefficients multiplied by a fresh noise
 // factor (pau_noise.ts); the backward pass recomputes the very same factors from the saved key.
+//
+// For float32 in the WebAssembly memory, degrees (5, 4) without noise run the same arithmetic in
+// core/wasm/assembly/pau.ts (bit for bit).
 import type { PauNoise, PauParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { evaluate54, is54, OUT } from './pau_54.js';
 import { coefficientUniform, elementHash, noiseFactor } from './pau_noise.js';
-import { RationalPoint } from './pau_rational.js';
+import { RationalPoint, UNSCALED_BELOW } from './pau_rational.js';
+import type { TypedArray } from '../dtype.js';
+import { countRun, residentPointers } from '../wasm/elementwise.js';
+import { pointerOf } from '../wasm/heap.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
+import { float32Kernels } from './wasm_switch.js';
 
 /** How elements map to coefficient rows: `blocks` runs of `run` elements, block b uses row b % rows. */
 interface Layout {
@@ -59,10 +66,30 @@ function load54(c: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, row
   for (let i = 0; i < 4; i++) c[6 + i] = factors && noisyDenominator ? b[row * 4 + i] * factors[6 + i] : b[row * 4 + i];
 }
 
+const VERSION_CODE: Partial<Record<PauParams['version'], number>> = { A: 0, B: 1, N: 2 };
+
+/**
+ * The WebAssembly kernel (core/wasm/assembly/pau.ts) can take this call: degrees (5, 4), version
+ * A/B/N without noise, float32 arrays in its memory, and no |x| ≥ 2^32 (the scaled path).
+ */
+function wasmPau(p: PauParams, L: Layout, arrays: readonly TypedArray[], x: TypedArray) {
+  if (p.noise || !is54(p.version, L.m1, L.nb)) return null;
+  const rt = float32Kernels(...arrays);
+  const at = rt && residentPointers(rt, arrays);
+  if (!rt || !at || rt.exports.anyAtLeast(pointerOf(rt, x as Float32Array), x.length, UNSCALED_BELOW)) return null;
+  return { rt, at, version: VERSION_CODE[p.version]! };
+}
+
 export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p: PauParams): CpuStorage {
   const x = arrayOf(xv.storage), a = arrayOf(av.storage), b = arrayOf(bv.storage);
   const L = layoutOf(xv, av, bv);
-  const y = alloc.alloc(xv.dtype, x.length), out = y.array;
+  const y = alloc.alloc(xv.dtype, x.length, false), out = y.array;
+  const native = wasmPau(p, L, [x, a, b, out], x);
+  if (native) {
+    countRun('pau');
+    native.rt.exports.pauForward54(native.version, native.at[0], native.at[1], native.at[2], L.rows, L.blocks, L.run, native.at[3]);
+    return y;
+  }
   if (is54(p.version, L.m1, L.nb)) {
     const c = new Float64Array(10), factors = new Float64Array(10), noise = p.noise;
     for (let block = 0; block < L.blocks; block++) {
@@ -112,6 +139,18 @@ export function pauBackward(alloc: CpuAllocator, gv: View, xv: View, av: View, b
   const point = new RationalPoint(p.version, L.m1, L.nb);
   const noise = p.noise;
   const noisyA = new Float64Array(L.m1), noisyB = new Float64Array(L.nb);
+  const native = wasmPau(p, L, [g, x, a, b, dx.array], x);
+  if (native) {
+    // the float64 sums in the WebAssembly memory (a float32 block of twice the length)
+    const sums = alloc.alloc('float32', 2 * (sumA.length + sumB.length));
+    const at = pointerOf(native.rt, sums.array as Float32Array);
+    countRun('pauGrad');
+    native.rt.exports.pauBackward54(native.version, native.at[0], native.at[1], native.at[2], native.at[3], L.rows, L.blocks, L.run, native.at[4], at, at + sumA.length * 8);
+    sumA.set(new Float64Array(native.rt.memory.buffer, at, sumA.length));
+    sumB.set(new Float64Array(native.rt.memory.buffer, at + sumA.length * 8, sumB.length));
+    alloc.release(sums);
+    return finish(alloc, dx, sumA, sumB, av, bv);
+  }
   if (is54(p.version, L.m1, L.nb)) {
     backward54(g, x, a, b, dx.array, sumA, sumB, L, p);
     return finish(alloc, dx, sumA, sumB, av, bv);

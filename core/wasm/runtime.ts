@@ -18,6 +18,9 @@ export interface WasmExports {
   pool2dGrad(kind: number, g: number, x: number, planes: number, h: number, w: number, ho: number, wo: number, windows: number, divisors: number, dx: number): void;
   im2col(x: number, cg: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, col: number): void;
   col2im(dcol: number, cg: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dx: number): void;
+  pauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number): void;
+  pauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number): void;
+  anyAtLeast(x: number, n: number, limit: number): number;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }
 

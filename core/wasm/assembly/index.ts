@@ -5,3 +5,4 @@ export { binary, unary, sumF32, sumRows, extremumRows } from './elementwise';
 export { groupNormForward, groupNormBackward } from './group_norm';
 export { pool2d, pool2dGrad } from './pool';
 export { im2col, col2im } from './im2col';
+export { pauForward54, pauBackward54, anyAtLeast } from './pau';
