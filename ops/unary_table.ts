@@ -251,10 +251,11 @@ export const UNARY: Record<string, UnaryDef> = {
     grad2: (g, x) => (4 * g * x * Math.exp(-x * x)) / Math.sqrt(Math.PI), gradKind: 'primitive', domain: [-3, 3],
   },
   // asin and acos through atan: headless-gl's GLSL asin and acos were off by 1e-4, its atan is
-  // float32-exact; (1 − x)(1 + x) rather than 1 − x² keeps full precision near ±1
-  asin: { name: 'asin', f: (x) => Math.atan(x / Math.sqrt((1 - x) * (1 + x))), grad: (g, x) => g / Math.sqrt((1 - x) * (1 + x)), grad2: (g, x) => (g * x) / ((1 - x * x) * Math.sqrt(1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
-  acos: { name: 'acos', f: (x) => 2 * Math.atan(Math.sqrt((1 - x) / (1 + x))), grad: (g, x) => -g / Math.sqrt((1 - x) * (1 + x)), grad2: (g, x) => (-g * x) / ((1 - x * x) * Math.sqrt(1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
-  atan: { name: 'atan', f: (x) => Math.atan(x), grad: (g, x) => g / (1 + x * x), grad2: (g, x) => (-2 * g * x) / ((1 + x * x) * (1 + x * x)), gradKind: 'primitive', domain: [-3, 3] },
+  // float32-exact; (1 − x)(1 + x) rather than 1 − x² keeps full precision near ±1. The NaN test
+  // is explicit: Mesa's GLSL atan(NaN) is 0 (tests/ops/nan_semantics.test.ts)
+  asin: { name: 'asin', f: (x) => (x !== x ? x : Math.atan(x / Math.sqrt((1 - x) * (1 + x)))), grad: (g, x) => g / Math.sqrt((1 - x) * (1 + x)), grad2: (g, x) => (g * x) / ((1 - x * x) * Math.sqrt(1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
+  acos: { name: 'acos', f: (x) => (x !== x ? x : 2 * Math.atan(Math.sqrt((1 - x) / (1 + x)))), grad: (g, x) => -g / Math.sqrt((1 - x) * (1 + x)), grad2: (g, x) => (-g * x) / ((1 - x * x) * Math.sqrt(1 - x * x)), gradKind: 'primitive', domain: [-0.8, 0.8] },
+  atan: { name: 'atan', f: (x) => (x !== x ? x : Math.atan(x)), grad: (g, x) => g / (1 + x * x), grad2: (g, x) => (-2 * g * x) / ((1 + x * x) * (1 + x * x)), gradKind: 'primitive', domain: [-3, 3] },
   sinh: { name: 'sinh', f: (x) => Math.sinh(x), grad: (g, x) => g * Math.cosh(x), grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
   cosh: { name: 'cosh', f: (x) => Math.cosh(x), grad: (g, x) => g * Math.sinh(x), grad2: (g, x, y) => g * y, gradKind: 'primitive', domain: [-3, 3] },
   asinh: { name: 'asinh', f: (x) => Math.asinh(x), grad: (g, x) => g / Math.sqrt(x * x + 1), grad2: (g, x) => (-g * x) / ((x * x + 1) * Math.sqrt(x * x + 1)), gradKind: 'primitive', domain: [-3, 3] },
