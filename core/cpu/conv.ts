@@ -10,7 +10,8 @@ import type { Conv2dParams, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { type Shape, sizeOf } from '../shape.js';
 import { residentPointers } from '../wasm/elementwise.js';
-import { gemmInto } from './matmul.js';
+import type { GemmBatchItem } from '../wasm/matmul.js';
+import { gemmItems } from './matmul.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { float32Kernels } from './wasm_switch.js';
 
@@ -29,14 +30,14 @@ function geometry(xShape: Shape, wShape: Shape, outShape: Shape, p: Conv2dParams
 }
 
 /** col[k, q] = x[n, g·Cg + c, ih, iw] for tap k = (c, kh, kw) at output position q, 0 in the padding. */
-function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray): void {
+function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray, colOff: number): void {
   const rt = float32Kernels(x, col);
   const at = rt && residentPointers(rt, [x, col]);
   if (rt && at) {
-    rt.exports.im2col(at[0] + xOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1]);
+    rt.exports.im2col(at[0] + xOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + colOff * 4);
     return;
   }
-  im2colJs(x, xOff, geo, p, col);
+  im2colJs(x, xOff, geo, p, col.subarray(colOff));
 }
 
 function im2colJs(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray): void {
@@ -65,14 +66,14 @@ function im2colJs(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, c
 }
 
 /** The adjoint of im2col: dx[n, g·Cg + c, ih, iw] += dcol[k, q]. */
-function col2im(dcol: TypedArray, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
+function col2im(dcol: TypedArray, dcolOff: number, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
   const rt = float32Kernels(dcol, dx);
   const at = rt && residentPointers(rt, [dcol, dx]);
   if (rt && at) {
-    rt.exports.col2im(at[0], geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + xOff * 4);
+    rt.exports.col2im(at[0] + dcolOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + xOff * 4);
     return;
   }
-  col2imJs(dcol, geo, p, dx, xOff);
+  col2imJs(dcol.subarray(dcolOff), geo, p, dx, xOff);
 }
 
 function col2imJs(dcol: TypedArray, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
@@ -105,56 +106,72 @@ function scratch(alloc: CpuAllocator, dtype: DType, size: number): { array: Type
   return { array: storage.array, done: () => alloc.release(storage) };
 }
 
+/**
+ * Samples per chunk: the unrolled inputs of a chunk (groups·K·P values per sample) stay under
+ * 8M values (32 MB in float32), so a large batch does not make a huge scratch buffer.
+ */
+function chunkOf(N: number, perSample: number): number {
+  return Math.max(1, Math.min(N, Math.floor((8 << 20) / Math.max(1, perSample))));
+}
+
+/** Runs fn over the samples in chunks, with col/dcol scratch for one chunk. */
+function inChunks(alloc: CpuAllocator, dtype: DType, geo: Geometry, groups: number, fn: (n0: number, n1: number, col: TypedArray) => void): void {
+  const per = groups * geo.K * geo.P;
+  const chunk = chunkOf(geo.N, per);
+  const col = scratch(alloc, dtype, chunk * per);
+  for (let n0 = 0; n0 < geo.N; n0 += chunk) fn(n0, Math.min(geo.N, n0 + chunk), col.array);
+  col.done();
+}
+
+/** One item per sample of the chunk, for group g. */
+function items(n0: number, n1: number, item: (n: number) => GemmBatchItem): GemmBatchItem[] {
+  return Array.from({ length: n1 - n0 }, (_, i) => item(n0 + i));
+}
+
 export function conv2d(alloc: CpuAllocator, xv: View, wv: View, p: Conv2dParams, outShape: Shape): CpuStorage {
   const x = arrayOf(xv.storage), w = arrayOf(wv.storage);
   const geo = geometry(xv.shape, wv.shape, outShape, p);
-  const { N, C, H, W, O, Og, K, P } = geo;
+  const { C, H, W, O, Og, K, P, Cg } = geo;
   const out = alloc.alloc(xv.dtype, sizeOf(outShape), false);
-  const col = scratch(alloc, xv.dtype, K * P);
-  for (let n = 0; n < N; n++) {
+  inChunks(alloc, xv.dtype, geo, p.groups, (n0, n1, col) => {
+    const at = (n: number, g: number) => ((n - n0) * p.groups + g) * K * P;
+    for (let n = n0; n < n1; n++) for (let g = 0; g < p.groups; g++) im2col(x, (n * C + g * Cg) * H * W, geo, p, col, at(n, g));
+    // out_g [Og × P] = W_g [Og × K] · col [K × P], every sample of the chunk in one call
     for (let g = 0; g < p.groups; g++) {
-      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col.array);
-      // out_g [Og × P] = W_g [Og × K] · col [K × P]
-      gemmInto(w, g * Og * K, false, col.array, 0, false, out.array, (n * O + g * Og) * P, Og, P, K);
+      gemmItems(w, false, col, false, out.array, Og, P, K, items(n0, n1, (n) => ({ a: g * Og * K, b: at(n, g), c: (n * O + g * Og) * P })));
     }
-  }
-  col.done();
+  });
   return out;
 }
 
 export function conv2dGradWeight(alloc: CpuAllocator, gv: View, xv: View, p: Conv2dParams, wShape: Shape): CpuStorage {
   const gr = arrayOf(gv.storage), x = arrayOf(xv.storage);
   const geo = geometry(xv.shape, wShape, gv.shape, p);
-  const { N, C, H, W, O, Og, K, P } = geo;
+  const { C, H, W, O, Og, K, P, Cg } = geo;
   const dw = alloc.alloc(xv.dtype, sizeOf(wShape));
-  const col = scratch(alloc, xv.dtype, K * P), partial = scratch(alloc, xv.dtype, Og * K);
-  for (let n = 0; n < N; n++) {
+  inChunks(alloc, xv.dtype, geo, p.groups, (n0, n1, col) => {
+    const at = (n: number, g: number) => ((n - n0) * p.groups + g) * K * P;
+    for (let n = n0; n < n1; n++) for (let g = 0; g < p.groups; g++) im2col(x, (n * C + g * Cg) * H * W, geo, p, col, at(n, g));
+    // dW_g [Og × K] += G [Og × P] · colᵀ [P × K], summed over the samples in order
     for (let g = 0; g < p.groups; g++) {
-      im2col(x, (n * C + g * geo.Cg) * H * W, geo, p, col.array);
-      // dW_g [Og × K] += G [Og × P] · colᵀ [P × K]
-      gemmInto(gr, (n * O + g * Og) * P, false, col.array, 0, true, partial.array, 0, Og, K, P);
-      const base = g * Og * K;
-      for (let i = 0; i < Og * K; i++) dw.array[base + i] += partial.array[i];
+      gemmItems(gr, false, col, true, dw.array, Og, K, P, items(n0, n1, (n) => ({ a: (n * O + g * Og) * P, b: at(n, g), c: g * Og * K })), true);
     }
-  }
-  col.done();
-  partial.done();
+  });
   return dw;
 }
 
 export function conv2dGradInput(alloc: CpuAllocator, gv: View, wv: View, p: Conv2dParams, inShape: Shape): CpuStorage {
   const gr = arrayOf(gv.storage), w = arrayOf(wv.storage);
   const geo = geometry(inShape, wv.shape, gv.shape, p);
-  const { N, C, H, W, O, Og, K, P } = geo;
+  const { C, H, W, O, Og, K, P, Cg } = geo;
   const dx = alloc.alloc(gv.dtype, sizeOf(inShape));
-  const dcol = scratch(alloc, gv.dtype, K * P);
-  for (let n = 0; n < N; n++) {
+  inChunks(alloc, gv.dtype, geo, p.groups, (n0, n1, dcol) => {
+    const at = (n: number, g: number) => ((n - n0) * p.groups + g) * K * P;
+    // dcol [K × P] = W_gᵀ [K × Og] · G [Og × P]
     for (let g = 0; g < p.groups; g++) {
-      // dcol [K × P] = W_gᵀ [K × Og] · G [Og × P]
-      gemmInto(w, g * Og * K, true, gr, (n * O + g * Og) * P, false, dcol.array, 0, K, P, Og);
-      col2im(dcol.array, geo, p, dx.array, (n * C + g * geo.Cg) * H * W);
+      gemmItems(w, true, gr, false, dcol, K, P, Og, items(n0, n1, (n) => ({ a: g * Og * K, b: (n * O + g * Og) * P, c: at(n, g) })));
     }
-  }
-  dcol.done();
+    for (let n = n0; n < n1; n++) for (let g = 0; g < p.groups; g++) col2im(dcol, at(n, g), geo, p, dx.array, (n * C + g * Cg) * H * W);
+  });
   return dx;
 }

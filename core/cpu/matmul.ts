@@ -126,6 +126,29 @@ export function gemmInto(
   gemm(A, aOff, transA, B, bOff, transB, C, cOff, m, n, k, gemmWorkspace(m, n, k));
 }
 
+/**
+ * gemmInto for a list of matrix pairs at element offsets in A, B and C, in one call to the
+ * WebAssembly kernel when it can run (one workspace and one thread split for all), else one
+ * JavaScript gemm per item. With `accumulate`, C[item] += the product (items may share a C),
+ * summed in item order either way.
+ */
+export function gemmItems(
+  A: TypedArray, transA: boolean, B: TypedArray, transB: boolean, C: TypedArray,
+  m: number, n: number, k: number, items: readonly GemmBatchItem[], accumulate = false,
+): void {
+  const rt = float32Kernels(A, B, C);
+  if (rt && wasmGemmBatch(rt, A as Float32Array, transA, B as Float32Array, transB, C as Float32Array, m, n, k, items, accumulate)) return;
+  const W = gemmWorkspace(m, n, k);
+  const partial = accumulate ? new (C.constructor as Float64ArrayConstructor)(m * n) : null;
+  for (const item of items) {
+    if (partial === null) gemm(A, item.a, transA, B, item.b, transB, C, item.c, m, n, k, W);
+    else {
+      gemm(A, item.a, transA, B, item.b, transB, partial, 0, m, n, k, W);
+      for (let i = 0; i < m * n; i++) C[item.c + i] += partial[i];
+    }
+  }
+}
+
 /** C[m×n] (at cOff) = A[m×k] (at aOff) · Bt[n×k]ᵀ (at bOff). */
 export function gemmABt(A: TypedArray, aOff: number, Bt: TypedArray, bOff: number, C: TypedArray, cOff: number, m: number, n: number, k: number): void {
   const rt = float32Kernels(A, Bt, C);

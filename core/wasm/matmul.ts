@@ -18,12 +18,13 @@ export interface GemmBatchItem {
 
 
 /**
- * C (m×n per item, row-major) = op(A)·op(B) for every item; A holds its matrices as m×k (k×m if
+ * C (m×n per item, row-major) = op(A)·op(B) for every item (+= with `accumulate`: items may
+ * then share one C, summed in item order); A holds its matrices as m×k (k×m if
  * transA), B as k×n (n×k if transB). The items' offsets index A, B and C, each a whole batch.
  */
 export function wasmGemmBatch(
   rt: WasmRuntime, A: Float32Array, transA: boolean, B: Float32Array, transB: boolean, C: Float32Array,
-  m: number, n: number, k: number, items: readonly GemmBatchItem[],
+  m: number, n: number, k: number, items: readonly GemmBatchItem[], accumulate = false,
 ): boolean {
   const heap = heapOf(rt);
   const runs = splitColumns(rt, m, n, k);
@@ -41,7 +42,7 @@ export function wasmGemmBatch(
     return block;
   };
   try {
-    const pa = place(A, true), pb = place(B, true), pc = place(C, false);
+    const pa = place(A, true), pb = place(B, true), pc = place(C, accumulate);
     const ws = heap.alloc(wsPerThread * runs.length);
     if (ws !== null) temporary.push(ws);
     if (pa < 0 || pb < 0 || pc < 0 || ws === null) {
@@ -52,7 +53,7 @@ export function wasmGemmBatch(
     const aRow = transA ? 1 : k, aCol = transA ? m : 1;
     const bRow = transB ? 1 : n, bCol = transB ? k : 1;
     for (const item of items) {
-      const args = [m, n, k, pa + item.a * 4, aRow, aCol, pb + item.b * 4, bRow, bCol, pc + item.c * 4];
+      const args = [m, n, k, pa + item.a * 4, aRow, aCol, pb + item.b * 4, bRow, bCol, pc + item.c * 4, accumulate ? 1 : 0];
       runGemm(rt, args, runs, (t) => ws + t * wsPerThread);
     }
     if (pc !== pointerOf(rt, C)) C.set(new Float32Array(rt.memory.buffer, pc, C.length));

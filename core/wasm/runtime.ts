@@ -7,7 +7,7 @@ import { WASM_KERNELS } from './generated/kernels.js';
 
 /** The functions the kernels export (pointers are byte offsets into `memory`). */
 export interface WasmExports {
-  gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, c0: number, c1: number, ws: number): void;
+  gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, acc: number, c0: number, c1: number, ws: number): void;
   gemmWorkspaceBytes(cols: number): number;
   binary(op: number, o: number, rows: number, cols: number, a: number, aInner: number, aRow: number, b: number, bInner: number, bRow: number): void;
   unary(op: number, o: number, x: number, n: number): void;

@@ -24,7 +24,7 @@ const CONTROL_OFFSET = 65536;
 const GEN = 0; // incremented per task; workers wait on it
 const DONE = 1; // workers that finished the task
 const KERNEL = 2; // 1 = gemm, -1 = exit
-const ARGS = 3; // the kernel's shared arguments (10 for gemm)
+const ARGS = 3; // the kernel's shared arguments (11 for gemm)
 const SLOTS = 32; // per worker: c0, c1, workspace
 const FAILED = 128; // per worker: -1 task posted to it, 2 working on it, 0 done, 1 its kernel threw, 3 not its task
 const READY = 160; // per worker: 1 once it waits for tasks
@@ -49,10 +49,10 @@ for (;;) {
   if (kernel === -1) break;
   // a parked worker (more workers than threads asked for) wakes with the others and sleeps again
   if (Atomics.load(ctrl, ${FAILED} + index) !== -1) continue;
-  const a = ctrl.subarray(${ARGS}, ${ARGS} + 10), s = ${SLOTS} + index * 3;
+  const a = ctrl.subarray(${ARGS}, ${ARGS} + 11), s = ${SLOTS} + index * 3;
   ctrl[${FAILED} + index] = 2;
   try {
-    if (kernel === 1) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], ctrl[s], ctrl[s + 1], ctrl[s + 2]);
+    if (kernel === 1) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], ctrl[s], ctrl[s + 1], ctrl[s + 2]);
     ctrl[${FAILED} + index] = 0;
   } catch (e) {
     ctrl[${FAILED} + index] = 1;
@@ -194,12 +194,12 @@ export function splitColumns(rt: WasmRuntime, m: number, n: number, k: number): 
 
 /**
  * gemm over the column runs: run 0 on this thread, run t on worker t. `args` are gemm's first
- * ten arguments; `workspace(t)` is thread t's workspace pointer.
+ * eleven arguments (through acc); `workspace(t)` is thread t's workspace pointer.
  */
 export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonly [number, number])[], workspace: (t: number) => number): void {
-  const [m, n, k, a, aRow, aCol, b, bRow, bCol, c] = args;
+  const [m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc] = args;
   if (runs.length === 1) {
-    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[0][0], runs[0][1], workspace(0));
+    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, runs[0][0], runs[0][1], workspace(0));
     return;
   }
   const ctrl = control(rt);
@@ -217,7 +217,7 @@ export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonl
   Atomics.add(ctrl, GEN, 1);
   Atomics.notify(ctrl, GEN);
   const started = performance.now();
-  rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[0][0], runs[0][1], workspace(0));
+  rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, runs[0][0], runs[0][1], workspace(0));
   const now = performance.now();
   let deadline = now + GRACE_MS + 20 * (now - started);
   let extended = false;
@@ -240,7 +240,7 @@ export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonl
     const state = ctrl[FAILED + w.index];
     const what = state === 1 ? 'threw' : state === 2 ? `did not finish within ${WORKING_MS} ms` : 'stopped answering';
     retire(w, what, 'matmul');
-    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
+    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
   });
 }
 

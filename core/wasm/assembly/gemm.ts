@@ -125,12 +125,14 @@ function kernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: 
  * C[:, c0:c1] of C[m×n] = op(A)·op(B) where op(A) is m×k and op(B) is k×n.
  * A's element (i, p) is at a + (i·aRow + p·aCol)·4, B's (p, j) at b + (p·bRow + j·bCol)·4, C is
  * row-major with row stride n. c0 is a multiple of NR (the thread partition's unit).
- * `ws` is a workspace of gemmWorkspaceBytes(c1 - c0) bytes plus 128 for the edge tile.
+ * `ws` is a workspace of gemmWorkspaceBytes(c1 - c0) bytes plus 128 for the edge tile. With `acc`
+ * nonzero the product is added to what C holds (C += op(A)·op(B)), for sums over a batch.
  */
-export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, c0: i32, c1: i32, ws: usize): void {
+export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, acc: i32, c0: i32, c1: i32, ws: usize): void {
   const cols = c1 - c0;
   if (m <= 0 || cols <= 0) return;
   if (k <= 0) {
+    if (acc) return;
     for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * n + c0) << 2), 0, <usize>cols << 2);
     return;
   }
@@ -150,7 +152,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
         for (let i = 0; i < mc; i += MR) {
           const pa = packedA + (<usize>(i * kc) << 2);
           const at = c + (<usize>((i0 + i) * n + c0 + j) << 2);
-          kernel(pa, pb, kc, at, n, min(MR, mc - i), nr, p0 > 0, tile);
+          kernel(pa, pb, kc, at, n, min(MR, mc - i), nr, p0 > 0 || acc != 0, tile);
         }
       }
     }
