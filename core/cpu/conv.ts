@@ -4,16 +4,15 @@
 //   grad weight  dW_g[O_g × K] += G[O_g × P] · colᵀ
 //   grad input   dcol[K × P] = W_gᵀ · G, then col2im adds each tap back to the pixel it read.
 // For float32 in the WebAssembly memory, im2col and col2im run in core/wasm/assembly/im2col.ts.
-// Every product goes through gemmInto (matmul.ts): the WebAssembly kernel for float32, reading
+// Every product goes through gemmItems (matmul.ts): the WebAssembly kernel for float32, reading
 // the operands in place, or the register-tiled JavaScript kernel; both take the transposes.
 import type { Conv2dParams, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { type Shape, sizeOf } from '../shape.js';
-import { residentPointers } from '../wasm/elementwise.js';
 import type { GemmBatchItem } from '../wasm/matmul.js';
 import { gemmItems } from './matmul.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { float32Kernels } from './wasm_switch.js';
+import { residentKernels } from './wasm_switch.js';
 
 interface Geometry {
   N: number; C: number; H: number; W: number;
@@ -31,9 +30,9 @@ function geometry(xShape: Shape, wShape: Shape, outShape: Shape, p: Conv2dParams
 
 /** col[k, q] = x[n, g·Cg + c, ih, iw] for tap k = (c, kh, kw) at output position q, 0 in the padding. */
 function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col: TypedArray, colOff: number): void {
-  const rt = float32Kernels(x, col);
-  const at = rt && residentPointers(rt, [x, col]);
-  if (rt && at) {
+  const native = residentKernels(x, col);
+  if (native) {
+    const { rt, at } = native;
     rt.exports.im2col(at[0] + xOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + colOff * 4);
     return;
   }
@@ -67,9 +66,9 @@ function im2colJs(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, c
 
 /** The adjoint of im2col: dx[n, g·Cg + c, ih, iw] += dcol[k, q]. */
 function col2im(dcol: TypedArray, dcolOff: number, geo: Geometry, p: Conv2dParams, dx: TypedArray, xOff: number): void {
-  const rt = float32Kernels(dcol, dx);
-  const at = rt && residentPointers(rt, [dcol, dx]);
-  if (rt && at) {
+  const native = residentKernels(dcol, dx);
+  if (native) {
+    const { rt, at } = native;
     rt.exports.col2im(at[0] + dcolOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + xOff * 4);
     return;
   }

@@ -23,10 +23,10 @@ import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf, type Subspace } from './deu_solutions.js';
 import type { TypedArray } from '../dtype.js';
-import { countRun, residentPointers } from '../wasm/elementwise.js';
 import { pointerOf } from '../wasm/heap.js';
+import { countRun } from '../wasm/runtime.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { float32Kernels } from './wasm_switch.js';
+import { residentKernels } from './wasm_switch.js';
 
 /** 0 or 1 for the subspaces the WebAssembly loops take (core/wasm/assembly/deu.ts), else -1. */
 const wasmKind = (sub: Subspace | null): number => (sub === '1-1-1 Δ>0' ? 0 : sub === '1-1-1 Δ<0' ? 1 : -1);
@@ -36,10 +36,8 @@ const wasmKind = (sub: Subspace | null): number => (sub === '1-1-1 Δ>0' ? 0 : s
  * ±∞ in x (those take deu_far.ts's path; a float32 |t| ≥ 2^128 is infinite).
  */
 function wasmDeu(arrays: readonly TypedArray[], x: TypedArray) {
-  const rt = float32Kernels(...arrays);
-  const at = rt && residentPointers(rt, arrays);
-  if (!rt || !at || rt.exports.anyAtLeast(at[arrays.indexOf(x)], x.length, Infinity)) return null;
-  return { rt, at };
+  const native = residentKernels(...arrays);
+  return native && !native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, Infinity) ? native : null;
 }
 
 export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams): CpuStorage {

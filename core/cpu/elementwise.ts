@@ -18,9 +18,9 @@
 import type { ElementwiseFn, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { broadcastStrides, type Shape, sizeOf } from '../shape.js';
-import { nativeRows, residentPointers } from '../wasm/elementwise.js';
+import { nativeRows } from '../wasm/elementwise.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { float32Kernels } from './wasm_switch.js';
+import { residentKernels } from './wasm_switch.js';
 
 /**
  * Writes rows × cols outputs starting at o[at]; input t starts at offset i_t, moves by its row
@@ -147,8 +147,6 @@ export function elementwise(alloc: CpuAllocator, f: ElementwiseFn, inputs: reado
  */
 function nativeBlock(f: ElementwiseFn, arrays: readonly TypedArray[], out: TypedArray, inner: readonly number[], rowStrides: readonly number[]) {
   if (f.native === undefined) return null;
-  const rt = float32Kernels(out, ...arrays);
-  if (rt === null) return null;
-  const pointers = residentPointers(rt, [out as Float32Array, ...(arrays as Float32Array[])]);
-  return pointers === null ? null : nativeRows(rt, f.native, pointers, inner, rowStrides);
+  const native = residentKernels(out, ...arrays);
+  return native === null ? null : nativeRows(native.rt, f.native, native.at, inner, rowStrides);
 }

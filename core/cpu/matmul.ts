@@ -114,22 +114,9 @@ export function gemm(
 }
 
 /**
- * C[m×n] (at cOff) = op(A)·op(B) for one matrix pair, on the WebAssembly kernel when every array
- * is float32 and it can run (operands in its memory are read in place), else on gemm above.
- */
-export function gemmInto(
-  A: TypedArray, aOff: number, transA: boolean, B: TypedArray, bOff: number, transB: boolean,
-  C: TypedArray, cOff: number, m: number, n: number, k: number,
-): void {
-  const rt = float32Kernels(A, B, C);
-  if (rt && wasmGemmBatch(rt, A as Float32Array, transA, B as Float32Array, transB, C as Float32Array, m, n, k, [{ a: aOff, b: bOff, c: cOff }])) return;
-  gemm(A, aOff, transA, B, bOff, transB, C, cOff, m, n, k, gemmWorkspace(m, n, k));
-}
-
-/**
- * gemmInto for a list of matrix pairs at element offsets in A, B and C, in one call to the
- * WebAssembly kernel when it can run (one workspace and one thread split for all), else one
- * JavaScript gemm per item. With `accumulate`, C[item] += the product (items may share a C),
+ * C = op(A)·op(B) for a list of matrix pairs at element offsets in A, B and C, in one call to the
+ * WebAssembly kernel when every array is float32 and it can run (operands in its memory are read
+ * in place; one workspace and one thread split for all), else one JavaScript gemm per item. With `accumulate`, C[item] += the product (items may share a C),
  * summed in item order either way.
  */
 export function gemmItems(
@@ -151,9 +138,7 @@ export function gemmItems(
 
 /** C[m×n] (at cOff) = A[m×k] (at aOff) · Bt[n×k]ᵀ (at bOff). */
 export function gemmABt(A: TypedArray, aOff: number, Bt: TypedArray, bOff: number, C: TypedArray, cOff: number, m: number, n: number, k: number): void {
-  const rt = float32Kernels(A, Bt, C);
-  if (rt && wasmGemmBatch(rt, A.subarray(aOff, aOff + m * k) as Float32Array, false, Bt.subarray(bOff, bOff + n * k) as Float32Array, true, C.subarray(cOff, cOff + m * n) as Float32Array, m, n, k, [{ a: 0, b: 0, c: 0 }])) return;
-  gemm(A, aOff, false, Bt, bOff, true, C, cOff, m, n, k, gemmWorkspace(m, n, k));
+  gemmItems(A, false, Bt, true, C, m, n, k, [{ a: aOff, b: bOff, c: cOff }]);
 }
 
 /** The workspace gemm needs for an m×k by k×n product. */

@@ -22,10 +22,10 @@ import { evaluate54, is54, OUT } from './pau_54.js';
 import { coefficientUniform, elementHash, noiseFactor } from './pau_noise.js';
 import { RationalPoint, UNSCALED_BELOW } from './pau_rational.js';
 import type { TypedArray } from '../dtype.js';
-import { countRun, residentPointers } from '../wasm/elementwise.js';
+import { countRun } from '../wasm/runtime.js';
 import { pointerOf } from '../wasm/heap.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { float32Kernels } from './wasm_switch.js';
+import { residentKernels } from './wasm_switch.js';
 
 /** How elements map to coefficient rows: `blocks` runs of `run` elements, block b uses row b % rows. */
 interface Layout {
@@ -74,10 +74,9 @@ const VERSION_CODE: Partial<Record<PauParams['version'], number>> = { A: 0, B: 1
  */
 function wasmPau(p: PauParams, L: Layout, arrays: readonly TypedArray[], x: TypedArray) {
   if (p.noise || !is54(p.version, L.m1, L.nb)) return null;
-  const rt = float32Kernels(...arrays);
-  const at = rt && residentPointers(rt, arrays);
-  if (!rt || !at || rt.exports.anyAtLeast(pointerOf(rt, x as Float32Array), x.length, UNSCALED_BELOW)) return null;
-  return { rt, at, version: VERSION_CODE[p.version]! };
+  const native = residentKernels(...arrays);
+  if (!native || native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, UNSCALED_BELOW)) return null;
+  return { ...native, version: VERSION_CODE[p.version]! };
 }
 
 export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p: PauParams): CpuStorage {

@@ -9,10 +9,10 @@
 import type { Pool2dParams, View } from '../backend.js';
 import { type Shape, sizeOf } from '../shape.js';
 import type { TypedArray } from '../dtype.js';
-import { countRun, residentPointers } from '../wasm/elementwise.js';
+import { countRun } from '../wasm/runtime.js';
 import { pointerOf } from '../wasm/heap.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { float32Kernels } from './wasm_switch.js';
+import { residentKernels } from './wasm_switch.js';
 
 interface Window {
   /** Input rows [h0, h1) and columns [w0, w1), already clipped to the input; step = dilation. */
@@ -45,9 +45,9 @@ function window(p: Pool2dParams, H: number, W: number, Ho: number, Wo: number, o
  * as f64), for core/wasm/assembly/pool.ts; null when the kernels cannot run on these arrays.
  */
 function wasmWindows(alloc: CpuAllocator, p: Pool2dParams, arrays: readonly TypedArray[], H: number, W: number, Ho: number, Wo: number) {
-  const rt = float32Kernels(...arrays);
-  const at = rt && residentPointers(rt, arrays);
-  if (!rt || !at || Ho * Wo === 0) return null;
+  const native = residentKernels(...arrays);
+  if (!native || Ho * Wo === 0) return null;
+  const { rt, at } = native;
   const positions = Ho * Wo;
   const ints = Math.ceil((positions * 6) / 2) * 2; // the divisors start 8-byte aligned
   const table = alloc.alloc('float32', ints + positions * 2, false);

@@ -4,15 +4,25 @@
 // against (tests/wasm/). setBackend('cpu', { wasm, threads }) chooses; backendInfo('cpu') reports.
 import type { TypedArray } from '../dtype.js';
 import { fail } from '../errors.js';
-import { disableWasm, wasmRuntime, wasmUnavailableReason, type WasmRuntime } from '../wasm/runtime.js';
-import { heapStats, lastOversize, type HeapStats } from '../wasm/heap.js';
-import { wasmKernelRuns } from '../wasm/elementwise.js';
+import { disableWasm, wasmKernelRuns, wasmRuntime, wasmUnavailableReason, type WasmRuntime } from '../wasm/runtime.js';
+import { heapStats, lastOversize, residentPointers, type HeapStats } from '../wasm/heap.js';
 import { setThreadCount, threadInfo, type ThreadInfo } from '../wasm/threads.js';
 
 /** The WebAssembly runtime when every array is float32 and the kernels are on, else null. */
 export function float32Kernels(...arrays: TypedArray[]): WasmRuntime | null {
   for (const a of arrays) if (!(a instanceof Float32Array)) return null;
   return wasmRuntime();
+}
+
+/**
+ * The runtime and the arrays' byte offsets in its memory, when the kernels are on, every array is
+ * float32 and every one lives in the WebAssembly memory (kernels that work in place need all
+ * three); null otherwise. A null array (an absent optional operand) is offset 0.
+ */
+export function residentKernels(...arrays: (TypedArray | null)[]): { rt: WasmRuntime; at: number[] } | null {
+  const rt = float32Kernels(...arrays.filter((a): a is TypedArray => a !== null));
+  const at = rt && residentPointers(rt, arrays);
+  return rt && at ? { rt, at } : null;
 }
 
 export interface CpuBackendOptions {

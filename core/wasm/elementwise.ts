@@ -6,26 +6,11 @@
 // (float32 CPU tensors do when the memory is shared, core/wasm/heap.ts); otherwise the
 // JavaScript kernel runs, which is as fast as copying would be for a memory-bound map.
 import type { NativeElementwise } from '../backend.js';
-import { pointerOf } from './heap.js';
-import type { WasmRuntime } from './runtime.js';
-
-/** How many times each WebAssembly kernel ran (backendInfo('cpu').kernelRuns), by name. */
-export const wasmKernelRuns = new Map<string, number>();
-export function countRun(name: string): void {
-  wasmKernelRuns.set(name, (wasmKernelRuns.get(name) ?? 0) + 1);
-}
+import { residentPointers } from './heap.js';
+import { countRun, type WasmRuntime } from './runtime.js';
 
 const BINARY: Partial<Record<NativeElementwise, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 6 };
 const UNARY: Partial<Record<NativeElementwise, number>> = { exp: 0, relu: 1, neg: 2, abs: 3, sqrt: 4 };
-
-/**
- * The byte offsets of the arrays in the memory, or null if any lives elsewhere. A null entry
- * (an absent optional operand) is pointer 0.
- */
-export function residentPointers(rt: WasmRuntime, arrays: readonly (ArrayLike<number> | null)[]): number[] | null {
-  const pointers = arrays.map((a) => (a === null ? 0 : a instanceof Float32Array ? pointerOf(rt, a) : -1));
-  return pointers.every((p) => p >= 0) ? pointers : null;
-}
 
 /**
  * A rows × cols block runner for the native kernel of `op` over these arrays (out first), or null

@@ -153,6 +153,15 @@ export function allocFloat32(rt: WasmRuntime, length: number, zero = true): { ar
   return { array: new Float32Array(buffer, ptr, length), heap, ptr };
 }
 
+/**
+ * The byte offsets of the arrays in the memory, or null if any lives elsewhere. A null entry
+ * (an absent optional operand) is pointer 0.
+ */
+export function residentPointers(rt: WasmRuntime, arrays: readonly (ArrayLike<number> | null)[]): number[] | null {
+  const pointers = arrays.map((a) => (a === null ? 0 : a instanceof Float32Array ? pointerOf(rt, a) : -1));
+  return pointers.every((p) => p >= 0) ? pointers : null;
+}
+
 /** The byte offset of `array` in rt's memory, or -1 when it lives elsewhere. */
 export function pointerOf(rt: WasmRuntime, array: Float32Array): number {
   return array.buffer === rt.memory.buffer || (rt.shared && sameMemory(rt, array)) ? array.byteOffset : -1;

@@ -4,9 +4,8 @@
 // the batch has its columns split across the worker threads (core/wasm/threads.ts). Returns
 // false, having written nothing, when the memory cannot hold what the product needs; the caller
 // then runs the JavaScript kernel.
-import { countRun } from './elementwise.js';
 import { heapOf, noteOversize, pointerOf } from './heap.js';
-import type { WasmRuntime } from './runtime.js';
+import { countRun, type WasmRuntime } from './runtime.js';
 import { runGemm, splitColumns } from './threads.js';
 
 /** One product of the batch: matrix offsets (in elements) into A, B and C. */

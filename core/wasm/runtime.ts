@@ -99,6 +99,12 @@ export function simulateWasmFailure(message: string | null): void {
   failure = message === null ? null : `the WebAssembly kernels could not be loaded, so the float32 CPU kernels run in JavaScript: ${message}`;
 }
 
+/** How many times each WebAssembly kernel ran (backendInfo('cpu').kernelRuns), by name. */
+export const wasmKernelRuns = new Map<string, number>();
+export function countRun(name: string): void {
+  wasmKernelRuns.set(name, (wasmKernelRuns.get(name) ?? 0) + 1);
+}
+
 /** The most bytes the memory may grow to. */
 export function heapLimit(): number {
   return memoryLimit;
