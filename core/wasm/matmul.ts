@@ -41,7 +41,9 @@ export function wasmGemmBatch(
     return block;
   };
   try {
-    const pa = place(A, true), pb = place(B, true), pc = place(C, accumulate);
+    // C is copied in too: the items may cover only part of it, and the copy back must not
+    // overwrite the rest (and with `accumulate` the products add to its values)
+    const pa = place(A, true), pb = place(B, true), pc = place(C, true);
     const ws = heap.alloc(wsPerThread * runs.length);
     if (ws !== null) temporary.push(ws);
     if (pa < 0 || pb < 0 || pc < 0 || ws === null) {

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { setMemoryLimitForTest, simulateWasmFailure } from '../../core/wasm/runtime.js';
+import { gemmItems } from '../../core/cpu/matmul.js';
 
 function product(a: tg.Tensor, b: tg.Tensor, transA: boolean, transB: boolean): Float32Array {
   const x = transA ? a.transpose(-1, -2) : a;
@@ -122,6 +123,24 @@ test('setBackend("cpu") rejects unknown options and bad thread counts', () => {
   assert.throws(() => tg.setBackend('cpu', { thread: 2 }), /unknown option 'thread' for backend 'cpu'/);
   assert.throws(() => tg.setBackend('cpu', { threads: 0 }), /threads.*positive integer/);
   assert.throws(() => tg.setBackend('cpu', { wasm: 'yes' }), /'wasm'.*true or false/);
+});
+
+test('a product into part of a C outside the WebAssembly memory leaves the rest of C alone', () => {
+  // plain Float32Arrays are copied into temporary blocks; C must be copied in too, or the copy
+  // back writes the temporary block's other values over the rest of C
+  const [m, n, k] = [5, 7, 6];
+  const A = Float32Array.from({ length: 2 + m * k }, (_, i) => Math.sin(i));
+  const Bt = Float32Array.from({ length: 3 + n * k }, (_, i) => Math.cos(i));
+  const C = new Float32Array(4 + m * n + 5).fill(-9);
+  const before = cpuInfo().kernelRuns.matmul ?? 0;
+  gemmItems(A, false, Bt, true, C, m, n, k, [{ a: 2, b: 3, c: 4 }]);
+  assert.ok((cpuInfo().kernelRuns.matmul ?? 0) > before, 'the WebAssembly kernel ran');
+  for (const i of [0, 1, 2, 3, 39, 40, 41, 42, 43]) assert.is(C[i], -9, `C[${i}]`);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let p = 0; p < k; p++) s += A[2 + i * k + p] * Bt[3 + j * k + p];
+    assert.ok(Math.abs(C[4 + i * n + j] - s) < 1e-5, `C[${i},${j}]`);
+  }
 });
 
 test.run();
