@@ -8,9 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tg from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { gpuBackend } from '../../core/gpu/index.js';
 import { assertClose } from '../helpers.js';
-import { modeCases } from './modes.js';
+import { scaleOf, testEveryMode } from './modes.js';
 
 function values(n: number, seed: number, scale = 1): number[] {
   const rng = new tg.Generator(seed);
@@ -53,26 +52,12 @@ function cases(backend: string): Record<string, number[]> {
   });
 }
 
-const scaleOf = (vs: number[]) => Math.max(1e-30, ...vs.map(Math.abs));
-
-for (const c of modeCases('gpu-higher-order-network')) {
-  const name = `createGraph on gpu mode ${c.mode}: Hessian-vector products through deu, pau, rpau, conv2d, pooling and groupNorm match the CPU (float32)`;
-  if (c.skip !== null) {
-    console.log(`skipped: gpu mode ${c.mode}: ${c.skip}`);
-    test.skip(`${name} (skipped: ${c.skip})`, () => {});
-    continue;
-  }
-  test(name, () => {
-    const gpu = gpuBackend(c.backend);
-    const before = tg.memory(c.backend).tensors;
+testEveryMode('gpu-higher-order-network', (mode) => `createGraph on gpu mode ${mode}: Hessian-vector products through deu, pau, rpau, conv2d, pooling and groupNorm match the CPU (float32)`, (c) => {
     const [cpu, other] = [cases('cpu'), cases(c.backend)];
     for (const op of Object.keys(cpu)) {
       assert.ok(cpu[op].some((v) => v !== 0), `${op}: a zero Hessian-vector product checks nothing`);
       assertClose(other[op], cpu[op], 2e-4 * scaleOf(cpu[op]), 2e-3, `H·v through ${op}`);
     }
-    assert.is(tg.memory(c.backend).tensors, before, 'the double backward left tensors on the gpu backend');
-    assert.equal(gpu.info().fallbacks, [], 'gpu.js fell back to another kernel class');
-  });
-}
+});
 
 test.run();
