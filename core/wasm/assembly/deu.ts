@@ -19,43 +19,38 @@ const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are capped
   return <usize>((n * F + f) * S) << 2;
 }
 
+/** y at t for the real roots r± (1-1-1, Δ > 0), before the clip. */
+@inline function realRoots(t: f64, rPlus: f64, rMinus: f64, bD: f64, Db: f64, D2: f64, c: f64, c1: f64, c2: f64): f64 {
+  const P = Math.exp(Math.min(rPlus * t, CAP)), Q = Math.exp(Math.min(rMinus * t, CAP));
+  const g = (1 - (bD * P + Db * Q) / D2) / c;
+  return (t > 0 ? 1 : 0) * g + c1 * Q + c2 * P;
+}
+
+/** y at t for the damped oscillation (1-1-1, Δ < 0), before the clip. */
+@inline function oscillation(t: f64, alpha: f64, omega: f64, bw: f64, c: f64, c1: f64, c2: f64): f64 {
+  const e = Math.exp(Math.min(-alpha * t, CAP)), cos = Math.cos(omega * t), sin = Math.sin(omega * t);
+  const g = (1 - e * (cos + bw * sin)) / c;
+  return (t > 0 ? 1 : 0) * g + c1 * (e * cos) + c2 * (e * sin);
+}
+
 /** y for neuron f's elements; kind 0: Δ > 0, kind 1: Δ < 0. */
 export function deuForward111(kind: i32, a: f64, b: f64, c: f64, c1: f64, c2: f64, x: usize, y: usize, N: i32, F: i32, S: i32, f: i32): void {
   const rest = c1 == 0 && c2 == 0;
-  if (kind == 0) {
-    const D = Math.sqrt(b * b - 4 * a * c), rPlus = (-b + D) / (2 * a), rMinus = (-b - D) / (2 * a);
-    const bD = b + D, Db = D - b, D2 = 2 * D;
-    for (let n = 0; n < N; n++) {
-      const base = at(n, f, F, S);
-      for (let i = 0; i < S; i++) {
-        const o = base + (<usize>i << 2);
-        const t = <f64>load<f32>(x + o);
-        if (rest && t <= 0) {
-          store<f32>(y + o, 0);
-          continue;
-        }
-        const P = Math.exp(Math.min(rPlus * t, CAP)), Q = Math.exp(Math.min(rMinus * t, CAP));
-        const g = (1 - (bD * P + Db * Q) / D2) / c;
-        const v = (t > 0 ? 1 : 0) * g + c1 * Q + c2 * P;
-        store<f32>(y + o, <f32>clip(v));
+  // the neuron's constants: the roots (Δ > 0), or the decay and frequency (Δ < 0)
+  const D = Math.sqrt(kind == 0 ? b * b - 4 * a * c : 4 * a * c - b * b);
+  const rPlus = (-b + D) / (2 * a), rMinus = (-b - D) / (2 * a), bD = b + D, Db = D - b, D2 = 2 * D;
+  const alpha = b / (2 * a), omega = D / (2 * a), bw = b / D;
+  for (let n = 0; n < N; n++) {
+    const base = at(n, f, F, S);
+    for (let i = 0; i < S; i++) {
+      const o = base + (<usize>i << 2);
+      const t = <f64>load<f32>(x + o);
+      if (rest && t <= 0) {
+        store<f32>(y + o, 0); // H = 0 and c1 = c2 = 0: every term is ±0
+        continue;
       }
-    }
-  } else {
-    const W = Math.sqrt(4 * a * c - b * b), alpha = b / (2 * a), omega = W / (2 * a), bw = b / W;
-    for (let n = 0; n < N; n++) {
-      const base = at(n, f, F, S);
-      for (let i = 0; i < S; i++) {
-        const o = base + (<usize>i << 2);
-        const t = <f64>load<f32>(x + o);
-        if (rest && t <= 0) {
-          store<f32>(y + o, 0);
-          continue;
-        }
-        const e = Math.exp(Math.min(-alpha * t, CAP)), cos = Math.cos(omega * t), sin = Math.sin(omega * t);
-        const g = (1 - e * (cos + bw * sin)) / c;
-        const v = (t > 0 ? 1 : 0) * g + c1 * (e * cos) + c2 * (e * sin);
-        store<f32>(y + o, <f32>clip(v));
-      }
+      const v = kind == 0 ? realRoots(t, rPlus, rMinus, bD, Db, D2, c, c1, c2) : oscillation(t, alpha, omega, bw, c, c1, c2);
+      store<f32>(y + o, <f32>clip(v));
     }
   }
 }
