@@ -22,6 +22,7 @@ const BUILT_IN_ACTIVATIONS = {
   lrelu: 'Leaky ReLU',
   maxout: 'Maxout (k = 2)',
   swish: 'Swish, learned β',
+  prelu: 'PReLU, per neuron',
   apl: 'APL, per neuron',
   srelu: 'SReLU, per neuron',
   bspline: 'B-spline (KAN)',
@@ -39,7 +40,7 @@ export const ACTIVATIONS = {
 export type ActivationName = BuiltInActivation | YourActivation;
 /** Fixed activations first, then the learnable ones, then yours (menu groups). */
 export const ACTIVATION_KIND: Record<ActivationName, 'Fixed' | 'Learnable' | 'Yours'> = {
-  relu: 'Fixed', lrelu: 'Fixed', maxout: 'Fixed', swish: 'Learnable', apl: 'Learnable', srelu: 'Learnable', bspline: 'Learnable', deu: 'Learnable', pau: 'Learnable', rpau: 'Learnable',
+  relu: 'Fixed', lrelu: 'Fixed', maxout: 'Fixed', swish: 'Learnable', prelu: 'Learnable', apl: 'Learnable', srelu: 'Learnable', bspline: 'Learnable', deu: 'Learnable', pau: 'Learnable', rpau: 'Learnable',
   ...(Object.fromEntries(Object.keys(YOUR_ACTIVATIONS).map((name) => [name, 'Yours'])) as Record<YourActivation, 'Yours'>),
 };
 
@@ -110,6 +111,7 @@ function activationLayer(name: ActivationName, width: number): tg.nn.Module {
     case 'relu': return new tg.nn.ReLU();
     case 'lrelu': return new tg.nn.LeakyReLU(0.1);
     case 'swish': return new tg.nn.SiLU({ learnable: true });
+    case 'prelu': return new tg.nn.PReLU({ numParameters: width });
     case 'apl': return new tg.nn.APL({ numParameters: width });
     case 'srelu': return new tg.nn.SReLU({ numParameters: width });
     case 'bspline': return new tg.BSplineActivation({ numParameters: width });

@@ -39,7 +39,7 @@ trainer('export decodes to the model\'s state dict; dispose frees every tensor',
   const tg = await import('../../index.js');
   const { Session, DEFAULT_CONFIG } = await import('../../examples/web/trainer.js');
   const before = tg.memory('cpu').tensors;
-  for (const activation of ['deu', 'pau', 'maxout', 'apl', 'srelu', 'bspline', 'swish'] as const) {
+  for (const activation of ['deu', 'pau', 'maxout', 'prelu', 'apl', 'srelu', 'bspline', 'swish'] as const) {
     const s = new Session({ ...DEFAULT_CONFIG, activation, width: 4, depth: 2 });
     s.train(3);
     s.evaluate();
@@ -48,7 +48,7 @@ trainer('export decodes to the model\'s state dict; dispose frees every tensor',
     assert.is(curves.length, activation === 'maxout' ? 0 : 2);
     if (activation === 'deu') assert.is(curves[0].curves.length, 4, 'DEU: one curve per neuron');
     if (activation === 'pau' || activation === 'swish') assert.is(curves[0].curves.length, 1, `${activation}: one curve per layer`);
-    if (activation === 'apl' || activation === 'srelu' || activation === 'bspline') assert.is(curves[0].curves.length, 4, `${activation}: one curve per neuron`);
+    if (activation === 'prelu' || activation === 'apl' || activation === 'srelu' || activation === 'bspline') assert.is(curves[0].curves.length, 4, `${activation}: one curve per neuron`);
     const { tensors, metadata } = tg.nn.decodeSafetensors(s.exportSafetensors());
     const names = s.model.namedParameters().map(([n]) => n).sort();
     assert.equal(Object.keys(tensors).sort(), names);
@@ -179,7 +179,7 @@ if (skip !== null) {
   }
 
   // softclip: tutorial 2's SoftClip, a student's customOp plugged in through examples/web/your_activations.ts
-  for (const activation of ['apl', 'srelu', 'bspline', 'swish', 'softclip'] as const) {
+  for (const activation of ['prelu', 'apl', 'srelu', 'bspline', 'swish', 'softclip'] as const) {
     test(`${activation} trains in webgl2 (60 steps, no fallback), one activation curve per ${activation === 'swish' ? 'layer' : 'neuron'}`, async ({ page, messages }) => {
       await page.evaluate((a: string) => (globalThis as any).playground.configure({ task: 'circles', activation: a, width: 6, depth: 2, optimizer: 'adam', lr: 0.02, seed: 0 }), activation);
       const s = await page.evaluate(() => (globalThis as any).playground.train(60) as Promise<State>);
