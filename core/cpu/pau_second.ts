@@ -14,12 +14,13 @@
 // first-order coefficient gradient is F_c̃ (straight through) or F_c̃·φ (exact); the second
 // derivatives are those of these functions: D = diag(row)·H̃·diag(φ), row = 1 or φ.
 //
-// Far out (|x| ≥ 2^32, where the first-order kernels rescale the powers) the second derivatives are
-// not implemented: they throw by name.
+// Far out (|x| ≥ 2^32, where the first-order kernels rescale the powers, pau_far.ts) the plain
+// powers overflow long before the results do (Q² ≈ x^8 at degrees (5, 4)): those elements take
+// pau_second_far.ts, the same formulas in the same order on numbers with an exponent of their own.
 import type { PauParams } from '../backend.js';
-import { fail } from '../errors.js';
 import { noiseFactor } from './pau_noise.js';
 import { firstDenominatorPower, sgn, UNSCALED_BELOW } from './pau_rational.js';
+import { pauSecondFar } from './pau_second_far.js';
 
 export interface PauSecondInput {
   x: ArrayLike<number>;
@@ -55,7 +56,8 @@ export interface PauSecondResult {
   dg: Float64Array;
 }
 
-export function pauSecond(input: PauSecondInput, w: PauWeights): PauSecondResult {
+/** `scaledFrom`: the |x| from which elements take the far path (tests move it to compare the two). */
+export function pauSecond(input: PauSecondInput, w: PauWeights, scaledFrom = UNSCALED_BELOW): PauSecondResult {
   const { x, a, b, xShape, rows, m1, nb, params } = input;
   const { version, noise } = params;
   const first = firstDenominatorPower(version), c0 = version === 'C' ? 0.1 : 1;
@@ -64,6 +66,7 @@ export function pauSecond(input: PauSecondInput, w: PauWeights): PauSecondResult
   const d = Math.max(m1 - 1, nb - 1 + first, 0);
   const dx = new Float64Array(size), dg = new Float64Array(size);
   const da = new Float64Array(rows * m1), db = new Float64Array(rows * nb);
+  const out: PauSecondResult = { dx, da, db, dg };
   const u = new Float64Array(d + 1), an = new Float64Array(m1), bn = new Float64Array(nb);
   const phiA = new Float64Array(m1).fill(1), phiB = new Float64Array(nb).fill(1);
   const Qk = new Float64Array(nb), Sk = new Float64Array(nb);
@@ -72,9 +75,6 @@ export function pauSecond(input: PauSecondInput, w: PauWeights): PauSecondResult
     const row = block % rows, oa = row * m1, ob = row * nb;
     for (let i = block * run, end = i + run; i < end; i++) {
       const t = x[i];
-      if (Math.abs(t) >= UNSCALED_BELOW) {
-        fail('pau', `second derivatives are not implemented for |x| ≥ 2^32 (got x = ${t}); compute this gradient without createGraph`);
-      }
       // the coefficients this element sees (noisy for RPAU in training) and their factors φ
       const draw = noise ? (noise.perElement ? i : row) : 0;
       for (let j = 0; j < m1; j++) {
@@ -84,6 +84,10 @@ export function pauSecond(input: PauSecondInput, w: PauWeights): PauSecondResult
       for (let k = 0; k < nb; k++) {
         phiB[k] = noise && noise.noisyDenominator ? noiseFactor(noise.alpha, noise.key, draw, m1 + k) : 1;
         bn[k] = b[ob + k] * phiB[k];
+      }
+      if (Math.abs(t) >= scaledFrom) {
+        pauSecondFar({ x: t, version, an, bn, phiA, phiB, exact, wx: w.wx ? w.wx[i] : 0, g: w.g ? w.g[i] : 0, ua: w.ua, ub: w.ub, oa, ob }, i, out);
+        continue;
       }
       u[0] = 1;
       for (let j = 1; j <= d; j++) u[j] = u[j - 1] * t;
@@ -161,5 +165,5 @@ export function pauSecond(input: PauSecondInput, w: PauWeights): PauSecondResult
       dx[i] = vx;
     }
   }
-  return { dx, da, db, dg };
+  return out;
 }
