@@ -15,45 +15,27 @@
 // Δ > 0 or Δ < 0) have loops of their own (deu_fast.ts) with the per-neuron constants hoisted out
 // of the element loop; they evaluate the same expressions in the same order as deu_solutions.ts,
 // so their results are bit-identical to the generic path, which every other case still takes.
-// For float32 in the WebAssembly memory the same two loops run in core/wasm/assembly/deu.ts
-// (within an ulp or two: its exp, sin and cos are not V8's).
+// For float32 in the WebAssembly memory the same two loops run in core/wasm/assembly/deu.ts, two
+// elements at a time and split across threads by neuron (deu_wasm.ts; within an ulp or two: its
+// exp, sin and cos are not V8's).
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { fastBackward, fastForward } from './deu_fast.js';
-import { DeuPoint, evaluate, neuronAt, subspaceOf, type Subspace } from './deu_solutions.js';
-import type { TypedArray } from '../dtype.js';
-import { pointerOf } from '../wasm/heap.js';
-import { countRun } from '../wasm/runtime.js';
+import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { residentKernels } from './wasm_switch.js';
-
-/** 0 or 1 for the subspaces the WebAssembly loops take (core/wasm/assembly/deu.ts), else -1. */
-const wasmKind = (sub: Subspace | null): number => (sub === '1-1-1 Δ>0' ? 0 : sub === '1-1-1 Δ<0' ? 1 : -1);
-
-/**
- * The WebAssembly DEU loops can run on these arrays: float32 in the WebAssembly memory, and no
- * ±∞ in x (those take deu_far.ts's path; a float32 |t| ≥ 2^128 is infinite).
- */
-function wasmDeu(arrays: readonly TypedArray[], x: TypedArray) {
-  const native = residentKernels(...arrays);
-  return native && !native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, Infinity) ? native : null;
-}
+import { wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 
 export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams): CpuStorage {
   const x = arrayOf(xv.storage), params = arrayOf(pv.storage);
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const y = alloc.alloc(xv.dtype, x.length);
   const point = new DeuPoint();
-  const native = wasmDeu([x, y.array], x);
+  const native = wasmDeuForward(x, y.array, params, N, F, S, eps);
   for (let f = 0; f < F; f++) {
+    if (native?.[f]) continue;
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
-    if (native && wasmKind(sub) >= 0) {
-      countRun('deu');
-      native.rt.exports.deuForward111(wasmKind(sub), k.a, k.b, k.c, k.c1, k.c2, native.at[0], native.at[1], N, F, S, f);
-      continue;
-    }
     if (sub !== null && fastForward(sub, k, x, y.array, N, F, S, f)) continue;
     // neuron f's elements: x[n, f, :] for every n, S contiguous values each
     for (let n = 0; n < N; n++) {
@@ -70,10 +52,9 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const dx = alloc.alloc(xv.dtype, x.length), dparams = alloc.alloc(pv.dtype, 5 * F);
   const point = new DeuPoint(), borrowed = new DeuPoint();
-  const native = wasmDeu([g, x, dx.array], x);
-  const sums = native ? alloc.alloc('float32', 10) : null; // five float64 sums
-  const sumsAt = native && sums ? pointerOf(native.rt, sums.array as Float32Array) : -1;
+  const native = wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s);
   for (let f = 0; f < F; f++) {
+    if (native?.[f]) continue;
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
     // outward gravitation (only for a neuron with a coefficient below ε) at t*, the mean of the
@@ -89,12 +70,6 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
         for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) mean += x[i] / (N * S);
       }
       gravity = outwardGravitation(k, sub, mean, eps, s);
-    }
-    if (!gravity && native && sumsAt >= 0 && wasmKind(sub) >= 0) {
-      countRun('deuGrad');
-      native.rt.exports.deuBackward111(wasmKind(sub), k.a, k.b, k.c, k.c1, k.c2, s, native.at[0], native.at[1], native.at[2], N, F, S, f, sumsAt);
-      dparams.array.set(new Float64Array(native.rt.memory.buffer, sumsAt, 5), 5 * f);
-      continue;
     }
     if (!gravity && sub !== null && fastBackward(sub, k, s, g, x, dx.array, dparams.array, N, F, S, f)) continue;
     const [borrowA, borrowB, borrowC] = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
@@ -118,6 +93,5 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
     }
     dparams.array.set(sub === null ? [NaN, NaN, NaN, NaN, NaN] : [da, db, dc, dc1, dc2], 5 * f);
   }
-  if (sums) alloc.release(sums);
   return { dx, dparams };
 }

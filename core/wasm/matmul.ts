@@ -6,7 +6,7 @@
 // then runs the JavaScript kernel.
 import { heapOf, noteOversize, pointerOf } from './heap.js';
 import { countRun, type WasmRuntime } from './runtime.js';
-import { runGemm, splitColumns } from './threads.js';
+import { GEMM, runShares, splitColumns } from './threads.js';
 
 /** One product of the batch: matrix offsets (in elements) into A, B and C. */
 export interface GemmBatchItem {
@@ -54,8 +54,9 @@ export function wasmGemmBatch(
     const aRow = transA ? 1 : k, aCol = transA ? m : 1;
     const bRow = transB ? 1 : n, bCol = transB ? k : 1;
     for (const item of items) {
-      const args = [m, n, k, pa + item.a * 4, aRow, aCol, pb + item.b * 4, bRow, bCol, pc + item.c * 4, accumulate ? 1 : 0];
-      runGemm(rt, args, runs, (t) => ws + t * wsPerThread);
+      const a = pa + item.a * 4, b = pb + item.b * 4, c = pc + item.c * 4, acc = accumulate ? 1 : 0;
+      const args = [m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc];
+      runShares(rt, GEMM, 'matmul', args, runs, (t) => ws + t * wsPerThread, (c0, c1, w) => rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, c0, c1, w));
     }
     if (pc !== pointerOf(rt, C)) C.set(new Float32Array(rt.memory.buffer, pc, C.length));
     return true;

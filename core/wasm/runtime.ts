@@ -21,8 +21,9 @@ export interface WasmExports {
   pauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number): void;
   pauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number): void;
   anyAtLeast(x: number, n: number, limit: number): number;
-  deuForward111(kind: number, a: number, b: number, c: number, c1: number, c2: number, x: number, y: number, N: number, F: number, S: number, f: number): void;
-  deuBackward111(kind: number, a: number, b: number, c: number, c1: number, c2: number, s: number, g: number, x: number, dx: number, N: number, F: number, S: number, f: number, sums: number): void;
+  deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number): void;
+  deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number): void;
+  vmathLanes(x: number, n: number, out: number): void;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }
 

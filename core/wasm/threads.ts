@@ -23,7 +23,7 @@ const GRACE_MS = 2000;
 const CONTROL_OFFSET = 65536;
 const GEN = 0; // incremented per task; workers wait on it
 const DONE = 1; // workers that finished the task
-const KERNEL = 2; // 1 = gemm, -1 = exit
+const KERNEL = 2; // one of the kernel ids below, or -1 = exit
 const ARGS = 3; // the kernel's shared arguments (11 for gemm)
 const SLOTS = 32; // per worker: c0, c1, workspace
 const FAILED = 128; // per worker: -1 task posted to it, 2 working on it, 0 done, 1 its kernel threw, 3 not its task
@@ -33,6 +33,11 @@ const START_MS = 30000;
 /** A worker that took its task is slow, not dead (a loaded machine): it gets this long in all. */
 const WORKING_MS = 120000;
 const MAX_THREADS = 24;
+
+/** The kernels a worker can run, each on a share [lo, hi) of its work (see runShares). */
+export const GEMM = 1; // columns [lo, hi) of C; slot 3: the thread's workspace
+export const DEU_FORWARD = 2; // neurons [lo, hi) of the DEU table (core/wasm/assembly/deu.ts)
+export const DEU_BACKWARD = 3;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -50,9 +55,12 @@ for (;;) {
   // a parked worker (more workers than threads asked for) wakes with the others and sleeps again
   if (Atomics.load(ctrl, ${FAILED} + index) !== -1) continue;
   const a = ctrl.subarray(${ARGS}, ${ARGS} + 11), s = ${SLOTS} + index * 3;
+  const lo = ctrl[s], hi = ctrl[s + 1];
   ctrl[${FAILED} + index] = 2;
   try {
-    if (kernel === 1) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], ctrl[s], ctrl[s + 1], ctrl[s + 2]);
+    if (kernel === ${GEMM}) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], lo, hi, ctrl[s + 2]);
+    else if (kernel === ${DEU_FORWARD}) ex.deuForwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5]);
+    else if (kernel === ${DEU_BACKWARD}) ex.deuBackwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     ctrl[${FAILED} + index] = 0;
   } catch (e) {
     ctrl[${FAILED} + index] = 1;
@@ -174,12 +182,13 @@ function retire(handle: WorkerHandle, what: string, kernel?: string): void {
   pool.failures.push(`worker ${handle.index} ${what}${kernel ? ` during '${kernel}'` : ''}; the backend continues with ${pool.wanted} thread(s)`);
 }
 
-function ranges(n: number, parts: number): [number, number][] {
-  const panels = Math.ceil(n / PANEL);
+/** [0, n) in `parts` runs of whole units of `unit` items, as equal as can be. */
+function ranges(n: number, parts: number, unit: number): [number, number][] {
+  const units = Math.ceil(n / unit);
   const out: [number, number][] = [];
   for (let t = 0; t < parts; t++) {
-    const p0 = Math.floor((t * panels) / parts), p1 = Math.floor(((t + 1) * panels) / parts);
-    out.push([Math.min(n, p0 * PANEL), Math.min(n, p1 * PANEL)]);
+    const u0 = Math.floor((t * units) / parts), u1 = Math.floor(((t + 1) * units) / parts);
+    out.push([Math.min(n, u0 * unit), Math.min(n, u1 * unit)]);
   }
   return out;
 }
@@ -189,35 +198,46 @@ export function splitColumns(rt: WasmRuntime, m: number, n: number, k: number): 
   if (pool.wanted <= 1 || m * n * k < PARALLEL_MIN_WORK || n <= PANEL) return [[0, n]];
   ensureWorkers(rt);
   const parts = Math.min(pool.wanted, pool.workers.length + 1, Math.ceil(n / PANEL));
-  return ranges(n, parts);
+  return ranges(n, parts, PANEL);
 }
 
 /**
- * gemm over the column runs: run 0 on this thread, run t on worker t. `args` are gemm's first
- * eleven arguments (through acc); `workspace(t)` is thread t's workspace pointer.
+ * How `items` equal items (DEU neurons) are split across threads: equal runs of whole items, one
+ * run when `work` (operations in all) is below `minWork`.
  */
-export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonly [number, number])[], workspace: (t: number) => number): void {
-  const [m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc] = args;
+export function splitItems(rt: WasmRuntime, items: number, work: number, minWork: number): [number, number][] {
+  if (pool.wanted <= 1 || work < minWork || items < 2) return [[0, items]];
+  ensureWorkers(rt);
+  return ranges(items, Math.min(pool.wanted, pool.workers.length + 1, items), 1);
+}
+
+/**
+ * Runs a kernel over its shares: share 0 on this thread, share t on worker t. `args` are the
+ * kernel's shared arguments (at most 11 int32s, see WORKER_SOURCE), `workspace(t)` thread t's
+ * workspace pointer (0 if none), `own(lo, hi, ws)` the kernel called on this thread. A worker
+ * that throws or stops answering is retired and its share computed here.
+ */
+export function runShares(rt: WasmRuntime, kernel: number, name: string, args: readonly number[], runs: readonly (readonly [number, number])[], workspace: (t: number) => number, own: (lo: number, hi: number, ws: number) => void): void {
   if (runs.length === 1) {
-    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, runs[0][0], runs[0][1], workspace(0));
+    own(runs[0][0], runs[0][1], workspace(0));
     return;
   }
   const ctrl = control(rt);
   const helpers = pool.workers.slice(0, runs.length - 1);
-  ctrl[KERNEL] = 1;
+  ctrl[KERNEL] = kernel;
   ctrl.set(args, ARGS);
   ctrl.fill(0, SLOTS, SLOTS + 3 * (MAX_THREADS + 1));
   ctrl.fill(3, FAILED, FAILED + MAX_THREADS + 1); // no task for the parked workers
   helpers.forEach((w, i) => {
-    const [c0, c1] = runs[i + 1];
-    ctrl.set([c0, c1, workspace(i + 1)], SLOTS + 3 * w.index);
+    const [lo, hi] = runs[i + 1];
+    ctrl.set([lo, hi, workspace(i + 1)], SLOTS + 3 * w.index);
     ctrl[FAILED + w.index] = -1;
   });
   Atomics.store(ctrl, DONE, 0);
   Atomics.add(ctrl, GEN, 1);
   Atomics.notify(ctrl, GEN);
   const started = performance.now();
-  rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, runs[0][0], runs[0][1], workspace(0));
+  own(runs[0][0], runs[0][1], workspace(0));
   const now = performance.now();
   let deadline = now + GRACE_MS + 20 * (now - started);
   let extended = false;
@@ -239,8 +259,8 @@ export function runGemm(rt: WasmRuntime, args: number[], runs: readonly (readonl
     if (ctrl[FAILED + w.index] === 0) return;
     const state = ctrl[FAILED + w.index];
     const what = state === 1 ? 'threw' : state === 2 ? `did not finish within ${WORKING_MS} ms` : 'stopped answering';
-    retire(w, what, 'matmul');
-    rt.exports.gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c, acc, runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
+    retire(w, what, name);
+    own(runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
   });
 }
 

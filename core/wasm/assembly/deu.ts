@@ -1,151 +1,274 @@
 // AssemblyScript source of the DEU loops for the two subspaces nearly every neuron is in, 1-1-1
 // with Δ > 0 (real roots) and Δ < 0 (damped oscillation), float32 tensors (compiled by
 // core/wasm/build.mjs; excluded from the TypeScript project). They are core/cpu/deu_fast.ts's
-// loops, expression for expression in float64; the one difference is the library: exp, sin and
-// cos here are AssemblyScript's (musl's algorithms), not V8's (fdlibm's), both within an ulp of
-// the exact value, so results agree with the JavaScript kernel to within an ulp or two of float32
-// (tests/wasm/deu.test.ts). The caller keeps ±∞ inputs (deu_far.ts's path) in JavaScript.
+// loops, expression for expression in float64, computed for two elements at a time (f64x2 lanes:
+// each lane is the scalar expression). Two differences: exp, sin and cos here are vmath.ts's, not
+// V8's, and a division by a neuron's constant is a multiplication by its reciprocal; each is
+// within an ulp or two of float64, so results agree with the JavaScript kernel to within an ulp or
+// two of float32 (tests/wasm/deu.test.ts). The caller keeps ±∞ inputs (deu_far.ts's path) in
+// JavaScript.
+//
+// The work comes as a table of neurons (deuTable in core/cpu/deu_wasm.ts): a header with s, then
+// per neuron its index f, its kind (0: Δ > 0, 1: Δ < 0) and a, b, c, c1, c2, all float64. A call
+// takes the neurons [lo, hi) of the table, so threads split a layer by whole neurons and every
+// neuron is computed by one thread in one fixed order: results do not depend on the split.
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
+import { expPair, sinCosPair, sinOf } from './vmath';
 
 const M: f64 = 1000; // DEU_NUMERICS.maxValue: outputs and partials are clipped to ±M
 const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are capped
+const ENTRY: usize = 7 * 8; // bytes per neuron in the table
+const HEADER: usize = 8;
 
-@inline function clip(v: f64): f64 {
-  return v < -M ? -M : v > M ? M : v;
-}
+// f64x2 arithmetic under short names, so that the formulas below read like deu_fast.ts's
+@inline function k(v: f64): v128 { return f64x2.splat(v); }
+@inline function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
+@inline function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
+@inline function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
+@inline function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
+@inline function neg(a: v128): v128 { return f64x2.neg(a); }
+/** Clips to [−M, M]; NaN passes through (f64x2.min/max propagate it), as clip() in JavaScript. */
+@inline function clip(v: v128): v128 { return f64x2.max(f64x2.min(v, k(M)), k(-M)); }
+/** Math.min(v, CAP) lane by lane (NaN stays NaN). */
+@inline function capped(v: v128): v128 { return f64x2.min(v, k(CAP)); }
+/** H(t) = t > 0 ? 1 : 0 as a number (multiplied, as the scalar code does: 0·NaN stays NaN). */
+@inline function heaviside(t: v128): v128 { return v128.and(f64x2.gt(t, k(0)), k(1)); }
+/** Where t > 0 the value v, else +0 (the scalar code's `if (t > 0)` branches). */
+@inline function whereAbove(t: v128, v: v128): v128 { return v128.and(v, f64x2.gt(t, k(0))); }
 
 @inline function at(n: i32, f: i32, F: i32, S: i32): usize {
   return <usize>((n * F + f) * S) << 2;
 }
 
-/** y at t for the real roots r± (1-1-1, Δ > 0), before the clip. */
-@inline function realRoots(t: f64, rPlus: f64, rMinus: f64, bD: f64, Db: f64, D2: f64, c: f64, c1: f64, c2: f64): f64 {
-  const P = Math.exp(Math.min(rPlus * t, CAP)), Q = Math.exp(Math.min(rMinus * t, CAP));
-  const g = (1 - (bD * P + Db * Q) / D2) / c;
-  return (t > 0 ? 1 : 0) * g + c1 * Q + c2 * P;
+// The neuron being computed and its constants (globals: each thread has its own instance).
+let kind: i32 = 0;
+let A: f64 = 0, B: f64 = 0, C: f64 = 0, C1: f64 = 0, C2: f64 = 0;
+// Δ > 0: the roots r± and the parts of g;  Δ < 0: the decay α, the frequency ω and b/W
+let D: f64 = 0, rPlus: f64 = 0, rMinus: f64 = 0, bD: f64 = 0, Db: f64 = 0, D2: f64 = 0;
+let alpha: f64 = 0, omega: f64 = 0, bw: f64 = 0;
+/** c1 = c2 = 0 (the reference's initial state): the φ terms, c·φ = 0, are left out of the sums. */
+let rest: bool = false;
+// the partials of those constants by a, b, c (deu_far.ts derives them), for the backward pass
+let Da: f64 = 0, Dbb: f64 = 0, Dc: f64 = 0, rpA: f64 = 0, rmA: f64 = 0, rpB: f64 = 0, rmB: f64 = 0, rpC: f64 = 0, rmC: f64 = 0, den: f64 = 0;
+// Dividing by a neuron's constant is multiplying by its reciprocal (a vector division costs as
+// much as the rest of an element's arithmetic): a result within an ulp of float64 of the quotient.
+// Not inside 1 − N/(2D), which cancels to 0 at t = 0: that one stays a division, as in JavaScript.
+let invC: f64 = 0, invD: f64 = 0, invden: f64 = 0;
+let alA: f64 = 0, omA: f64 = 0, bwA: f64 = 0, alB: f64 = 0, omB: f64 = 0, bwB: f64 = 0, omC: f64 = 0, bwC: f64 = 0;
+
+function loadNeuron(entry: usize): i32 {
+  const f = <i32>load<f64>(entry);
+  kind = <i32>load<f64>(entry, 8);
+  A = load<f64>(entry, 16);
+  B = load<f64>(entry, 24);
+  C = load<f64>(entry, 32);
+  C1 = load<f64>(entry, 40);
+  C2 = load<f64>(entry, 48);
+  rest = C1 == 0 && C2 == 0;
+  D = Math.sqrt(kind == 0 ? B * B - 4 * A * C : 4 * A * C - B * B);
+  rPlus = (-B + D) / (2 * A);
+  rMinus = (-B - D) / (2 * A);
+  bD = B + D;
+  Db = D - B;
+  D2 = 2 * D;
+  alpha = B / (2 * A);
+  omega = D / (2 * A);
+  bw = B / D;
+  Da = (-2 * C) / D;
+  Dbb = B / D;
+  Dc = (-2 * A) / D;
+  rpA = Da / (2 * A) - rPlus / A;
+  rmA = -Da / (2 * A) - rMinus / A;
+  rpB = (-1 + Dbb) / (2 * A);
+  rmB = (-1 - Dbb) / (2 * A);
+  rpC = Dc / (2 * A);
+  rmC = -Dc / (2 * A);
+  den = 2 * D * D * C;
+  invC = 1 / C;
+  invD = 1 / D;
+  invden = 1 / den;
+  const W = D, W3 = W * W * W;
+  alA = -alpha / A;
+  omA = C / (A * W) - omega / A;
+  bwA = (-2 * B * C) / W3;
+  alB = 1 / (2 * A);
+  omB = -B / (2 * A * W);
+  bwB = (4 * A * C) / W3;
+  omC = 1 / W;
+  bwC = (-2 * A * B) / W3;
+  return f;
 }
 
-/** y at t for the damped oscillation (1-1-1, Δ < 0), before the clip. */
-@inline function oscillation(t: f64, alpha: f64, omega: f64, bw: f64, c: f64, c1: f64, c2: f64): f64 {
-  const e = Math.exp(Math.min(-alpha * t, CAP)), cos = Math.cos(omega * t), sin = Math.sin(omega * t);
-  const g = (1 - e * (cos + bw * sin)) / c;
-  return (t > 0 ? 1 : 0) * g + c1 * (e * cos) + c2 * (e * sin);
+/** y at the pair t (before the clip), for the neuron loaded. */
+@inline function value(t: v128): v128 {
+  if (kind == 0) {
+    const P = expPair(capped(mul(k(rPlus), t))), Q = expPair(capped(mul(k(rMinus), t)));
+    const g = mul(sub(k(1), div(add(mul(k(bD), P), mul(k(Db), Q)), k(D2))), k(invC));
+    return add(add(mul(heaviside(t), g), mul(k(C1), Q)), mul(k(C2), P));
+  }
+  const e = expPair(capped(mul(neg(k(alpha)), t))), cos = sinCosPair(mul(k(omega), t)), sin = sinOf();
+  const g = mul(sub(k(1), mul(e, add(cos, mul(k(bw), sin)))), k(invC));
+  return add(add(mul(heaviside(t), g), mul(k(C1), mul(e, cos))), mul(k(C2), mul(e, sin)));
 }
 
-/** y for neuron f's elements; kind 0: Δ > 0, kind 1: Δ < 0. */
-export function deuForward111(kind: i32, a: f64, b: f64, c: f64, c1: f64, c2: f64, x: usize, y: usize, N: i32, F: i32, S: i32, f: i32): void {
-  const rest = c1 == 0 && c2 == 0;
-  // the neuron's constants: the roots (Δ > 0), or the decay and frequency (Δ < 0)
-  const D = Math.sqrt(kind == 0 ? b * b - 4 * a * c : 4 * a * c - b * b);
-  const rPlus = (-b + D) / (2 * a), rMinus = (-b - D) / (2 * a), bD = b + D, Db = D - b, D2 = 2 * D;
-  const alpha = b / (2 * a), omega = D / (2 * a), bw = b / D;
-  for (let n = 0; n < N; n++) {
-    const base = at(n, f, F, S);
-    for (let i = 0; i < S; i++) {
-      const o = base + (<usize>i << 2);
-      const t = <f64>load<f32>(x + o);
-      if (rest && t <= 0) {
-        store<f32>(y + o, 0); // H = 0 and c1 = c2 = 0: every term is ±0
-        continue;
+@inline function storePair(y: usize, o0: usize, o1: usize, v: v128): void {
+  const r = f32x4.demote_f64x2_zero(clip(v));
+  store<f32>(y + o1, f32x4.extract_lane(r, 1));
+  store<f32>(y + o0, f32x4.extract_lane(r, 0)); // o0 last: a lone element is sent as (o0, o0)
+}
+
+/** y for the neurons [lo, hi) of the table. */
+export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  for (let j = lo; j < hi; j++) {
+    const f = loadNeuron(table + HEADER + <usize>j * ENTRY);
+    // elements are computed in pairs; at rest (c1 = c2 = 0) those with t ≤ 0 are 0 (H = 0 and
+    // every other term is ±0) and are skipped, so a pair is the next two elements that need work
+    let pending: usize = -1, tPending: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      const base = at(n, f, F, S);
+      for (let i = 0; i < S; i++) {
+        const o = base + (<usize>i << 2);
+        const t = <f64>load<f32>(x + o);
+        if (rest && t <= 0) {
+          store<f32>(y + o, 0);
+          continue;
+        }
+        if (pending == -1) {
+          pending = o;
+          tPending = t;
+          continue;
+        }
+        storePair(y, pending, o, value(f64x2.replace_lane(k(tPending), 1, t)));
+        pending = -1;
       }
-      const v = kind == 0 ? realRoots(t, rPlus, rMinus, bD, Db, D2, c, c1, c2) : oscillation(t, alpha, omega, bw, c, c1, c2);
-      store<f32>(y + o, <f32>clip(v));
     }
+    if (pending != -1) storePair(y, pending, pending, value(k(tPending)));
   }
 }
 
-/** δ_s(t), as deu_fast.ts's delta: the constant floor where the cap is active, 0 where exp underflows. */
-@inline function delta(t: f64, s: f64, floor: f64): f64 {
-  const z = -s * t;
-  if (z >= CAP) return floor;
-  if (z < -746) return 0;
-  const e = Math.exp(z);
-  return (s * e) / ((1 + e) * (1 + e));
+// The five coefficient-gradient sums of the neuron being computed, added to element by element in
+// the JavaScript kernel's order (lane 0, then lane 1), so a sum that cancels cancels the same way.
+let sumA: f64 = 0, sumB: f64 = 0, sumC: f64 = 0, sumC1: f64 = 0, sumC2: f64 = 0;
+
+@inline function addLanes(sum: f64, v: v128, both: bool): f64 {
+  sum += f64x2.extract_lane(v, 0);
+  return both ? sum + f64x2.extract_lane(v, 1) : sum;
+}
+
+/** δ_s(t), as deu_fast.ts's delta: the constant floor where the cap is active. */
+@inline function delta(t: v128, s: f64, floor: f64): v128 {
+  const z = mul(k(-s), t);
+  const e = expPair(capped(z));
+  const d = div(mul(k(s), e), mul(add(k(1), e), add(k(1), e)));
+  return v128.bitselect(k(floor), d, f64x2.ge(z, k(CAP)));
 }
 
 /**
- * dx for neuron f's elements, and the five parameter-gradient sums (a, b, c, c1, c2) written as
- * float64 to sums.
+ * dx at the pair (o0, o1), and the coefficient sums. A lone element comes as (o0, o0): its lane 1
+ * is a copy, stored to the same place and left out of the sums.
  */
-export function deuBackward111(kind: i32, a: f64, b: f64, c: f64, c1: f64, c2: f64, s: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, f: i32, sums: usize): void {
-  let da: f64 = 0, db: f64 = 0, dc: f64 = 0, dc1: f64 = 0, dc2: f64 = 0;
+@inline function backwardPair(t: v128, gi: v128, s: f64, floor: f64, g: usize, dx: usize, o0: usize, o1: usize): void {
+  const H = heaviside(t), dlt = delta(t, s, floor);
+  // at rest the c1·φ terms are 0·(finite): left out, unless a NaN t makes them NaN
+  const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
+  let gt: v128, gg: v128, p1t: v128, p2t: v128, ra: v128, rb: v128, rc: v128, phi1: v128, phi2: v128;
+  if (kind == 0) {
+    const P = expPair(capped(mul(k(rPlus), t))), Q = expPair(capped(mul(k(rMinus), t)));
+    const Nn = add(mul(k(bD), P), mul(k(Db), Q));
+    gg = mul(sub(k(1), div(Nn, k(D2))), k(invC));
+    gt = mul(sub(P, Q), k(invD));
+    p1t = mul(k(rMinus), Q);
+    p2t = mul(k(rPlus), P);
+    ra = rb = rc = k(0);
+    if (v128.any_true(f64x2.gt(t, k(0)))) {
+      // g_θ = −(N_θ·D − N·D_θ)/(2D²c), N_θ = (b + D)_θ·P + (D − b)_θ·Q + t·((b + D)·r₊_θ·P + (D − b)·r₋_θ·Q)
+      const bDtP = mul(k(bD), t), DbtQ = mul(k(Db), t);
+      const dNa = add(add(add(mul(k(Da), P), mul(mul(bDtP, k(rpA)), P)), mul(k(Da), Q)), mul(mul(DbtQ, k(rmA)), Q));
+      const dNb = add(add(add(mul(k(1 + Dbb), P), mul(mul(bDtP, k(rpB)), P)), mul(k(Dbb - 1), Q)), mul(mul(DbtQ, k(rmB)), Q));
+      const dNc = add(add(add(mul(k(Dc), P), mul(mul(bDtP, k(rpC)), P)), mul(k(Dc), Q)), mul(mul(DbtQ, k(rmC)), Q));
+      ra = mul(H, whereAbove(t, neg(mul(sub(mul(dNa, k(D)), mul(Nn, k(Da))), k(invden)))));
+      rb = mul(H, whereAbove(t, neg(mul(sub(mul(dNb, k(D)), mul(Nn, k(Dbb))), k(invden)))));
+      rc = mul(H, whereAbove(t, sub(neg(mul(sub(mul(dNc, k(D)), mul(Nn, k(Dc))), k(invden))), mul(gg, k(invC)))));
+    }
+    if (phiTerms) {
+      ra = add(add(ra, mul(k(C1), mul(mul(t, k(rmA)), Q))), mul(k(C2), mul(mul(t, k(rpA)), P)));
+      rb = add(add(rb, mul(k(C1), mul(mul(t, k(rmB)), Q))), mul(k(C2), mul(mul(t, k(rpB)), P)));
+      rc = add(add(rc, mul(k(C1), mul(mul(t, k(rmC)), Q))), mul(k(C2), mul(mul(t, k(rpC)), P)));
+    }
+    phi1 = Q;
+    phi2 = P;
+  } else {
+    const e = expPair(capped(mul(neg(k(alpha)), t))), cos = sinCosPair(mul(k(omega), t)), sin = sinOf();
+    const K = add(cos, mul(k(bw), sin));
+    gg = mul(sub(k(1), mul(e, K)), k(invC));
+    gt = mul(mul(mul(k(2), e), sin), k(invD));
+    p1t = mul(e, sub(mul(k(-alpha), cos), mul(k(omega), sin)));
+    p2t = mul(e, add(mul(k(-alpha), sin), mul(k(omega), cos)));
+    ra = rb = rc = k(0);
+    if (v128.any_true(f64x2.gt(t, k(0)))) {
+      // g_θ = −(e·(t·ω_θ·dK + sin·(b/W)_θ) − t·e·K·α_θ)/c
+      const dK = add(neg(sin), mul(k(bw), cos));
+      const tEK = mul(mul(t, e), K);
+      ra = mul(H, whereAbove(t, neg(mul(sub(mul(e, add(mul(mul(t, k(omA)), dK), mul(sin, k(bwA)))), mul(tEK, k(alA))), k(invC)))));
+      rb = mul(H, whereAbove(t, neg(mul(sub(mul(e, add(mul(mul(t, k(omB)), dK), mul(sin, k(bwB)))), mul(tEK, k(alB))), k(invC)))));
+      rc = mul(H, whereAbove(t, sub(neg(mul(sub(mul(e, add(mul(mul(t, k(omC)), dK), mul(sin, k(bwC)))), mul(tEK, k(0))), k(invC))), mul(gg, k(invC)))));
+    }
+    if (phiTerms) {
+      const et = mul(e, t);
+      ra = add(add(ra, mul(k(C1), mul(et, sub(mul(k(-alA), cos), mul(k(omA), sin))))), mul(k(C2), mul(et, add(mul(k(-alA), sin), mul(k(omA), cos)))));
+      rb = add(add(rb, mul(k(C1), mul(et, sub(mul(k(-alB), cos), mul(k(omB), sin))))), mul(k(C2), mul(et, add(mul(k(-alB), sin), mul(k(omB), cos)))));
+      rc = add(add(rc, mul(k(C1), mul(mul(et, k(-omC)), sin))), mul(k(C2), mul(mul(et, k(omC)), cos)));
+    }
+    phi1 = mul(e, cos);
+    phi2 = mul(e, sin);
+  }
+  let slope = add(mul(H, gt), mul(dlt, gg));
+  if (phiTerms) slope = add(add(slope, mul(k(C1), p1t)), mul(k(C2), p2t));
+  const d = f32x4.demote_f64x2_zero(mul(gi, clip(slope)));
+  store<f32>(dx + o1, f32x4.extract_lane(d, 1));
+  store<f32>(dx + o0, f32x4.extract_lane(d, 0));
+  const both = o1 != o0;
+  sumA = addLanes(sumA, mul(gi, clip(ra)), both);
+  sumB = addLanes(sumB, mul(gi, clip(rb)), both);
+  sumC = addLanes(sumC, mul(gi, clip(rc)), both);
+  sumC1 = addLanes(sumC1, mul(gi, clip(phi1)), both);
+  sumC2 = addLanes(sumC2, mul(gi, clip(phi2)), both);
+}
+
+/**
+ * dx for the neurons [lo, hi) of the table, and their five coefficient-gradient sums (a, b, c, c1,
+ * c2), float64, at sums + 40·j for table entry j.
+ */
+export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
+  const s = load<f64>(table);
   const ecap = Math.exp(CAP);
   const floor = (s * ecap) / ((1 + ecap) * (1 + ecap));
-  if (kind == 0) {
-    const D = Math.sqrt(b * b - 4 * a * c), rPlus = (-b + D) / (2 * a), rMinus = (-b - D) / (2 * a);
-    const bD = b + D, Db = D - b, D2 = 2 * D;
-    const Da = (-2 * c) / D, Dbb = b / D, Dc = (-2 * a) / D;
-    const rpA = Da / (2 * a) - rPlus / a, rmA = -Da / (2 * a) - rMinus / a;
-    const rpB = (-1 + Dbb) / (2 * a), rmB = (-1 - Dbb) / (2 * a);
-    const rpC = Dc / (2 * a), rmC = -Dc / (2 * a);
-    const den = 2 * D * D * c;
-    const sumB = 1 + Dbb, diffB = Dbb - 1;
+  for (let j = lo; j < hi; j++) {
+    const f = loadNeuron(table + HEADER + <usize>j * ENTRY);
+    sumA = sumB = sumC = sumC1 = sumC2 = 0;
+    let pending: usize = -1, tPending: f64 = 0, gPending: f64 = 0;
     for (let n = 0; n < N; n++) {
       const base = at(n, f, F, S);
       for (let i = 0; i < S; i++) {
         const o = base + (<usize>i << 2);
         const t = <f64>load<f32>(x + o), gi = <f64>load<f32>(g + o);
-        const P = Math.exp(Math.min(rPlus * t, CAP)), Q = Math.exp(Math.min(rMinus * t, CAP));
-        const Nn = bD * P + Db * Q;
-        const gg = (1 - Nn / D2) / c;
-        const gt = (P - Q) / D;
-        const p1t = rMinus * Q, p2t = rPlus * P;
-        const H: f64 = t > 0 ? 1 : 0;
-        let ga: f64 = 0, gb: f64 = 0, gc: f64 = 0;
-        if (t > 0) {
-          const bDtP = bD * t, DbtQ = Db * t;
-          const dNa = Da * P + bDtP * rpA * P + Da * Q + DbtQ * rmA * Q;
-          ga = -(dNa * D - Nn * Da) / den;
-          const dNb = sumB * P + bDtP * rpB * P + diffB * Q + DbtQ * rmB * Q;
-          gb = -(dNb * D - Nn * Dbb) / den;
-          const dNc = Dc * P + bDtP * rpC * P + Dc * Q + DbtQ * rmC * Q;
-          gc = -(dNc * D - Nn * Dc) / den - gg / c;
+        if (pending == -1) {
+          pending = o;
+          tPending = t;
+          gPending = gi;
+          continue;
         }
-        store<f32>(dx + o, <f32>(gi * clip(H * gt + delta(t, s, floor) * gg + c1 * p1t + c2 * p2t)));
-        da += gi * clip(H * ga + c1 * (t * rmA * Q) + c2 * (t * rpA * P));
-        db += gi * clip(H * gb + c1 * (t * rmB * Q) + c2 * (t * rpB * P));
-        dc += gi * clip(H * gc + c1 * (t * rmC * Q) + c2 * (t * rpC * P));
-        dc1 += gi * clip(Q);
-        dc2 += gi * clip(P);
+        backwardPair(f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, g, dx, pending, o);
+        pending = -1;
       }
     }
-  } else {
-    const W = Math.sqrt(4 * a * c - b * b), alpha = b / (2 * a), omega = W / (2 * a), bw = b / W;
-    const W3 = W * W * W;
-    const alA = -alpha / a, omA = c / (a * W) - omega / a, bwA = (-2 * b * c) / W3;
-    const alB = 1 / (2 * a), omB = -b / (2 * a * W), bwB = (4 * a * c) / W3;
-    const omC = 1 / W, bwC = (-2 * a * b) / W3;
-    for (let n = 0; n < N; n++) {
-      const base = at(n, f, F, S);
-      for (let i = 0; i < S; i++) {
-        const o = base + (<usize>i << 2);
-        const t = <f64>load<f32>(x + o), gi = <f64>load<f32>(g + o);
-        const e = Math.exp(Math.min(-alpha * t, CAP)), cos = Math.cos(omega * t), sin = Math.sin(omega * t), K = cos + bw * sin;
-        const gg = (1 - e * K) / c;
-        const gt = (2 * e * sin) / W;
-        const p1t = e * (-alpha * cos - omega * sin), p2t = e * (-alpha * sin + omega * cos);
-        const H: f64 = t > 0 ? 1 : 0;
-        let ga: f64 = 0, gb: f64 = 0, gc: f64 = 0;
-        if (t > 0) {
-          const dK = -sin + bw * cos;
-          ga = -(e * (t * omA * dK + sin * bwA) - t * e * K * alA) / c;
-          gb = -(e * (t * omB * dK + sin * bwB) - t * e * K * alB) / c;
-          gc = -(e * (t * omC * dK + sin * bwC) - t * e * K * 0) / c - gg / c;
-        }
-        const et = e * t;
-        store<f32>(dx + o, <f32>(gi * clip(H * gt + delta(t, s, floor) * gg + c1 * p1t + c2 * p2t)));
-        da += gi * clip(H * ga + c1 * (et * (-alA * cos - omA * sin)) + c2 * (et * (-alA * sin + omA * cos)));
-        db += gi * clip(H * gb + c1 * (et * (-alB * cos - omB * sin)) + c2 * (et * (-alB * sin + omB * cos)));
-        dc += gi * clip(H * gc + c1 * (et * -omC * sin) + c2 * (et * omC * cos));
-        dc1 += gi * clip(e * cos);
-        dc2 += gi * clip(e * sin);
-      }
-    }
+    if (pending != -1) backwardPair(k(tPending), k(gPending), s, floor, g, dx, pending, pending);
+    const out = sums + <usize>j * 40;
+    store<f64>(out, sumA);
+    store<f64>(out, sumB, 8);
+    store<f64>(out, sumC, 16);
+    store<f64>(out, sumC1, 24);
+    store<f64>(out, sumC2, 32);
   }
-  store<f64>(sums, da);
-  store<f64>(sums, db, 8);
-  store<f64>(sums, dc, 16);
-  store<f64>(sums, dc1, 24);
-  store<f64>(sums, dc2, 32);
 }

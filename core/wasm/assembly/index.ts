@@ -6,4 +6,5 @@ export { groupNormForward, groupNormBackward } from './group_norm';
 export { pool2d, pool2dGrad } from './pool';
 export { im2col, col2im } from './im2col';
 export { pauForward54, pauBackward54, anyAtLeast } from './pau';
-export { deuForward111, deuBackward111 } from './deu';
+export { deuForwardTable, deuBackwardTable } from './deu';
+export { vmathLanes } from './vmath';

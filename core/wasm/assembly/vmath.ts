@@ -1,0 +1,119 @@
+// float64 exp, sin and cos, two lanes at a time (f64x2), for the DEU kernels (deu.ts), whose
+// closed forms spend most of their time in these three functions. Accurate to about an ulp of
+// float64 (tests/wasm/vmath.test.ts measures it against V8's Math.exp/sin/cos): the same float64
+// arithmetic the spec asks for, only two elements per instruction.
+//
+// Each function covers the arguments that occur in practice with one straight-line vector path
+// and hands a pair with any other lane to the scalar library (Math.exp/sin/cos: musl's) lane by
+// lane: exp outside [−708, 709] (subnormal or infinite results, NaN), sin/cos beyond |x| ≤ 2^19·π/2
+// (where a three-part π/2 no longer reduces exactly) or NaN. Which path a pair takes depends only
+// on its values, so results never depend on how the work is split across threads.
+
+const LOG2E: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 0.6931471803691238; // ln 2 to 32 bits: n·LN2_HI is exact for |n| < 2^21
+const LN2_LO: f64 = 1.9082149292705877e-10; // the rest of ln 2
+const SHIFTER_BITS: i64 = 0x4338000000000000; // the bits of 1.5·2^52
+const SHIFTER: f64 = 6755399441055744.0;
+
+/** e^x for both lanes; exact to about an ulp of float64. */
+@inline export function expPair(x: v128): v128 {
+  // below −746 e^x rounds to 0 (vector path, overridden at the end); from −746 to −708 it is subnormal
+  const zero = f64x2.lt(x, f64x2.splat(-746.0));
+  const inRange = v128.or(v128.and(f64x2.ge(x, f64x2.splat(-708.0)), f64x2.le(x, f64x2.splat(709.0))), zero);
+  if (!i64x2.all_true(inRange)) {
+    return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+  }
+  // x = n·ln 2 + r, |r| ≤ ln 2 / 2, and e^x = 2^n·e^r
+  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  let r = f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI)));
+  r = f64x2.sub(r, f64x2.mul(n, f64x2.splat(LN2_LO)));
+  // Σ r^k/k! for k ≤ 13: truncation 0.347^14/14! ≈ 4e-18, below float64's half-ulp of 1.1e-16.
+  // Estrin's scheme: a short chain of dependent operations, so two pairs in flight overlap.
+  const r2 = f64x2.mul(r, r), r4 = f64x2.mul(r2, r2), r8 = f64x2.mul(r4, r4);
+  const p01 = f64x2.add(f64x2.splat(1.0), r);
+  const p23 = f64x2.add(f64x2.splat(0.5), f64x2.mul(f64x2.splat(1.0 / 6.0), r));
+  const p45 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(f64x2.splat(1.0 / 120.0), r));
+  const p67 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(f64x2.splat(1.0 / 5040.0), r));
+  const p89 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(f64x2.splat(1.0 / 362880.0), r));
+  const p1011 = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(f64x2.splat(1.0 / 39916800.0), r));
+  const p1213 = f64x2.add(f64x2.splat(1.0 / 479001600.0), f64x2.mul(f64x2.splat(1.0 / 6227020800.0), r));
+  const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
+  const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
+  const q2 = f64x2.add(p89, f64x2.mul(p1011, r2));
+  const low = f64x2.add(q0, f64x2.mul(q1, r4));
+  const high = f64x2.add(q2, f64x2.mul(p1213, r4));
+  const p = f64x2.add(low, f64x2.mul(high, r8));
+  // 2^n from its bits: n + 1023 in the exponent field (n ∈ [−1022, 1023] here, so 2^n is normal);
+  // n added to 1.5·2^52 leaves n in the low bits of the sum
+  const biased = i64x2.sub(i64x2.add(f64x2.add(n, f64x2.splat(SHIFTER)), i64x2.splat(1023)), i64x2.splat(SHIFTER_BITS));
+  return v128.andnot(f64x2.mul(p, i64x2.shl(biased, 52)), zero);
+}
+
+// π/2 in three 33-bit parts and a tail (fdlibm's): q·PIO2_1 and q·PIO2_2 are exact for |q| < 2^20,
+// so x − q·π/2 is found to about 2^−100 relative to x.
+const PIO2_1: f64 = 1.57079632673412561417e+00;
+const PIO2_2: f64 = 6.07710050630396597660e-11;
+const PIO2_3: f64 = 2.02226624871116645580e-21;
+const PIO2_3T: f64 = 8.47842766036889956997e-32;
+const INV_PIO2: f64 = 6.36619772367581382433e-01;
+const REDUCE_LIMIT: f64 = 823549.6561; // 2^19·π/2: |q| ≤ 2^19
+
+// fdlibm's minimax polynomials for sin and cos on [−π/4, π/4] (error below 2^−58)
+const S1: f64 = -1.66666666666666324348e-01, S2: f64 = 8.33333333332248946124e-03, S3: f64 = -1.98412698298579493134e-04;
+const S4: f64 = 2.75573137070700676789e-06, S5: f64 = -2.50507602534068634195e-08, S6: f64 = 1.58969099521155010221e-10;
+const C1: f64 = 4.16666666666666019037e-02, C2: f64 = -1.38888888888741095749e-03, C3: f64 = 2.48015872894767294178e-05;
+const C4: f64 = -2.75573143513906633035e-07, C5: f64 = 2.08757232129817482790e-09, C6: f64 = -1.13596475577881948265e-11;
+
+/** sin of the last sinCosPair call (cos is its return value). */
+let sinOut: v128 = f64x2.splat(0);
+@inline export function sinOf(): v128 {
+  return sinOut;
+}
+
+/** cos x for both lanes, and sin x in sinOut: one shared argument reduction. */
+@inline export function sinCosPair(x: v128): v128 {
+  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) {
+    const x0 = f64x2.extract_lane(x, 0), x1 = f64x2.extract_lane(x, 1);
+    sinOut = f64x2.replace_lane(f64x2.splat(Math.sin(x0)), 1, Math.sin(x1));
+    return f64x2.replace_lane(f64x2.splat(Math.cos(x0)), 1, Math.cos(x1));
+  }
+  // x = q·π/2 + r, |r| ≤ π/4 (plus rounding)
+  const q = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_PIO2)));
+  let r = f64x2.sub(x, f64x2.mul(q, f64x2.splat(PIO2_1)));
+  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_2)));
+  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3)));
+  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3T)));
+  const z = f64x2.mul(r, r), z2 = f64x2.mul(z, z);
+  // sin r = r + r³·(S1 + z·S2 + … + z⁵·S6)
+  const s01 = f64x2.add(f64x2.splat(S1), f64x2.mul(f64x2.splat(S2), z));
+  const s23 = f64x2.add(f64x2.splat(S3), f64x2.mul(f64x2.splat(S4), z));
+  const s45 = f64x2.add(f64x2.splat(S5), f64x2.mul(f64x2.splat(S6), z));
+  const sPoly = f64x2.add(s01, f64x2.mul(z2, f64x2.add(s23, f64x2.mul(z2, s45))));
+  const sinR = f64x2.add(r, f64x2.mul(f64x2.mul(z, r), sPoly));
+  // cos r = 1 − z/2 + z²·(C1 + … + z⁵·C6), with 1 − z/2 split as fdlibm does to keep its rounding
+  const c01 = f64x2.add(f64x2.splat(C1), f64x2.mul(f64x2.splat(C2), z));
+  const c23 = f64x2.add(f64x2.splat(C3), f64x2.mul(f64x2.splat(C4), z));
+  const c45 = f64x2.add(f64x2.splat(C5), f64x2.mul(f64x2.splat(C6), z));
+  const cPoly = f64x2.add(c01, f64x2.mul(z2, f64x2.add(c23, f64x2.mul(z2, c45))));
+  const hz = f64x2.mul(f64x2.splat(0.5), z), w = f64x2.sub(f64x2.splat(1.0), hz);
+  const cosR = f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w), hz), f64x2.mul(z2, cPoly)));
+  // the quadrant q mod 4: 1 and 3 swap sin and cos, 2 and 3 negate sin, 1 and 2 negate cos
+  const qi = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(q));
+  const swap = i64x2.ne(v128.and(qi, i64x2.splat(1)), i64x2.splat(0));
+  const negSin = i64x2.ne(v128.and(qi, i64x2.splat(2)), i64x2.splat(0));
+  const negCos = i64x2.ne(v128.and(i64x2.add(qi, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(0));
+  const sinQ = v128.bitselect(cosR, sinR, swap), cosQ = v128.bitselect(sinR, cosR, swap);
+  sinOut = v128.bitselect(f64x2.neg(sinQ), sinQ, negSin);
+  return v128.bitselect(f64x2.neg(cosQ), cosQ, negCos);
+}
+
+/** For the tests: exp, sin and cos of n float64 values at x, by pairs, into out (3n values: exp, sin, cos). */
+export function vmathLanes(x: usize, n: i32, out: usize): void {
+  for (let i = 0; i + 1 < n; i += 2) {
+    const v = v128.load(x + (<usize>i << 3));
+    v128.store(out + (<usize>i << 3), expPair(v));
+    const c = sinCosPair(v);
+    v128.store(out + (<usize>(n + i) << 3), sinOut);
+    v128.store(out + (<usize>(2 * n + i) << 3), c);
+  }
+}

@@ -1,0 +1,90 @@
+// The two-lane float64 exp, sin and cos of the DEU kernels (core/wasm/assembly/vmath.ts) against
+// V8's Math.exp/sin/cos: within 2 float64 ulps where the result is not small, and within 2^−60
+// absolutely for sin/cos near their zeros (where an absolute error is what the DEU formulas see:
+// the values are multiplied and added, never divided by). Arguments across the whole range the
+// vector path takes, its edges, and beyond them (the scalar fallback), NaN and ±∞ included.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { wasmRuntime } from '../../core/wasm/runtime.js';
+import { heapOf } from '../../core/wasm/heap.js';
+
+const rt = wasmRuntime();
+
+function ulp64(v: number): number {
+  const a = Math.abs(v);
+  if (a === 0 || !Number.isFinite(a)) return Number.MIN_VALUE;
+  return 2 ** (Math.floor(Math.log2(a)) - 52);
+}
+
+/** exp, sin and cos of xs by the wasm pairs (an even count is used: a pair per two values). */
+function lanes(xs: number[]): { exp: Float64Array; sin: Float64Array; cos: Float64Array } {
+  const n = xs.length - (xs.length % 2);
+  const heap = heapOf(rt!);
+  const at = heap.alloc(8 * n + 8, false)!, out = heap.alloc(24 * n + 8, false)!;
+  try {
+    new Float64Array(rt!.memory.buffer, at, n).set(xs.slice(0, n));
+    rt!.exports.vmathLanes(at, n, out);
+    const r = new Float64Array(rt!.memory.buffer, out, 3 * n).slice();
+    return { exp: r.subarray(0, n), sin: r.subarray(n, 2 * n), cos: r.subarray(2 * n, 3 * n) };
+  } finally {
+    heap.release(at);
+    heap.release(out);
+  }
+}
+
+/** Why got is not within 2 ulps (or `absolute`) of want, or null. */
+function mismatch(name: string, got: number, want: number, x: number, absolute: number): string | null {
+  if (Number.isNaN(want)) return Number.isNaN(got) ? null : `${name}(${x}) is ${got}, Math.${name} gives NaN`;
+  const d = Math.abs(got - want);
+  if (got === want || d <= 2 * ulp64(want) || d <= absolute) return null;
+  return `${name}(${x}) = ${got}, Math.${name} gives ${want} (${(d / ulp64(want)).toFixed(1)} ulps)`;
+}
+
+function check(name: string, got: number, want: number, x: number, absolute: number) {
+  const why = mismatch(name, got, want, x, absolute);
+  if (why) assert.unreachable(why);
+}
+
+const edges = [0, -0, 1e-300, -1e-300, 708, -708, 708.0000001, -708.0000001, 709, 709.5, -745, -746, 14, -14, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 1e5 * Math.PI, 823549.6, 823549.7, -823549.7, 1e6, 1e22, NaN, Infinity, -Infinity];
+
+if (!rt) {
+  test.skip('skipped: WebAssembly kernels unavailable here, so there is nothing to compare', () => {});
+} else {
+  test('exp, sin, cos by pairs: within 2 ulps of V8 (fast-check over the vector range and beyond)', () => {
+    const arg = fc.oneof(
+      fc.double({ min: -30, max: 30, noNaN: true }),
+      fc.double({ min: -800, max: 800, noNaN: true }),
+      fc.double({ min: -9e5, max: 9e5, noNaN: true }),
+      fc.constantFrom(...edges),
+    );
+    fc.assert(fc.property(fc.array(arg, { minLength: 2, maxLength: 40 }), (xs) => {
+      const r = lanes(xs);
+      for (let i = 0; i < r.exp.length; i++) {
+        const x = xs[i];
+        check('exp', r.exp[i], Math.exp(x), x, 0);
+        check('sin', r.sin[i], Math.sin(x), x, 2 ** -60);
+        check('cos', r.cos[i], Math.cos(x), x, 2 ** -60);
+      }
+    }), { seed: 7, numRuns: 400 });
+  });
+
+  test('a grid of sin/cos arguments across many quadrants and both signs', () => {
+    const xs: number[] = [];
+    for (let i = -4000; i <= 4000; i++) xs.push(i * 0.7853981633974483 + (i % 7) * 1e-9, i * 197.3);
+    const r = lanes(xs);
+    for (let i = 0; i < xs.length; i++) {
+      check('sin', r.sin[i], Math.sin(xs[i]), xs[i], 2 ** -60);
+      check('cos', r.cos[i], Math.cos(xs[i]), xs[i], 2 ** -60);
+    }
+  });
+
+  test('the harness catches a wrong quadrant (cos for sin) and an exp 8 ulps off', () => {
+    const xs = [1.0, 2.0];
+    const r = lanes(xs);
+    assert.match(mismatch('sin', r.cos[0], Math.sin(xs[0]), xs[0], 2 ** -60) ?? '', /ulps/);
+    assert.match(mismatch('exp', r.exp[0] * (1 + 2 ** -50), Math.exp(xs[0]), xs[0], 0) ?? '', /ulps/, 'an error of 8 ulps in exp is caught');
+  });
+}
+
+test.run();
