@@ -8,7 +8,7 @@ import type { TypedArray } from '../dtype.js';
 import { allocFloat32, heapOf } from '../wasm/heap.js';
 import { countRun, type WasmRuntime } from '../wasm/runtime.js';
 import { DEU_BACKWARD, DEU_FORWARD, runShares, splitItems } from '../wasm/threads.js';
-import { neuronAt, subspaceOf } from './deu_solutions.js';
+import { subspaceOf } from './deu_solutions.js';
 import { residentKernels } from './wasm_switch.js';
 
 /** Elements × neurons below which one thread runs the layer (waking the workers costs ~20 µs). */
@@ -27,21 +27,35 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray): Native | null 
 
 /** The table of the native neurons (null if none), and which neurons it holds. */
 function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number): { ptr: number; count: number; taken: Uint8Array; release: () => void } | null {
-  const taken = new Uint8Array(F), rows: number[] = [];
+  // written straight into the WebAssembly memory (room for every neuron; a layer runs this twice
+  // per training step, so no intermediate arrays)
+  const block = allocFloat32(rt, 2 * (1 + 7 * F), false);
+  if (block === null) return null;
+  const table = new Float64Array(rt.memory.buffer, block.ptr, 1 + 7 * F);
+  const taken = new Uint8Array(F);
+  table[0] = s;
+  let count = 0;
   for (let f = 0; f < F; f++) {
-    const k = neuronAt(params, f), sub = subspaceOf(k.a, k.b, k.c, eps);
+    const a = params[5 * f], b = params[5 * f + 1], c = params[5 * f + 2];
+    const sub = subspaceOf(a, b, c, eps);
     const kind = sub === '1-1-1 Δ>0' ? 0 : sub === '1-1-1 Δ<0' ? 1 : -1;
     if (kind < 0) continue;
     taken[f] = 1;
-    rows.push(f, kind, k.a, k.b, k.c, k.c1, k.c2);
+    const at = 1 + 7 * count++;
+    table[at] = f;
+    table[at + 1] = kind;
+    table[at + 2] = a;
+    table[at + 3] = b;
+    table[at + 4] = c;
+    table[at + 5] = params[5 * f + 3];
+    table[at + 6] = params[5 * f + 4];
   }
-  if (rows.length === 0) return null;
-  const block = allocFloat32(rt, 2 * (1 + rows.length), false);
-  if (block === null) return null;
-  const table = new Float64Array(rt.memory.buffer, block.ptr, 1 + rows.length);
-  table[0] = s;
-  table.set(rows, 1);
-  return { ptr: block.ptr, count: rows.length / 7, taken, release: () => block.heap.release(block.ptr) };
+  const release = () => block.heap.release(block.ptr);
+  if (count === 0) {
+    release();
+    return null;
+  }
+  return { ptr: block.ptr, count, taken, release };
 }
 
 /**
