@@ -25,19 +25,23 @@ const require = createRequire(import.meta.url);
 setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
 
 // tapegrad runs with its default thread count (the machine's cores) and with one thread;
-// tfjs-wasm-manual is the MLP step written by hand in tfjs (no minimize, no tape).
-const PEERS = ['tapegrad', 'tapegrad-1t', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm-manual'] as const;
+// tfjs-wasm-manual is the MLP step written by hand in tfjs (no minimize, no tape). For the MLP
+// step only, two more tapegrad contenders measure the autograd engine itself (issue 18: the
+// first-order fast path must not pay for higher-order support): tapegrad-manual, the same step
+// written by hand with tapegrad's kernels under noGrad (no tape at all), and tapegrad-createGraph,
+// backward({ createGraph: true }) (the backward recorded on the tape).
+const PEERS = ['tapegrad', 'tapegrad-1t', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm-manual', 'tapegrad-manual', 'tapegrad-createGraph'] as const;
 type Peer = (typeof PEERS)[number];
 const TFJS_BACKEND = { 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm', 'tfjs-wasm-manual': 'wasm' } as const;
 const DEFAULT_THREADS = tg.backendInfo('cpu').threads.requested;
 
 /** Makes a peer's backend the active one (tapegrad's is always the CPU backend). */
 async function activate(peer: Peer): Promise<void> {
-  if (peer === 'tapegrad' || peer === 'tapegrad-1t') {
-    tg.setBackend('cpu', { threads: peer === 'tapegrad' ? DEFAULT_THREADS : 1 });
+  if (peer.startsWith('tapegrad')) {
+    tg.setBackend('cpu', { threads: peer === 'tapegrad-1t' ? 1 : DEFAULT_THREADS });
     return;
   }
-  const name = TFJS_BACKEND[peer];
+  const name = TFJS_BACKEND[peer as keyof typeof TFJS_BACKEND];
   if (tf.getBackend() === name) return;
   if (!(await quietly(() => tf.setBackend(name)))) throw new Error(`tfjs backend '${name}' failed to initialise`);
   await tf.ready();
@@ -224,7 +228,7 @@ function mlpInit() {
 }
 
 /** tapegrad: tg.linear + tg.relu + tg.crossEntropy, backward, then SGD under noGrad. */
-function tapegradTrainer(init: ReturnType<typeof mlpInit>) {
+function tapegradTrainer(init: ReturnType<typeof mlpInit>, createGraph = false) {
   const { batch, sizes, lr } = MLP;
   const params = init.layers.flatMap((l) => [
     tg.tensor(l.w, { shape: [l.out, l.fanIn], requiresGrad: true }),
@@ -237,7 +241,7 @@ function tapegradTrainer(init: ReturnType<typeof mlpInit>) {
     const h1 = tg.relu(tg.linear(x, w1, b1));
     const h2 = tg.relu(tg.linear(h1, w2, b2));
     const loss = tg.crossEntropy(tg.linear(h2, w3, b3), labels);
-    loss.backward();
+    loss.backward({ createGraph });
     tg.noGrad(() => {
       for (const p of params) {
         p.assign(p.sub(p.grad!.mul(lr)));
@@ -248,6 +252,36 @@ function tapegradTrainer(init: ReturnType<typeof mlpInit>) {
     return loss.item();
   });
   const dispose = () => [...params, x, labels].forEach((t) => t.dispose());
+  return { step, dispose };
+}
+
+/**
+ * tapegrad without its tape: the step of tfjsManualTrainer with tapegrad's kernels under noGrad,
+ * the floor that the autograd step (tapegradTrainer) is measured against.
+ */
+function tapegradManualTrainer(init: ReturnType<typeof mlpInit>) {
+  const { batch, sizes, lr } = MLP;
+  const params = init.layers.map((l) => ({ w: tg.tensor(l.w, { shape: [l.out, l.fanIn] }), b: tg.tensor(l.b) }));
+  const x = tg.tensor(init.x, { shape: [batch, sizes[0]] });
+  const classes = sizes[sizes.length - 1];
+  const onehot = tg.tensor(Float32Array.from({ length: batch * classes }, (_, i) => (init.labels[Math.floor(i / classes)] === i % classes ? 1 : 0)), { shape: [batch, classes] });
+  const step = (): number => tg.tidy(() => tg.noGrad(() => {
+    const [l1, l2, l3] = params;
+    const z1 = tg.linear(x, l1.w, l1.b), h1 = tg.relu(z1);
+    const z2 = tg.linear(h1, l2.w, l2.b), h2 = tg.relu(z2);
+    const logp = tg.logSoftmax(tg.linear(h2, l3.w, l3.b));
+    const loss = logp.mul(onehot).sum().neg().div(batch);
+    // d loss/d logits = (softmax − onehot)/batch; through each relu, the step z > 0
+    const g3 = logp.exp().sub(onehot).div(batch);
+    const g2 = tg.matmulT(g3, l3.w).mul(tg.heaviside(z2, 0));
+    const g1 = tg.matmulT(g2, l2.w).mul(tg.heaviside(z1, 0));
+    [g1, g2, g3].forEach((g, l) => {
+      params[l].w.assign(params[l].w.sub(tg.matmulT(g, [x, h1, h2][l], true, false).mul(lr)));
+      params[l].b.assign(params[l].b.sub(g.sum(0).mul(lr)));
+    });
+    return loss.item();
+  }));
+  const dispose = () => [...params.flatMap((p) => [p.w, p.b]), x, onehot].forEach((t) => t.dispose());
   return { step, dispose };
 }
 
@@ -331,6 +365,8 @@ function tfjsManualTrainer(init: ReturnType<typeof mlpInit>) {
 async function mlpRow(runs: number): Promise<Row> {
   const init = mlpInit();
   const ours = tapegradTrainer(init);
+  const recorded = tapegradTrainer(init, true);
+  const byHand = tapegradManualTrainer(init);
   const theirs = await onEachTfjs(() => tfjsTrainer(init));
   await activate('tfjs-wasm-manual');
   const manual = tfjsManualTrainer(init);
@@ -353,26 +389,37 @@ async function mlpRow(runs: number): Promise<Row> {
       'tfjs-cpu': leakChecked('tfjs-cpu', theirs['tfjs-cpu'].step),
       'tfjs-wasm': leakChecked('tfjs-wasm', theirs['tfjs-wasm'].step),
       'tfjs-wasm-manual': leakChecked('tfjs-wasm-manual', manual.step),
+      'tapegrad-manual': leakChecked('tapegrad-manual', byHand.step),
+      'tapegrad-createGraph': leakChecked('tapegrad-createGraph', recorded.step),
     },
     check: async () => {
       // from the same weights and data, three steps must give the same losses on every peer:
       // the first checks the forward, the next two the gradients and the update
       const tfPeers = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm-manual'] as const;
       const losses: Record<'tapegrad' | (typeof tfPeers)[number], number[]> = { tapegrad: [], 'tfjs-cpu': [], 'tfjs-wasm': [], 'tfjs-wasm-manual': [] };
+      const ownLosses: Record<'tapegrad-manual' | 'tapegrad-createGraph', number[]> = { 'tapegrad-manual': [], 'tapegrad-createGraph': [] };
       for (let s = 0; s < 3; s++) {
         await activate('tapegrad');
         losses.tapegrad.push(ours.step());
+        ownLosses['tapegrad-manual'].push(byHand.step());
+        ownLosses['tapegrad-createGraph'].push(recorded.step());
         for (const peer of tfPeers) {
           await activate(peer);
           losses[peer].push(peer === 'tfjs-wasm-manual' ? manual.step() : theirs[peer].step());
         }
       }
       for (const peer of tfPeers) assertClose(`MLP losses tapegrad vs ${peer}`, losses.tapegrad, losses[peer], 1e-4);
+      // the same kernels in another order (by hand) and the same rules recorded (createGraph)
+      assertClose('MLP losses tapegrad vs tapegrad-manual', losses.tapegrad, ownLosses['tapegrad-manual'], 1e-5);
+      assertClose('MLP losses tapegrad vs tapegrad-createGraph', losses.tapegrad, ownLosses['tapegrad-createGraph'], 1e-6);
       if (!(losses.tapegrad[2] < losses.tapegrad[0])) throw new Error(`MLP: the loss did not decrease (${losses.tapegrad.join(', ')})`);
-      return `MLP ${h1}/${h2} hidden: losses over 3 steps from the same start: ${(['tapegrad', ...tfPeers] as const).map((p) => `${p} ${losses[p].map((v) => v.toFixed(5)).join(' ')}`).join('; ')}`;
+      const all = { ...losses, ...ownLosses };
+      return `MLP ${h1}/${h2} hidden: losses over 3 steps from the same start: ${(Object.keys(all) as (keyof typeof all)[]).map((p) => `${p} ${all[p].map((v) => v.toFixed(5)).join(' ')}`).join('; ')}`;
     },
     dispose: () => {
       ours.dispose();
+      recorded.dispose();
+      byHand.dispose();
       for (const t of Object.values(theirs)) t.dispose();
       manual.dispose();
     },
@@ -423,14 +470,14 @@ const medianOf = (r: Result, p: Peer): number | undefined => (r.times[p] ? media
 
 function table(results: Result[]): string {
   const lines = [
-    `| benchmark | ${PEERS.join(' | ')} | tapegrad vs tfjs-wasm | 1 thread vs tfjs-wasm | tapegrad vs tfjs-cpu | tapegrad vs tfjs-wasm-manual |`,
-    `|---|${PEERS.map(() => '---|').join('')}---|---|---|---|`,
+    `| benchmark | ${PEERS.join(' | ')} | tapegrad vs tfjs-wasm | 1 thread vs tfjs-wasm | tapegrad vs tfjs-cpu | tapegrad vs tfjs-wasm-manual | tapegrad vs tapegrad-manual (no tape) | tapegrad vs tapegrad-createGraph |`,
+    `|---|${PEERS.map(() => '---|').join('')}---|---|---|---|---|---|`,
   ];
   for (const r of results) {
     const m = (p: Peer) => medianOf(r, p);
     const cell = (p: Peer) => (m(p) === undefined ? '—' : `${fmtMs(m(p)!)} ms (${rate(r.row, m(p)!)})`);
     const vs = (ours: Peer, theirs: Peer) => (m(ours) === undefined || m(theirs) === undefined ? '—' : ratio(m(ours)!, m(theirs)!));
-    lines.push(`| ${r.row.label} | ${PEERS.map(cell).join(' | ')} | ${vs('tapegrad', 'tfjs-wasm')} | ${vs('tapegrad-1t', 'tfjs-wasm')} | ${vs('tapegrad', 'tfjs-cpu')} | ${vs('tapegrad', 'tfjs-wasm-manual')} |`);
+    lines.push(`| ${r.row.label} | ${PEERS.map(cell).join(' | ')} | ${vs('tapegrad', 'tfjs-wasm')} | ${vs('tapegrad-1t', 'tfjs-wasm')} | ${vs('tapegrad', 'tfjs-cpu')} | ${vs('tapegrad', 'tfjs-wasm-manual')} | ${vs('tapegrad', 'tapegrad-manual')} | ${vs('tapegrad', 'tapegrad-createGraph')} |`);
   }
   return lines.join('\n');
 }
@@ -463,7 +510,7 @@ function writeResults(results: Result[], checks: string[], wasmFlags: string, se
     `- every figure is the median of the runs shown below, after ${WARMUP} warm-up run(s); the contenders run round-robin in one process, so drift affects them alike; tapegrad runs with its default ${DEFAULT_THREADS} thread(s) and, as tapegrad-1t, with one`,
     '- each run includes reading the result back (`.data()` / `.item()` for tapegrad, `dataSync()` for tfjs); inputs are float32',
     '- "× faster" = the peer\'s median ÷ tapegrad\'s median',
-    `- the MLP step is forward + backward + SGD update (lr ${MLP.lr}) with softmax cross-entropy; the rate counts its matmuls only (${(mlpFlops() / 1e9).toFixed(2)} GFLOP: forward, weight gradients, and input gradients of layers 2 and 3). tapegrad: \`tg.linear\`, \`tg.relu\`, \`tg.crossEntropy\`, \`backward()\`, \`p.assign(p.sub(p.grad.mul(lr)))\` under \`tg.noGrad\`, all in \`tg.tidy\`; tfjs: \`tf.train.sgd(lr).minimize\` with \`tf.losses.softmaxCrossEntropy\`; tfjs-wasm-manual: the same step by hand (forward, backward products with \`tf.matMul(a, b, transposeA, transposeB)\`, \`assign\`), no tape`,
+    `- the MLP step is forward + backward + SGD update (lr ${MLP.lr}) with softmax cross-entropy; the rate counts its matmuls only (${(mlpFlops() / 1e9).toFixed(2)} GFLOP: forward, weight gradients, and input gradients of layers 2 and 3). tapegrad: \`tg.linear\`, \`tg.relu\`, \`tg.crossEntropy\`, \`backward()\`, \`p.assign(p.sub(p.grad.mul(lr)))\` under \`tg.noGrad\`, all in \`tg.tidy\`; tfjs: \`tf.train.sgd(lr).minimize\` with \`tf.losses.softmaxCrossEntropy\`; tfjs-wasm-manual: the same step by hand (forward, backward products with \`tf.matMul(a, b, transposeA, transposeB)\`, \`assign\`), no tape; tapegrad-manual: that hand-written step with tapegrad's kernels (\`tg.matmulT\`, under \`tg.noGrad\`), the floor for the autograd step; tapegrad-createGraph: the autograd step with \`backward({ createGraph: true })\` (issue 18: plain \`backward()\` must stay as fast as before higher-order support, i.e. close to the floor)`,
     '',
     table(results),
     '',
@@ -516,7 +563,7 @@ async function main(): Promise<void> {
     results.push(result);
     const m = (p: Peer) => medianOf(result, p);
     const present = PEERS.filter((p) => m(p) !== undefined);
-    console.log(`${row.label.padEnd(42)} ${present.map((p) => `${p} ${fmtMs(m(p)!).padStart(6)} ms`).join('  ')}   vs wasm ${(m('tfjs-wasm')! / m('tapegrad')!).toFixed(2)}× (1 thread ${(m('tfjs-wasm')! / m('tapegrad-1t')!).toFixed(2)}×)${m('tfjs-wasm-manual') ? `, vs wasm-manual ${(m('tfjs-wasm-manual')! / m('tapegrad')!).toFixed(2)}×` : ''}`);
+    console.log(`${row.label.padEnd(42)} ${present.map((p) => `${p} ${fmtMs(m(p)!).padStart(6)} ms`).join('  ')}   vs wasm ${(m('tfjs-wasm')! / m('tapegrad')!).toFixed(2)}× (1 thread ${(m('tfjs-wasm')! / m('tapegrad-1t')!).toFixed(2)}×)${m('tfjs-wasm-manual') ? `, vs wasm-manual ${(m('tfjs-wasm-manual')! / m('tapegrad')!).toFixed(2)}×` : ''}${m('tapegrad-manual') ? `; autograd step / no-tape step ${(m('tapegrad')! / m('tapegrad-manual')!).toFixed(2)}×, createGraph / plain ${(m('tapegrad-createGraph')! / m('tapegrad')!).toFixed(2)}×` : ''}`);
   }
   const seconds = (performance.now() - started) / 1000;
   console.log('\n' + table(results));
