@@ -40,11 +40,18 @@ function combine(...terms: [number, Quadratic][]): Quadratic {
   return out;
 }
 
-/** The quadratic's value at t, with no ∞ − ∞ and no ∞·0: ±∞ only beyond float64's range. */
-export function valueAt([p0, p1, p2]: Quadratic, t: number): number {
-  if (p2 !== 0) return (p2 + (p1 + p0 / t) / t) * t * t;
-  if (p1 !== 0) return (p1 + p0 / t) * t;
-  return p0;
+/**
+ * The value at t of p0 + p1·t + … + p_d·t^d (d the highest non-zero degree), as
+ * (p_d + (… + (p1 + p0/t)/t …)/t)·t^d: no ∞ − ∞ and no ∞·0, ±∞ only beyond float64's range. (A
+ * quadratic here; deu_jet_far.ts's second-order jets have polynomials up to degree 4.)
+ */
+export function valueAt(p: ArrayLike<number>, t: number): number {
+  let d = p.length - 1;
+  while (d > 0 && p[d] === 0) d--;
+  let r = p[0];
+  for (let k = 1; k <= d; k++) r = p[k] + r / t;
+  for (let k = 0; k < d; k++) r *= t;
+  return r;
 }
 
 /**

@@ -7,12 +7,13 @@
 // So a borrowed column f_θ(x_i) = Q_θ(x_i; at) depends on x_i, on every x of the neuron through t*,
 // and on the coefficients through at and through (c̃1, c̃2). Its derivatives, for the contraction
 // Σ_i g_i·Σ_{θ borrowed} U_θ·f_θ(x_i), follow the chain rule through each of these, with the
-// ridge solve differentiated as computed (its determinant floor included).
-import { FAR_FROM } from './deu_far.js';
+// ridge solve differentiated as computed (its determinant floor included). Far out (t* or an x_i
+// beyond 2^128) the pieces come from deu_second.ts's far path; where t* + Δt rounds to t* the
+// forward difference is the same computation twice, so its derivative is 0 even where the basis'
+// derivatives are ±∞, and a factor that is exactly 0 is never multiplied by them (no ∞·0).
 import { DEU_NUMERICS, DeuPoint, evaluate, type Coeffs, type Subspace } from './deu_solutions.js';
 import type { Gravitation } from './deu_gravitation.js';
 import { basisGradient, secondPartials, valueGradient, VARS } from './deu_second.js';
-import { fail } from '../errors.js';
 
 const M = DEU_NUMERICS.maxValue;
 
@@ -32,7 +33,6 @@ export interface Borrowing {
  */
 export function borrowedSecond(b: Borrowing, x: ArrayLike<number>, g: ArrayLike<number>, U: readonly number[], dx: Float64Array, acc: number[]): void {
   const { k, sub, gravity, tStar, elements, s } = b;
-  if (Math.abs(tStar) + DEU_NUMERICS.gravitationStep >= FAR_FROM) fail('deu', `second derivatives through outward gravitation are not implemented for t* ≥ 2^128 (got t* = ${tStar})`);
   const at = gravity.at, subN = gravity.subspace;
   const nudged = [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c];
   const borrowed = [0, 1, 2].filter((j) => nudged[j] && U[j] !== 0);
@@ -52,10 +52,13 @@ export function borrowedSecond(b: Borrowing, x: ArrayLike<number>, g: ArrayLike<
   for (let m = 1; m <= 3; m++) if (!nudged[m - 1]) acc[m - 1] += G[m];
   // 3. through (c̃1, c̃2), functions of t* and the coefficients
   const dc = tildeSensitivities(b, nudged);
-  for (let w = 1; w < VARS; w++) acc[w - 1] += G[4] * dc[0][w] + G[5] * dc[1][w];
-  const perElement = (G[4] * dc[0][0] + G[5] * dc[1][0]) / elements.length; // ∂t*/∂x_l = 1/count
+  for (let w = 1; w < VARS; w++) acc[w - 1] += times(G[4], dc[0][w]) + times(G[5], dc[1][w]);
+  const perElement = (times(G[4], dc[0][0]) + times(G[5], dc[1][0])) / elements.length; // ∂t*/∂x_l = 1/count
   for (const l of elements) dx[l] += perElement;
 }
+
+/** x·y where an exact 0 in either factor gives 0 (the other may be ±∞ far out). */
+const times = (x: number, y: number): number => (x === 0 || y === 0 ? 0 : x * y);
 
 /** A gradient by the nudged neuron's (t, ã, b̃, c̃, ·, ·) as one by the neuron's own (t*, a, b, c, c1, c2). */
 function toOwn(d: ArrayLike<number>, nudged: readonly boolean[]): Float64Array {
@@ -74,7 +77,8 @@ export function tildeSensitivities({ k, sub, gravity, tStar, s }: Borrowing, nud
   for (const m of [0, 1]) {
     const nextValue = next.phi[m], nextD = clipped(nextValue, toOwn(m === 0 ? next.d1 : next.d2, nudged));
     const inner = (Math.max(-M, Math.min(M, nextValue)) - here.phi[m]) / dt;
-    const dInner = nextD.map((v, w) => (v - toOwn(m === 0 ? here.d1 : here.d2, nudged)[w]) / dt);
+    const hereD = toOwn(m === 0 ? here.d1 : here.d2, nudged);
+    const dInner = nextD.map((v, w) => (tStar + dt === tStar ? 0 : (v - hereD[w]) / dt));
     A.push(Math.max(-M, Math.min(M, inner)));
     dA.push(clipped(inner, dInner));
   }

@@ -113,8 +113,14 @@ export function recip(x: Jet): Jet {
   return chain(x, r, -r * r, 2 * r * r * r);
 }
 
+/**
+ * x/y: the derivatives those of x·(1/y), the value the quotient itself, as the closed forms compute
+ * it (so a phase ω·t far beyond 2^53 is the same number in both, not one rounding apart).
+ */
 export function div(x: Jet, y: Jet): Jet {
-  return mul(x, recip(y));
+  const out = mul(x, recip(y));
+  out.v = x.v / y.v;
+  return out;
 }
 
 /**
@@ -145,3 +151,54 @@ export function sqrt(x: Jet): Jet {
 export function abs(x: Jet): Jet {
   return chain(x, Math.abs(x.v), Math.sign(x.v), 0);
 }
+
+/** A jet's numbers as the assembly of deu_second.ts reads them: plain numbers here, polynomials far out. */
+export interface JetView<T> {
+  readonly v: T;
+  readonly g: { readonly [i: number]: T };
+  readonly a: { readonly [i: number]: T };
+  readonly h: { readonly [i: number]: T };
+}
+
+/**
+ * The operations the value formulas (deu_second.ts's JET_SOLUTIONS) are written with, so that one
+ * text of them runs over these jets near and over deu_jet_far.ts's (numbers that are polynomials in
+ * t) for |t| ≥ 2^128.
+ */
+export interface JetAlgebra<J> {
+  constant(v: number): J;
+  variable(v: number, i: number): J;
+  add(x: J, y: J): J;
+  sub(x: J, y: J): J;
+  scale(x: J, k: number): J;
+  plus(k: number, x: J): J;
+  mul(x: J, y: J): J;
+  recip(x: J): J;
+  div(x: J, y: J): J;
+  capExp(x: J, cap: number): J;
+  cos(x: J): J;
+  sin(x: J): J;
+  sqrt(x: J): J;
+  abs(x: J): J;
+}
+
+/** The number jets of this file as a JetAlgebra (the near path: |t| < 2^128). */
+export const NEAR_JETS: JetAlgebra<Jet> = { constant, variable, add, sub, scale, plus, mul, recip, div, capExp, cos, sin, sqrt, abs };
+
+/**
+ * How deu_second.ts's assembly combines and reads a jet's numbers (T: a number here, a polynomial
+ * in t far out, where a weight 0 contributes exact zeros, never ∞·0).
+ */
+export interface JetNumbers<T> {
+  readonly zero: T;
+  /** w1·x1 + w2·x2 + w3·x3. */
+  lin(w1: number, x1: T, w2: number, x2: T, w3: number, x3: T): T;
+  /** The number's value at the element's t. */
+  at(x: T): number;
+}
+
+export const NEAR_NUMBERS: JetNumbers<number> = {
+  zero: 0,
+  lin: (w1, x1, w2, x2, w3, x3) => w1 * x1 + w2 * x2 + w3 * x3,
+  at: (x) => x,
+};

@@ -20,9 +20,14 @@
 //     exactly, by b through c_f too, by a and c not at all (the band is flat in |a| and |c|);
 //   - outward gravitation's borrowed columns (a neuron with a coefficient below ε): through the
 //     nudged neuron, the batch mean t* and the ridge solve (deu_gravitation_second.ts).
-// Far out (|t| ≥ 2^128, float64 only) second derivatives are not implemented (throws by name).
-import { fail } from '../errors.js';
-import { abs, add, capExp, constant, cos, div, type Jet, mul, plus, recip, resetJets, scale, sin, SLOTS, sqrt, sub, variable } from './deu_jet.js';
+//
+// Far out (|t| ≥ 2^128, float64 only) the same value formulas run over deu_jet_far.ts's jets, whose
+// numbers are polynomials in t with bounded coefficients, and the same assembly below combines
+// them polynomial-wise (a weight 0 contributes exact zeros, never ∞·0) and evaluates each entry at
+// t only at the end (deu_far.ts's idea, carried to second order). 0-0-0 and 0-0-1 need no far
+// path: the first has no second derivatives, the second meets t only inside E(−s·t).
+import { type JetAlgebra, type JetNumbers, type JetView, NEAR_JETS, NEAR_NUMBERS, resetJets, SLOTS } from './deu_jet.js';
+import { FarJets, farNumbers, type Poly } from './deu_jet_far.js';
 import { FAR_FROM } from './deu_far.js';
 import { borrowedSecond } from './deu_gravitation_second.js';
 import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
@@ -30,69 +35,112 @@ import { type Coeffs, DEU_NUMERICS, DeuPoint, evaluate, neuronAt, type Subspace,
 
 const CAP = DEU_NUMERICS.expCap;
 const M = DEU_NUMERICS.maxValue;
-const E = (x: Jet) => capExp(x, CAP);
 
-interface JetParts {
-  g: Jet;
-  p1: Jet;
-  p2: Jet;
+export interface JetParts<J> {
+  g: J;
+  p1: J;
+  p2: J;
 }
 
 type Formed = Exclude<Subspace, '0-0-0' | '0-0-1'>;
+type Formula = <J>(A: JetAlgebra<J>, t: J, a: J, b: J, c: J) => JetParts<J>;
 
-/** deu_solutions.ts's SOLUTIONS, value parts only, in jets over (t, a, b, c); the band's c slot holds c_f. */
-const JET_SOLUTIONS: Record<Formed, (t: Jet, a: Jet, b: Jet, c: Jet) => JetParts> = {
-  '0-1-0': (t, _a, b) => ({ g: div(t, b), p1: constant(1), p2: constant(0) }),
-  '0-1-1': (t, _a, b, c) => {
-    const q = E(scale(mul(div(c, b), t), -1));
-    return { g: div(plus(1, scale(q, -1)), c), p1: q, p2: constant(0) };
+/**
+ * deu_solutions.ts's SOLUTIONS, value parts only, in jets over (t, a, b, c) of either algebra (A:
+ * numbers near, polynomials in t far out); the band's c slot holds c_f.
+ */
+const JET_SOLUTIONS: Record<Formed, Formula> = {
+  '0-1-0': (A, t, _a, b) => ({ g: A.div(t, b), p1: A.constant(1), p2: A.constant(0) }),
+  '0-1-1': (A, t, _a, b, c) => {
+    const q = A.capExp(A.scale(A.mul(A.div(c, b), t), -1), CAP);
+    return { g: A.div(A.plus(1, A.scale(q, -1)), c), p1: q, p2: A.constant(0) };
   },
-  '1-0-0': (t, a) => ({ g: div(mul(t, t), scale(a, 2)), p1: t, p2: constant(1) }),
-  '1-0-1 ac>0': (t, a, _b, c) => {
-    const w = div(sqrt(mul(a, c)), a), wt = mul(w, t);
-    return { g: div(plus(1, scale(cos(wt), -1)), c), p1: cos(wt), p2: sin(wt) };
+  '1-0-0': (A, t, a) => ({ g: A.div(A.mul(t, t), A.scale(a, 2)), p1: t, p2: A.constant(1) }),
+  '1-0-1 ac>0': (A, t, a, _b, c) => {
+    const w = A.div(A.sqrt(A.mul(a, c)), a), wt = A.mul(w, t);
+    return { g: A.div(A.plus(1, A.scale(A.cos(wt), -1)), c), p1: A.cos(wt), p2: A.sin(wt) };
   },
-  '1-0-1 ac<0': (t, a, _b, c) => {
-    const lam = div(sqrt(scale(mul(a, c), -1)), a), kap = abs(lam);
-    const lt = mul(lam, t), kt = mul(kap, t);
-    const cosh = scale(add(E(kt), E(scale(kt, -1))), 0.5);
-    return { g: div(plus(1, scale(cosh, -1)), c), p1: E(scale(lt, -1)), p2: E(lt) };
+  '1-0-1 ac<0': (A, t, a, _b, c) => {
+    const lam = A.div(A.sqrt(A.scale(A.mul(a, c), -1)), a), kap = A.abs(lam);
+    const lt = A.mul(lam, t), kt = A.mul(kap, t);
+    const cosh = A.scale(A.add(A.capExp(kt, CAP), A.capExp(A.scale(kt, -1), CAP)), 0.5);
+    return { g: A.div(A.plus(1, A.scale(cosh, -1)), c), p1: A.capExp(A.scale(lt, -1), CAP), p2: A.capExp(lt, CAP) };
   },
-  '1-1-0': (t, a, b) => {
-    const q = E(scale(div(mul(b, t), a), -1));
-    return { g: sub(div(t, b), div(mul(a, plus(1, scale(q, -1))), mul(b, b))), p1: scale(mul(div(a, b), q), -1), p2: constant(1) };
+  '1-1-0': (A, t, a, b) => {
+    const q = A.capExp(A.scale(A.div(A.mul(b, t), a), -1), CAP);
+    return { g: A.sub(A.div(t, b), A.div(A.mul(a, A.plus(1, A.scale(q, -1))), A.mul(b, b))), p1: A.scale(A.mul(A.div(a, b), q), -1), p2: A.constant(1) };
   },
-  '1-1-1 Δ≈0': (t, _a, b, cf) => {
-    const rho = scale(div(cf, b), -2), e = E(mul(rho, t));
-    return { g: div(plus(1, scale(mul(e, plus(1, scale(mul(rho, t), -1))), -1)), cf), p1: mul(t, e), p2: e };
+  '1-1-1 Δ≈0': (A, t, _a, b, cf) => {
+    const rho = A.scale(A.div(cf, b), -2), e = A.capExp(A.mul(rho, t), CAP);
+    return { g: A.div(A.plus(1, A.scale(A.mul(e, A.plus(1, A.scale(A.mul(rho, t), -1))), -1)), cf), p1: A.mul(t, e), p2: e };
   },
-  '1-1-1 Δ<0': (t, a, b, c) => {
-    const W = sqrt(sub(scale(mul(a, c), 4), mul(b, b))), alpha = div(b, scale(a, 2)), omega = div(W, scale(a, 2));
-    const e = E(scale(mul(alpha, t), -1)), wt = mul(omega, t), C = cos(wt), S = sin(wt);
-    const K = add(C, mul(div(b, W), S));
-    return { g: div(plus(1, scale(mul(e, K), -1)), c), p1: mul(e, C), p2: mul(e, S) };
+  '1-1-1 Δ<0': (A, t, a, b, c) => {
+    const W = A.sqrt(A.sub(A.scale(A.mul(a, c), 4), A.mul(b, b))), alpha = A.div(b, A.scale(a, 2)), omega = A.div(W, A.scale(a, 2));
+    const e = A.capExp(A.scale(A.mul(alpha, t), -1), CAP), wt = A.mul(omega, t), C = A.cos(wt), S = A.sin(wt);
+    const K = A.add(C, A.mul(A.div(b, W), S));
+    return { g: A.div(A.plus(1, A.scale(A.mul(e, K), -1)), c), p1: A.mul(e, C), p2: A.mul(e, S) };
   },
-  '1-1-1 Δ>0': (t, a, b, c) => {
-    const D = sqrt(sub(mul(b, b), scale(mul(a, c), 4))), twoA = scale(a, 2);
-    const rPlus = div(sub(D, b), twoA), rMinus = div(scale(add(b, D), -1), twoA);
-    const P = E(mul(rPlus, t)), Q = E(mul(rMinus, t));
-    const N = add(mul(add(b, D), P), mul(sub(D, b), Q));
-    return { g: div(plus(1, scale(div(N, scale(D, 2)), -1)), c), p1: Q, p2: P };
+  '1-1-1 Δ>0': (A, t, a, b, c) => {
+    const D = A.sqrt(A.sub(A.mul(b, b), A.scale(A.mul(a, c), 4))), twoA = A.scale(a, 2);
+    const rPlus = A.div(A.sub(D, b), twoA), rMinus = A.div(A.scale(A.add(b, D), -1), twoA);
+    const P = A.capExp(A.mul(rPlus, t), CAP), Q = A.capExp(A.mul(rMinus, t), CAP);
+    const N = A.add(A.mul(A.add(b, D), P), A.mul(A.sub(D, b), Q));
+    return { g: A.div(A.plus(1, A.scale(A.div(N, A.scale(D, 2)), -1)), c), p1: Q, p2: P };
   },
 };
 
+const cSlotOf = (sub: Formed, k: Coeffs) => (sub === '1-1-1 Δ≈0' ? (Math.sign(k.c) * Math.abs(k.b)) / 2 : k.c);
+
 /**
- * g, φ1, φ2 of a subspace at t as jets (the band's c slot holds c_f; exported for the tests). They
- * live until the next call (the jets are recycled).
+ * g, φ1, φ2 of a subspace at t as number jets (the band's c slot holds c_f; exported for the
+ * tests). They live until the next call (the jets are recycled).
  */
-export function jetParts(sub: Formed, t: number, k: Coeffs): JetParts {
+export function jetParts(sub: Formed, t: number, k: Coeffs): JetParts<JetView<number>> {
   resetJets();
-  const cSlot = sub === '1-1-1 Δ≈0' ? (Math.sign(k.c) * Math.abs(k.b)) / 2 : k.c;
-  return JET_SOLUTIONS[sub](variable(t, 0), variable(k.a, 1), variable(k.b, 2), variable(cSlot, 3));
+  const A = NEAR_JETS;
+  return JET_SOLUTIONS[sub](A, A.variable(t, 0), A.variable(k.a, 1), A.variable(k.b, 2), A.variable(cSlotOf(sub, k), 3));
+}
+
+/** The same as polynomial jets in t (deu_jet_far.ts), at any t ≠ 0 (exported for the tests). */
+export function farJetParts(sub: Formed, t: number, k: Coeffs): JetParts<JetView<Poly>> {
+  const A = new FarJets(t);
+  return JET_SOLUTIONS[sub](A, A.variable(t, 0), A.variable(k.a, 1), A.variable(k.b, 2), A.variable(cSlotOf(sub, k), 3));
 }
 
 /** Number of variables v = (t, a, b, c, c1, c2). */
 export const VARS = 6;
+
+let forceFar = false;
+/** Whether t takes the number jets: |t| < 2^128, unless a test forces the far path. */
+const nearAt = (t: number): boolean => Math.abs(t) < FAR_FROM && !forceFar;
+
+/**
+ * Runs fn with the far path (polynomial jets) taken at every t, for the tests to compare it with the
+ * number jets where neither overflows. (t = 0 exactly has no far form: valueAt divides by t.)
+ */
+export function withFarPath<R>(fn: () => R): R {
+  const before = forceFar;
+  forceFar = true;
+  try {
+    return fn();
+  } finally {
+    forceFar = before;
+  }
+}
+
+/** A matrix or row of entries of type T (a Float64Array near, polynomials far out). */
+type Cells<T> = { [i: number]: T };
+
+/** n polynomial cells, all zero: the far assembly's matrix or row before evaluation. */
+function farCells(n: number, N: JetNumbers<Poly>): Poly[] {
+  return new Array<Poly>(n).fill(N.zero);
+}
+
+/** The cells' values at t, written into out: the only place the far path evaluates. */
+function evaluateCells(cells: readonly Poly[], N: JetNumbers<Poly>, out: Float64Array): Float64Array {
+  for (let i = 0; i < cells.length; i++) out[i] = N.at(cells[i]);
+  return out;
+}
 
 /**
  * D[i·6 + j] = ∂f_i/∂v_j for the first-order functions f of one element (see the top of the file).
@@ -101,40 +149,49 @@ export const VARS = 6;
 export function secondPartials(sub: Subspace, t: number, k: Coeffs, s: number, D: Float64Array): Float64Array {
   D.fill(0);
   if (sub === '0-0-0') return D; // y = t: f_t = 1, the rest 0
-  if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
   if (sub === '0-0-1') {
     // y = σ_s(t)/c with no H: its first-order partials are the exact ones, so D is y's Hessian in (t, c)
     resetJets();
-    const tj = variable(t, 0), cj = variable(k.c, 3);
-    const Y = div(recip(plus(1, E(scale(tj, -s)))), cj);
+    const A = NEAR_JETS, tj = A.variable(t, 0), cj = A.variable(k.c, 3);
+    const Y = A.div(A.recip(A.plus(1, A.capExp(A.scale(tj, -s), CAP))), cj);
     for (const i of [0, 3]) {
       if (Math.abs(Y.g[i]) > M) continue; // clipped: a constant first-order rule
       for (const j of [0, 3]) D[i * VARS + j] = Y.h[i * SLOTS + j];
     }
     return D;
   }
-  const { g, p1, p2 } = jetParts(sub, t, k);
+  if (nearAt(t)) {
+    assemble(NEAR_NUMBERS, jetParts(sub, t, k), sub, t, k, s, D);
+    return D;
+  }
+  const N = farNumbers(t), cells = farCells(VARS * VARS, N);
+  assemble(N, farJetParts(sub, t, k), sub, t, k, s, cells);
+  return evaluateCells(cells, N, D);
+}
+
+/** secondPartials' assembly, the same text over numbers (near) and polynomials in t (far out). */
+function assemble<T>(N: JetNumbers<T>, { g, p1, p2 }: JetParts<JetView<T>>, sub: Formed, t: number, k: Coeffs, s: number, D: Cells<T>): void {
   const H = t > 0 ? 1 : 0, { c1, c2 } = k;
   const e = Math.exp(Math.min(-s * t, CAP)), delta = (s * e) / ((1 + e) * (1 + e));
   // dδ_s/dt of δ_s as computed: 0 on its floor, where −st is capped
   const deltaSlope = -s * t > CAP ? 0 : (s * s * e * (e - 1)) / ((1 + e) * (1 + e) * (1 + e));
   for (let i = 0; i < SLOTS; i++) {
     // the unclipped first-order value of row i: a row the clip holds at ±M is constant
-    const f = H * g.g[i] + c1 * p1.g[i] + c2 * p2.g[i] + (i === 0 ? delta * g.v : 0);
+    let f = N.lin(H, g.g[i], c1, p1.g[i], c2, p2.g[i]);
+    if (i === 0) f = N.lin(1, f, delta, g.v, 0, N.zero);
     for (let j = 0; j < SLOTS; j++) {
       const ij = i * SLOTS + j;
-      let v = H * g.h[ij] + c1 * p1.h[ij] + c2 * p2.h[ij];
-      if (i === 0) v += (j === 0 ? deltaSlope * g.v : 0) + delta * g.a[j];
+      let v = N.lin(H, g.h[ij], c1, p1.h[ij], c2, p2.h[ij]);
+      if (i === 0) v = N.lin(1, v, j === 0 ? deltaSlope : 0, g.v, delta, g.a[j]);
       D[i * VARS + j] = v;
     }
     D[i * VARS + 4] = p1.g[i];
     D[i * VARS + 5] = p2.g[i];
-    if (Math.abs(f) > M) D.fill(0, i * VARS, (i + 1) * VARS);
-    if (Math.abs(p1.v) <= M) D[4 * VARS + i] = p1.a[i];
-    if (Math.abs(p2.v) <= M) D[5 * VARS + i] = p2.a[i];
+    if (Math.abs(N.at(f)) > M) for (let j = 0; j < VARS; j++) D[i * VARS + j] = N.zero;
+    if (Math.abs(N.at(p1.v)) <= M) D[4 * VARS + i] = p1.a[i];
+    if (Math.abs(N.at(p2.v)) <= M) D[5 * VARS + i] = p2.a[i];
   }
-  if (sub === '1-1-1 Δ≈0') band(D, k);
-  return D;
+  if (sub === '1-1-1 Δ≈0') band(N, D, k);
 }
 
 /**
@@ -145,60 +202,75 @@ export function secondPartials(sub: Subspace, t: number, k: Coeffs, s: number, D
  */
 export function valueGradient(sub: Subspace, t: number, k: Coeffs, s: number, out: Float64Array): Float64Array {
   out.fill(0);
-  if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
   if (sub === '0-0-0') {
     if (Math.abs(t) <= M) out[0] = 1;
     return out;
   }
   if (sub === '0-0-1') {
     resetJets();
-    const Y = div(recip(plus(1, E(scale(variable(t, 0), -s)))), variable(k.c, 3));
+    const A = NEAR_JETS;
+    const Y = A.div(A.recip(A.plus(1, A.capExp(A.scale(A.variable(t, 0), -s), CAP))), A.variable(k.c, 3));
     if (Math.abs(Y.v) <= M) [out[0], out[3]] = [Y.a[0], Y.a[3]];
     return out;
   }
-  const { g, p1, p2 } = jetParts(sub, t, k);
+  if (nearAt(t)) {
+    valueColumns(NEAR_NUMBERS, jetParts(sub, t, k), sub, t, k, out);
+    return out;
+  }
+  const N = farNumbers(t), cells = farCells(VARS, N);
+  valueColumns(N, farJetParts(sub, t, k), sub, t, k, cells);
+  return evaluateCells(cells, N, out);
+}
+
+function valueColumns<T>(N: JetNumbers<T>, { g, p1, p2 }: JetParts<JetView<T>>, sub: Formed, t: number, k: Coeffs, out: Cells<T>): void {
   const H = t > 0 ? 1 : 0;
-  if (Math.abs(H * g.v + k.c1 * p1.v + k.c2 * p2.v) > M) return out;
-  for (let j = 0; j < SLOTS; j++) out[j] = H * g.a[j] + k.c1 * p1.a[j] + k.c2 * p2.a[j];
+  if (Math.abs(N.at(N.lin(H, g.v, k.c1, p1.v, k.c2, p2.v))) > M) return;
+  for (let j = 0; j < SLOTS; j++) out[j] = N.lin(H, g.a[j], k.c1, p1.a[j], k.c2, p2.a[j]);
   out[4] = p1.v;
   out[5] = p2.v;
-  if (sub === '1-1-1 Δ≈0') bandColumns(out, k);
-  return out;
+  if (sub === '1-1-1 Δ≈0') bandColumns(N, out, k);
 }
 
 /** φ1, φ2 at t (unclipped) and their actual derivatives by (t, a, b, c), band columns mapped. */
 export function basisGradient(sub: Formed, t: number, k: Coeffs): { phi: [number, number]; d1: Float64Array; d2: Float64Array } {
-  if (Math.abs(t) >= FAR_FROM) fail('deu', `second derivatives are not implemented for |t| ≥ 2^128 (got t = ${t}); compute this gradient without createGraph`);
-  const { p1, p2 } = jetParts(sub, t, k);
   const d1 = new Float64Array(VARS), d2 = new Float64Array(VARS);
-  d1.set(p1.a);
-  d2.set(p2.a);
-  if (sub === '1-1-1 Δ≈0') {
-    bandColumns(d1, k);
-    bandColumns(d2, k);
+  if (nearAt(t)) {
+    const { p1, p2 } = jetParts(sub, t, k);
+    basisColumns(NEAR_NUMBERS, p1, sub, k, d1);
+    basisColumns(NEAR_NUMBERS, p2, sub, k, d2);
+    return { phi: [p1.v, p2.v], d1, d2 };
   }
-  return { phi: [p1.v, p2.v], d1, d2 };
+  const N = farNumbers(t), { p1, p2 } = farJetParts(sub, t, k), c1 = farCells(VARS, N), c2 = farCells(VARS, N);
+  basisColumns(N, p1, sub, k, c1);
+  basisColumns(N, p2, sub, k, c2);
+  return { phi: [N.at(p1.v), N.at(p2.v)], d1: evaluateCells(c1, N, d1), d2: evaluateCells(c2, N, d2) };
+}
+
+function basisColumns<T>(N: JetNumbers<T>, phi: JetView<T>, sub: Formed, k: Coeffs, out: Cells<T>): void {
+  for (let j = 0; j < SLOTS; j++) out[j] = phi.a[j];
+  if (sub === '1-1-1 Δ≈0') bandColumns(N, out, k);
 }
 
 /** A gradient by the band's slots (t, ·, b, c_f) as one by (t, a, b, c): c_f = sign(c)|b|/2. */
-function bandColumns(row: Float64Array, k: Coeffs): void {
-  row[2] += (row[3] * Math.sign(k.b) * Math.sign(k.c)) / 2;
-  row[1] = 0;
-  row[3] = 0;
+function bandColumns<T>(N: JetNumbers<T>, row: Cells<T>, k: Coeffs): void {
+  row[2] = N.lin(1, row[2], (Math.sign(k.b) * Math.sign(k.c)) / 2, row[3], 0, N.zero);
+  row[1] = N.zero;
+  row[3] = N.zero;
 }
 
 /**
  * The band's rows and columns: the slots are (t, ·, b, c_f), f_a = −f_c (spec §2.9), and the true
  * coefficients enter only through b and c_f = sign(c)|b|/2, so ∂/∂b gains ∂/∂c_f·sign(b·c)/2 and
- * ∂/∂a = ∂/∂c = 0.
+ * ∂/∂a = ∂/∂c = 0. (Far out these sums must be taken before evaluation: the t²-terms of ∂/∂b and
+ * ∂/∂c_f cancel, ρ being ±1 whatever b is.)
  */
-function band(D: Float64Array, k: Coeffs): void {
+function band<T>(N: JetNumbers<T>, D: Cells<T>, k: Coeffs): void {
   const dcf = (Math.sign(k.b) * Math.sign(k.c)) / 2;
-  for (let j = 0; j < VARS; j++) D[1 * VARS + j] = -D[3 * VARS + j];
+  for (let j = 0; j < VARS; j++) D[1 * VARS + j] = N.lin(-1, D[3 * VARS + j], 0, N.zero, 0, N.zero);
   for (let i = 0; i < VARS; i++) {
-    D[i * VARS + 2] += D[i * VARS + 3] * dcf;
-    D[i * VARS + 1] = 0;
-    D[i * VARS + 3] = 0;
+    D[i * VARS + 2] = N.lin(1, D[i * VARS + 2], dcf, D[i * VARS + 3], 0, N.zero);
+    D[i * VARS + 1] = N.zero;
+    D[i * VARS + 3] = N.zero;
   }
 }
 
