@@ -1,0 +1,189 @@
+// The float32 CPU backend in a browser (Debian's chromium, headless): the page
+// (cpu_backend_page.ts) runs a matmul, a conv2d and a DEU layer forward and backward and 30 Adam
+// steps of an MLP (cpu_backend_cases.ts) as the backend loads there, then again with
+// setBackend('cpu', { wasm: false }), and reports backendInfo('cpu'). Served three ways:
+//  - cross-origin isolated (COOP/COEP headers): the `shared` WebAssembly variant, tensors in its
+//    memory, every kernel in WebAssembly;
+//  - without the headers: the `plain` variant, one thread with the reason, only matmul in
+//    WebAssembly (its operands copied in), everything else in JavaScript;
+//  - with WebAssembly missing, or failing to compile as on a runtime without SIMD: the JavaScript
+//    kernels, the reason in backendInfo, and training still works.
+// Each result is compared with the page's own JavaScript run (the float32 rounding bound for the
+// linear cases, as tests/wasm/; bit for bit where both sides run the same kernels) and with Node's.
+// Without chromium or playwright-core the test says skipped and why.
+import { createServer, type Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tg from '../../index.js';
+import type { CpuBackendInfo } from '../../core/cpu/wasm_switch.js';
+import { type CaseResults, TRAIN_STEPS, linearBounds, runCases } from './cpu_backend_cases.js';
+import { type BrowserContext, launchChromium, whyNoChromium } from './chromium.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const skip = whyNoChromium();
+
+interface PageRun {
+  env: { crossOriginIsolated: boolean; sharedArrayBuffer: boolean; webAssembly: boolean; cores: number };
+  info: CpuBackendInfo;
+  jsInfo: CpuBackendInfo;
+  loaded: CaseResults;
+  js: CaseResults;
+  loadedMs: number;
+  jsMs: number;
+}
+
+// Before the module script: take WebAssembly away (an old runtime), or make compiling fail as it
+// does where SIMD is missing, for the fallback pages.
+const HTML = `<!doctype html><meta charset="utf-8"><title>tapegrad cpu backend</title><link rel="icon" href="data:,">
+<script>
+if (location.search === '?no-webassembly') delete globalThis.WebAssembly;
+if (location.search === '?no-simd') WebAssembly.Module = function () { throw new WebAssembly.CompileError('WebAssembly.Module(): Compiling function #0 failed: Wasm SIMD unsupported'); };
+</script>
+<script type="module" src="bundle.js"></script>`;
+
+/** /isolated/ with COOP/COEP (crossOriginIsolated), /plain/ without; the same page and bundle. */
+async function servePage(): Promise<{ url: string; server: Server }> {
+  const { bundle } = await import('../../examples/browser-parity/serve.js');
+  const script = await bundle(join(here, 'cpu_backend_page.ts'));
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const isolation = path.startsWith('/isolated/') ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+    const headers = { ...isolation, 'Cache-Control': 'no-store' };
+    const file = path.replace(/^\/(isolated|plain)\//, '');
+    if (file === '') res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(HTML);
+    else if (file === 'bundle.js') res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(script);
+    else res.writeHead(404, headers).end('not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`, server };
+}
+
+/** Opens `url` in a new tab, runs the page's cases; uncaught errors and console errors fail. */
+async function runPage(context: BrowserContext, url: string): Promise<PageRun> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as { cpuBackendPage?: unknown }).cpuBackendPage !== undefined, null, { timeout: 30_000 });
+    const run = await page.evaluate(() => (globalThis as any).cpuBackendPage.run() as PageRun);
+    assert.equal(errors, [], `errors in ${url}`);
+    return run;
+  } finally {
+    await page.close();
+  }
+}
+
+/** The gap from |v| (as float32) to the next float32. */
+function ulp(v: number): number {
+  const f = Math.fround(Math.abs(v));
+  if (f === 0) return 2 ** -149;
+  const bits = new Int32Array(new Float32Array([f]).buffer);
+  bits[0]++;
+  return new Float32Array(bits.buffer)[0] - f;
+}
+
+/** `got` within `bound` (per element) of `want`. */
+function within(got: number[], want: number[], bound: number[], what: string): void {
+  assert.is(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= bound[i])) assert.unreachable(`${what}: element ${i} is ${got[i]}, the JavaScript kernels give ${want[i]} (bound ${bound[i]})`);
+  }
+}
+
+/** The page's results against the JavaScript kernels' (`want`): linear cases within their rounding bound, DEU within 4 ulps, training within 1e-5 of its scale. */
+function agrees(got: CaseResults, want: CaseResults, what: string): void {
+  const bounds = linearBounds();
+  for (const name of Object.keys(bounds)) within(got[name], want[name], bounds[name], `${what} ${name}`);
+  // as tests/wasm/deu.test.ts: within 4 float32 ulps, or 1e-6 of the largest magnitude
+  for (const name of ['deuY', 'deuDx', 'deuDp']) {
+    const scale = Math.max(...want[name].map(Math.abs));
+    within(got[name], want[name], want[name].map((v) => Math.max(4 * ulp(v), 1e-6 * scale)), `${what} ${name}`);
+  }
+  // 30 steps compound the products' rounding: measured ≈ 2e-7 of the largest magnitude
+  for (const name of ['losses', 'params']) {
+    const scale = Math.max(...want[name].map(Math.abs));
+    within(got[name], want[name], want[name].map(() => 1e-5 * scale), `${what} ${name}`);
+  }
+}
+
+if (skip !== null) {
+  console.log(`skipped: cpu backend in chromium: ${skip}`);
+  test.skip(`cpu backend in chromium (skipped: ${skip})`, () => {});
+} else {
+  test('cpu backend in chromium: isolated (shared memory), plain (matmul by copies), no WebAssembly (JavaScript)', async () => {
+    const node = runCases();
+    tg.setBackend('cpu', { wasm: false });
+    let nodeJs: CaseResults;
+    try {
+      nodeJs = runCases();
+    } finally {
+      tg.setBackend('cpu', { wasm: true });
+    }
+    const { url, server } = await servePage();
+    const browser = await launchChromium();
+    try {
+      const isolated = await runPage(browser.context, `${url}isolated/`);
+      assert.equal(isolated.env, { ...isolated.env, crossOriginIsolated: true, sharedArrayBuffer: true, webAssembly: true }, 'the COOP/COEP page is cross-origin isolated');
+      const shared = isolated.info;
+      assert.is(shared.float32Kernels, 'wasm-simd');
+      assert.is(shared.wasmReason, null);
+      assert.is(shared.wasmMemory?.shared, true, 'the shared variant loaded');
+      assert.ok((shared.wasmHeap?.liveBytes ?? 0) > 0, 'the tensors live in the WebAssembly memory');
+      assert.is(shared.threads.requested, Math.min(24, Math.max(1, isolated.env.cores)), 'threads asked for: navigator.hardwareConcurrency');
+      // fewer threads than asked for is said, and not blamed on shared memory, which this page has
+      assert.ok(shared.threads.running === shared.threads.requested || (shared.threads.reason !== null && !/SharedArrayBuffer|crossOriginIsolated/.test(shared.threads.reason)), `threads ${JSON.stringify(shared.threads)}`);
+      for (const kernel of ['matmul', 'deu', 'deuGrad', 'add', 'mul', 'sub', 'div', 'exp', 'relu', 'reluGrad', 'sum', 'max']) {
+        assert.ok((shared.kernelRuns[kernel] ?? 0) > 0, `kernel ${kernel} did not run in WebAssembly: ${JSON.stringify(shared.kernelRuns)}`);
+      }
+      // the same WebAssembly kernels as in Node, so the same bits; the JavaScript kernels likewise
+      assert.equal(isolated.loaded, node, 'isolated page (WebAssembly) = Node (WebAssembly), bit for bit');
+      assert.equal(isolated.js, nodeJs, 'isolated page, wasm off = Node, wasm off, bit for bit');
+      agrees(isolated.loaded, isolated.js, 'isolated page');
+
+      const plain = await runPage(browser.context, `${url}plain/`);
+      assert.equal(plain.env, { ...plain.env, crossOriginIsolated: false, sharedArrayBuffer: false, webAssembly: true }, 'the page without COOP/COEP is not isolated');
+      assert.is(plain.info.float32Kernels, 'wasm-simd');
+      assert.is(plain.info.wasmReason, null);
+      assert.is(plain.info.wasmMemory?.shared, false, 'the plain variant loaded');
+      assert.is(plain.info.wasmHeap?.liveBytes, 0, 'the tensors stay on the JavaScript heap');
+      assert.is(plain.info.threads.running, 1);
+      assert.match(plain.info.threads.reason ?? '', /^one thread: worker threads need shared WebAssembly memory \(SharedArrayBuffer\), which a browser page has only when crossOriginIsolated$/);
+      assert.equal(Object.keys(plain.info.kernelRuns), ['matmul'], `only the products run in WebAssembly: ${JSON.stringify(plain.info.kernelRuns)}`);
+      assert.is(plain.info.kernelRuns.matmul, shared.kernelRuns.matmul, "every product (conv2d's included) ran in WebAssembly, by copies");
+      assert.equal(plain.loaded.matmul, node.matmul, 'plain page matmul = Node\'s WebAssembly matmul, bit for bit');
+      assert.equal(plain.js, nodeJs, 'plain page, wasm off = Node, wasm off, bit for bit');
+      agrees(plain.loaded, plain.js, 'plain page');
+
+      for (const run of [isolated, plain]) {
+        assert.equal(run.jsInfo.kernelRuns, run.info.kernelRuns, 'with wasm: false no WebAssembly kernel ran');
+        assert.is(run.jsInfo.float32Kernels, 'javascript');
+        assert.match(run.jsInfo.wasmReason ?? '', "turned off by setBackend('cpu', { wasm: false })");
+      }
+
+      const failures = [['isolated/?no-webassembly', 'this runtime has no WebAssembly'], ['plain/?no-simd', 'WebAssembly.Module(): Compiling function #0 failed: Wasm SIMD unsupported']];
+      for (const [path, message] of failures) {
+        const failed = await runPage(browser.context, url + path);
+        assert.is(failed.info.float32Kernels, 'javascript', path);
+        assert.is(failed.info.wasmMemory, null, path);
+        assert.is(failed.info.wasmReason, `the WebAssembly kernels could not be loaded, so the float32 CPU kernels run in JavaScript: ${message}`, path);
+        assert.equal(failed.info.kernelRuns, {}, path);
+        assert.equal(failed.loaded, nodeJs, `${path}: the JavaScript kernels, bit for bit Node's`);
+        const losses = failed.loaded.losses;
+        assert.ok(losses.length === TRAIN_STEPS && losses[TRAIN_STEPS - 1] < 0.75 * losses[0], `${path}: training goes on (${losses[0]} → ${losses[TRAIN_STEPS - 1]})`);
+      }
+      console.log(`  isolated: ${isolated.loadedMs.toFixed(0)} ms (wasm off ${isolated.jsMs.toFixed(0)}), threads ${JSON.stringify(shared.threads)}; plain: ${plain.loadedMs.toFixed(0)} ms (wasm off ${plain.jsMs.toFixed(0)})`);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+}
+
+test.run();
