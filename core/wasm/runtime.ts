@@ -21,6 +21,8 @@ export interface WasmExports {
   pauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number): void;
   pauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number): void;
   anyAtLeast(x: number, n: number, limit: number): number;
+  rpauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, key: number, alpha: number, flags: number): void;
+  rpauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number, key: number, alpha: number, flags: number): void;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number): void;
   vmathLanes(x: number, n: number, out: number): void;
@@ -66,7 +68,8 @@ function instantiate(): WasmRuntime {
   const module = new WebAssembly.Module(decodeBase64(shared ? WASM_KERNELS.shared : WASM_KERNELS.plain));
   const memory = new WebAssembly.Memory({ initial: RESERVED_BYTES / PAGE + 1, maximum: MAX_MEMORY_BYTES / PAGE, shared } as WebAssembly.MemoryDescriptor);
   const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
-  return { exports: instance.exports as unknown as WasmExports, memory, module, shared };
+  // a copy of the (frozen) exports object: the kernel-level harness (tests/wasm/gradient_parity.test.ts) wraps entries
+  return { exports: { ...instance.exports } as unknown as WasmExports, memory, module, shared };
 }
 
 /** The kernels, or null when they cannot run here (wasmUnavailableReason() says why). */

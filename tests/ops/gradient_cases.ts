@@ -72,8 +72,14 @@ function broadcastShapesArb(count: number, allowEmpty = true): fc.Arbitrary<numb
   );
 }
 
+/**
+ * How the cases build their tensors: float64 for the gradcheck suite; float32 for the parity suite
+ * of the WebAssembly kernels (tests/wasm/gradient_parity.test.ts).
+ */
+export const caseBuild: { dtype: tg.DType } = { dtype: 'float64' };
+
 export function f64(values: readonly number[], shape: readonly number[], requiresGrad = true): Tensor {
-  return tg.tensor(Float64Array.from(values), { shape, dtype: 'float64', requiresGrad });
+  return tg.tensor(caseBuild.dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values), { shape, dtype: caseBuild.dtype, requiresGrad });
 }
 
 const withValues = (shape: number[], domain: readonly [number, number] = [-2, 2], kinks: readonly number[] = []) =>
@@ -185,7 +191,7 @@ GRADIENT_PROPERTIES.linear = property(
 );
 
 // shape ops (each output is multiplied by fixed weights so that every element's gradient differs)
-const weighted = (y: Tensor) => y.mul(tg.arange(1, y.size + 1, 1, { dtype: 'float64' }).reshape(y.shape as number[]).mul(0.25));
+const weighted = (y: Tensor) => y.mul(tg.arange(1, y.size + 1, 1, { dtype: caseBuild.dtype }).reshape(y.shape as number[]).mul(0.25));
 const anyTensor = (minDim = 0) => shapeArb(0, 3, minDim, 3).chain((s) => withValues(s));
 
 GRADIENT_PROPERTIES.reshape = property(anyTensor(), ({ shape, values }) => ({ inputs: [f64(values, shape)], fn: (x) => weighted(x.reshape([-1])) }));
