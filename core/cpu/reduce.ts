@@ -3,7 +3,7 @@
 // (JavaScript numbers) whatever the storage dtype.
 import type { ReduceOp, View } from '../backend.js';
 import { reducedShape, type Shape, sizeOf, stridesOf } from '../shape.js';
-import { wasmRowReduce } from '../wasm/elementwise.js';
+import { wasmRowReduce, wasmSumOuterInner } from '../wasm/elementwise.js';
 import type { TypedArray } from '../dtype.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { float32Kernels } from './wasm_switch.js';
@@ -35,7 +35,7 @@ export function reduce(alloc: CpuAllocator, op: ReduceOp, x: View, axes: readonl
   const outSize = sizeOf(reducedShape(x.shape, axes));
   const out = alloc.alloc(x.dtype, outSize, false); // every group's value is written below
   const o = out.array;
-  if (trailingReduction(op, x, axes, a, o, outSize)) return out;
+  if (trailingReduction(op, x, axes, a, o, outSize) || sumAroundBlock(op, x, axes, a, o)) return out;
   if (outSize === 1 && op === 'sum') {
     let s = 0;
     for (let i = 0; i < a.length; i++) s += a[i];
@@ -113,6 +113,20 @@ export function prodOthers(alloc: CpuAllocator, x: View, axes: readonly number[]
  * sum/max/min over trailing axes (every group contiguous: softmax's last axis, a full reduction)
  * on the WebAssembly kernels, for float32 arrays in the WebAssembly memory. False: not done here.
  */
+/**
+ * A sum over every axis but one contiguous block of kept axes after the first (a bias gradient:
+ * [N, C, H, W] over (0, 2, 3), [N, F] over 0) in WebAssembly, x viewed as [A, C, B].
+ */
+function sumAroundBlock(op: ReduceOp, x: View, axes: readonly number[], a: TypedArray, o: TypedArray): boolean {
+  if (op !== 'sum' || axes.length === 0 || axes[0] !== 0) return false;
+  const rank = x.shape.length, kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  if (kept.length === 0 || kept[kept.length - 1] - kept[0] !== kept.length - 1) return false;
+  const A = sizeOf(x.shape.slice(0, kept[0])), C = sizeOf(kept.map((i) => x.shape[i])), B = sizeOf(x.shape.slice(kept[kept.length - 1] + 1, rank));
+  if (A * B === 0) return false;
+  const rt = float32Kernels(a, o);
+  return rt !== null && wasmSumOuterInner(rt, a as Float32Array, o as Float32Array, A, C, B);
+}
+
 function trailingReduction(op: ReduceOp, x: View, axes: readonly number[], a: TypedArray, o: TypedArray, groups: number): boolean {
   if (op !== 'sum' && op !== 'max' && op !== 'min') return false;
   if (!axes.every((axis, i) => axis === x.shape.length - axes.length + i)) return false;

@@ -40,6 +40,18 @@ export function nativeRows(
 }
 
 /**
+ * The sum of x viewed as [A, C, B] over A and B, into out [C]; false (nothing written) when an
+ * array is not in the memory.
+ */
+export function wasmSumOuterInner(rt: WasmRuntime, x: Float32Array, out: Float32Array, A: number, C: number, B: number): boolean {
+  const pointers = residentPointers(rt, [x, out]);
+  if (pointers === null) return false;
+  countRun('sum');
+  rt.exports.sumOuterInner(pointers[1], pointers[0], A, C, B);
+  return true;
+}
+
+/**
  * Sum, max or min over the trailing `cols` elements of each of `rows` contiguous groups, written
  * to `out`; false (nothing written) when an array is not in the memory.
  */

@@ -12,6 +12,7 @@ export interface WasmExports {
   binary(op: number, o: number, rows: number, cols: number, a: number, aInner: number, aRow: number, b: number, bInner: number, bRow: number): void;
   unary(op: number, o: number, x: number, n: number): void;
   sumRows(o: number, x: number, rows: number, cols: number): void;
+  sumOuterInner(o: number, x: number, A: number, C: number, B: number): void;
   extremumRows(isMax: number, o: number, x: number, rows: number, cols: number): void;
   groupNormForward(x: number, gamma: number, beta: number, n: number, c: number, s: number, groups: number, eps: number, y: number, mean: number, rstd: number): void;
   pool2d(kind: number, x: number, planes: number, h: number, w: number, ho: number, wo: number, windows: number, divisors: number, out: number): void;

@@ -148,6 +148,24 @@ test('sum, max and min over trailing axes and whole tensors: within 1 ulp (sum),
   assert.ok(runsOf('sum') > before, 'the WebAssembly sum ran');
 });
 
+test('sums over every axis but a block of kept axes (bias gradients): within 1 ulp, NaN propagating', () => {
+  const before = runsOf('sum');
+  fc.assert(fc.property(
+    fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 2, maxLength: 4 })
+      .chain((s) => fc.tuple(fc.constant(s), valuesFor(s), fc.integer({ min: 1, max: s.length - 1 }), fc.integer({ min: 1, max: s.length - 1 }))),
+    ([shape, values, first, count]) => {
+      const last = Math.min(shape.length - 1, first + count - 1);
+      const axes = shape.map((_, i) => i).filter((i) => i < first || i > last);
+      const x = tg.tensor(values, { shape });
+      const got = x.sum(axes).data(), want = withJavaScript(() => x.sum(axes).data());
+      for (let i = 0; i < got.length; i++) {
+        if (ulpsApart(got[i], want[i]) > 1) assert.unreachable(`sum over ${JSON.stringify(axes)} of ${JSON.stringify(shape)}: ${got[i]} vs ${want[i]}`);
+      }
+    },
+  ), { seed: 17, numRuns: 150 });
+  assert.ok(runsOf('sum') > before, 'the WebAssembly sum ran');
+});
+
 test('a float64 tensor and an unlisted op run the JavaScript kernels', () => {
   const before = runsOf('add');
   tg.tensor([1, 2], { dtype: 'float64' }).add(tg.tensor([3, 4], { dtype: 'float64' }));

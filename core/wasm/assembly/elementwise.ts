@@ -10,8 +10,8 @@
 // - exp is computed in float64 (range reduction by ln 2, a degree-10 Taylor polynomial, error
 //   ≈ 2e-13 relative) and rounded to float32, as the JavaScript kernel rounds Math.exp: the two
 //   differ only when the float64 values straddle a float32 rounding boundary (≤ 1 ulp, rarely).
-// - sums accumulate in float64, as the JavaScript kernel does, in a different order (two f64x2
-//   lanes): the float32 results agree to within the float64 rounding of the sum.
+// - sums accumulate in float64, as the JavaScript kernel does, in a different order (f64x2 lanes,
+//   and per row): the float32 results agree to within the float64 rounding of the sum.
 //
 // Pointers are byte offsets into the linear memory; strides and counts are in elements.
 
@@ -207,6 +207,19 @@ export function sumF32(x: usize, n: i32): f64 {
 export function sumRows(o: usize, x: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     store<f32>(o + (<usize>r << 2), <f32>sumF32(x + (<usize>r * <usize>cols << 2), cols));
+  }
+}
+
+/**
+ * x viewed as [A, C, B]: o[c] = Σ over a and b of x[a, c, b] (a bias gradient: a sum over every
+ * axis but one block of kept axes), accumulated in float64 over a of each row's float64 sum.
+ */
+export function sumOuterInner(o: usize, x: usize, A: i32, C: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  for (let c = 0; c < C; c++) {
+    let total: f64 = 0;
+    for (let a = 0; a < A; a++) total += sumF32(x + (<usize>a * <usize>C + <usize>c) * rowBytes, B);
+    store<f32>(o + (<usize>c << 2), <f32>total);
   }
 }
 

@@ -1,10 +1,11 @@
 // The entry point of the WebAssembly kernels: everything exported here is callable from
 // core/wasm/*.ts. Each kernel lives in a file of its own.
 export { gemm, gemmWorkspaceBytes } from './gemm';
-export { binary, unary, sumF32, sumRows, extremumRows } from './elementwise';
+export { binary, unary, sumF32, sumRows, sumOuterInner, extremumRows } from './elementwise';
 export { groupNormForward, groupNormBackward } from './group_norm';
 export { pool2d, pool2dGrad } from './pool';
 export { im2col, col2im } from './im2col';
 export { pauForward54, pauBackward54, anyAtLeast } from './pau';
+export { rpauForward54, rpauBackward54 } from './rpau';
 export { deuForwardTable, deuBackwardTable } from './deu';
 export { vmathLanes } from './vmath';
