@@ -15,9 +15,9 @@
 // Δ > 0 or Δ < 0) have loops of their own (deu_fast.ts) with the per-neuron constants hoisted out
 // of the element loop; they evaluate the same expressions in the same order as deu_solutions.ts,
 // so their results are bit-identical to the generic path, which every other case still takes.
-// For float32 in the WebAssembly memory the same two loops run in core/wasm/assembly/deu.ts, two
-// elements at a time and split across threads by neuron (deu_wasm.ts; within an ulp or two: its
-// exp, sin and cos are not V8's).
+// For float32 in the WebAssembly memory every neuron runs in core/wasm/assembly/deu.ts instead, two
+// elements at a time and split across threads by neuron (deu_wasm.ts; within a few ulps: its exp,
+// sin and cos are not V8's); outward gravitation is still computed here, once per neuron.
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
@@ -31,9 +31,8 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const y = alloc.alloc(xv.dtype, x.length);
   const point = new DeuPoint();
-  const native = wasmDeuForward(x, y.array, params, N, F, S, eps);
+  if (wasmDeuForward(x, y.array, params, N, F, S, eps, s)) return y;
   for (let f = 0; f < F; f++) {
-    if (native?.[f]) continue;
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
     if (sub !== null && fastForward(sub, k, x, y.array, N, F, S, f)) continue;
@@ -52,25 +51,12 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const dx = alloc.alloc(xv.dtype, x.length), dparams = alloc.alloc(pv.dtype, 5 * F);
   const point = new DeuPoint(), borrowed = new DeuPoint();
-  const native = wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s);
+  const gravities = Array.from({ length: F }, (_, f) => gravitationOf(x, params, N, F, S, f, eps, s));
+  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, gravities)) return { dx, dparams };
   for (let f = 0; f < F; f++) {
-    if (native?.[f]) continue;
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
-    // outward gravitation (only for a neuron with a coefficient below ε) at t*, the mean of the
-    // neuron's inputs
-    let gravity: Gravitation | null = null;
-    if (sub !== null && N * S > 0 && (Math.abs(k.a) < eps || Math.abs(k.b) < eps || Math.abs(k.c) < eps)) {
-      let sum = 0;
-      for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
-      let mean = sum / (N * S);
-      if (!Number.isFinite(sum)) {
-        // float64 inputs near its limit overflow the sum although their mean is finite: sum x/n instead
-        mean = 0;
-        for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) mean += x[i] / (N * S);
-      }
-      gravity = outwardGravitation(k, sub, mean, eps, s);
-    }
+    const gravity = gravities[f];
     if (!gravity && sub !== null && fastBackward(sub, k, s, g, x, dx.array, dparams.array, N, F, S, f)) continue;
     const [borrowA, borrowB, borrowC] = gravity ? [gravity.nudged.a, gravity.nudged.b, gravity.nudged.c] : [false, false, false];
     let da = 0, db = 0, dc = 0, dc1 = 0, dc2 = 0;
@@ -94,4 +80,23 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
     dparams.array.set(sub === null ? [NaN, NaN, NaN, NaN, NaN] : [da, db, dc, dc1, dc2], 5 * f);
   }
   return { dx, dparams };
+}
+
+/**
+ * Outward gravitation for neuron f (null unless one of its coefficients is below ε) at t*, the mean
+ * of the neuron's inputs.
+ */
+function gravitationOf(x: ArrayLike<number>, params: ArrayLike<number>, N: number, F: number, S: number, f: number, eps: number, s: number): Gravitation | null {
+  const k = neuronAt(params, f);
+  const sub = subspaceOf(k.a, k.b, k.c, eps);
+  if (sub === null || N * S === 0 || (Math.abs(k.a) >= eps && Math.abs(k.b) >= eps && Math.abs(k.c) >= eps)) return null;
+  let sum = 0;
+  for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
+  let mean = sum / (N * S);
+  if (!Number.isFinite(sum)) {
+    // float64 inputs near its limit overflow the sum although their mean is finite: sum x/n instead
+    mean = 0;
+    for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) mean += x[i] / (N * S);
+  }
+  return outwardGravitation(k, sub, mean, eps, s);
 }

@@ -1,15 +1,19 @@
-// The WebAssembly DEU loops (core/wasm/assembly/deu.ts) for the subspaces 1-1-1 Δ > 0 and Δ < 0
-// against the JavaScript kernel (core/cpu/deu_fast.ts, the reference) for float32: the same
-// float64 expressions, but AssemblyScript's exp/sin/cos (musl) instead of V8's (fdlibm), each
-// within an ulp of the exact value. fast-check over coefficients in both subspaces (at rest,
-// c1 = c2 = 0, and with an initial state), inputs across the step, the caps and the clip; every
-// output and gradient within 4 float32 ulps (or 1e-6 of its tensor's largest magnitude, where
-// the clip or cancellation leaves a small value). A ±∞ input keeps the call in JavaScript.
+// The WebAssembly DEU kernel (core/wasm/assembly/deu.ts, deu_subspaces.ts) against the JavaScript
+// kernel (core/cpu/deu.ts, the reference) for float32: the same float64 expressions, but vmath.ts's
+// exp/sin/cos instead of V8's, each within an ulp of the exact value. fast-check over coefficients
+// in every subspace (1-1-1 Δ ≷ 0 in their fast loops; the others, the band and non-finite
+// coefficients in the generic loops, with outward gravitation's borrowed columns wherever a
+// coefficient is below ε), at rest (c1 = c2 = 0) and with an initial state, inputs across the step,
+// the caps and the clip, NaN and ±0; every output and gradient within 4 float32 ulps (or 1e-6 of
+// its tensor's largest magnitude, where the clip or cancellation leaves a small value). A ±∞ input
+// keeps the call in JavaScript.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { subspaceOf } from '../../core/cpu/deu_solutions.js';
+import { wasmRuntime } from '../../core/wasm/runtime.js';
 
 function ulp(v: number): number {
   const f = Math.fround(Math.abs(v));
@@ -54,10 +58,10 @@ const caseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ m
     u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
   }));
 
-function pass(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[]) {
+function pass(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[], steep = 100) {
   const x = tg.tensor(values, { shape: [d.n, d.f, d.s], requiresGrad: true });
   const p = tg.tensor(neurons, { requiresGrad: true });
-  const y = tg.deu(x, p);
+  const y = tg.deu(x, p, { s: steep });
   y.mul(tg.tensor(u, { shape: [d.n, d.f, d.s] })).sum().backward();
   return [y.data(), x.grad!.data(), p.grad!.data()];
 }
@@ -76,6 +80,97 @@ test('deu, subspaces 1-1-1 Δ > 0 and Δ < 0: forward and gradients within 4 ulp
     ['y', 'dx', 'dparams'].forEach((name, i) => near(got[i], want[i], `${name} ${JSON.stringify(d)} ${JSON.stringify(neurons)}`));
   }), { seed: 51, numRuns: 150 });
   assert.ok((cpuInfo().kernelRuns.deuGrad ?? 0) > before, 'the WebAssembly DEU ran');
+});
+
+const EPS = 0.01; // tg.deu's default ε
+/** Below ε in magnitude (treated as zero; outward gravitation nudges it), ±0 included. */
+const small = fc.oneof(fc.double({ min: -0.0099, max: 0.0099, noNaN: true }), fc.constantFrom(0, -0));
+const big = fc.double({ min: 0.05, max: 2, noNaN: true }).chain((v) => fc.constantFrom(v, -v));
+const positive = fc.double({ min: 0.05, max: 2, noNaN: true });
+const sign = fc.constantFrom(1, -1);
+
+/** a, b, c in one subspace, named as subspaceOf names it (null: a non-finite coefficient). */
+const coefficientsArb = fc.oneof(
+  fc.tuple(big, big, big), // 1-1-1 Δ ≷ 0 (and, rarely, the band)
+  fc.tuple(small, big, big), // 0-1-1
+  fc.tuple(big, big, small), // 1-1-0
+  fc.tuple(positive, small, positive, sign).map(([a, b, c, z]) => [z * a, b, z * c]), // 1-0-1 ac > 0
+  fc.tuple(positive, small, positive, sign).map(([a, b, c, z]) => [z * a, b, -z * c]), // 1-0-1 ac < 0
+  fc.tuple(big, small, small), // 1-0-0
+  fc.tuple(small, big, small), // 0-1-0
+  fc.tuple(small, small, big), // 0-0-1
+  fc.tuple(small, small, small), // 0-0-0
+  // the band |Δ| < ε with sign(a) = sign(c): a = ±u, c = ±(b² + d)/(4u), so Δ = −d
+  fc.tuple(fc.double({ min: 0.5, max: 2, noNaN: true }), sign, fc.double({ min: 0.1, max: 1, noNaN: true }), sign, fc.double({ min: -0.009, max: 0.009, noNaN: true }))
+    .map(([b, sb, u, z, d]) => [z * u, sb * b, (z * (b * b + d)) / (4 * u)]),
+  fc.tuple(fc.constantFrom(NaN, Infinity, -Infinity), big, big).chain((t) => fc.shuffledSubarray(t, { minLength: 3, maxLength: 3 })),
+);
+
+const anyNeuronArb = fc.record({
+  abc: coefficientsArb,
+  state: fc.constantFrom(0, 1),
+  c1: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+  c2: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+}).map(({ abc, state, c1, c2 }) => [...abc, state * c1, state * c2]);
+
+const anyCaseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 9 }) })
+  .chain((d) => fc.record({
+    d: fc.constant(d),
+    neurons: fc.array(anyNeuronArb, { minLength: d.f, maxLength: d.f }),
+    values: fc.array(valueArb, { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
+    u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
+    steep: fc.constantFrom(100, 2.5),
+  }));
+
+/** The JavaScript kernel's results for the same pass (the reference). */
+function reference(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[], steep: number) {
+  tg.setBackend('cpu', { wasm: false });
+  try {
+    return pass(d, neurons, values, u, steep);
+  } finally {
+    tg.setBackend('cpu', { wasm: true });
+  }
+}
+
+test('deu, every subspace (with outward gravitation below ε), the band and non-finite coefficients: within 4 ulps of the JavaScript kernel, in WebAssembly', () => {
+  const seen = new Set<string>();
+  fc.assert(fc.property(anyCaseArb, ({ d, neurons, values, u, steep }) => {
+    const runs = cpuInfo().kernelRuns, forward = runs.deu ?? 0, backward = runs.deuGrad ?? 0;
+    const got = pass(d, neurons, values, u, steep);
+    // the whole layer ran in WebAssembly: one forward and one backward call
+    assert.is(cpuInfo().kernelRuns.deu ?? 0, forward + 1, 'the WebAssembly DEU forward ran');
+    assert.is(cpuInfo().kernelRuns.deuGrad ?? 0, backward + 1, 'the WebAssembly DEU backward ran');
+    const want = reference(d, neurons, values, u, steep);
+    for (const [a, b, c] of neurons) seen.add(String(subspaceOf(Math.fround(a), Math.fround(b), Math.fround(c), EPS)));
+    ['y', 'dx', 'dparams'].forEach((name, i) => near(got[i], want[i], `${name} ${JSON.stringify(d)} s=${steep} ${JSON.stringify(neurons)}`));
+  }), { seed: 52, numRuns: 400 });
+  const all = ['0-0-0', '0-0-1', '0-1-0', '0-1-1', '1-0-0', '1-0-1 ac>0', '1-0-1 ac<0', '1-1-0', '1-1-1 Δ≈0', '1-1-1 Δ<0', '1-1-1 Δ>0', 'null'];
+  assert.equal(all.filter((s) => !seen.has(s)), [], 'every subspace was drawn');
+});
+
+test('harness: a gradient 1e-5 off (about 80 float32 ulps) in a gravitated neuron is caught', () => {
+  // 0-1-1 (a below ε: its a-column is borrowed from the nudged neuron) and 1-0-1 ac > 0
+  const d = { n: 2, f: 2, s: 3 }, neurons = [[0.004, 0.7, 0.5, 0.1, -0.2], [0.6, 0, 0.8, 0, 0]];
+  const values = [-1, 0.3, 2, 0.5, -0.2, 1.5, 0.7, -3, 0.01, 4, 1, -0.5], u = values.map((_, i) => 1 - i / 7);
+  const want = reference(d, neurons, values, u, 100);
+  near(pass(d, neurons, values, u)[2], want[2], 'unperturbed');
+  const exports = wasmRuntime()!.exports as unknown as Record<string, (...args: number[]) => unknown>;
+  const original = exports.deuBackwardTable;
+  exports.deuBackwardTable = (...args: number[]) => {
+    original(...args);
+    // the float64 sums of the table's entries [lo, hi) = args[1], args[2]: 5 per entry at args[9]
+    const sums = new Float64Array(wasmRuntime()!.memory.buffer, args[9], 5 * args[2]);
+    for (let i = 5 * args[1]; i < sums.length; i++) sums[i] *= 1 + 1e-5;
+  };
+  let caught = false;
+  try {
+    near(pass(d, neurons, values, u)[2], want[2], 'perturbed');
+  } catch (e) {
+    caught = /JavaScript kernel gives/.test(String((e as Error).message));
+  } finally {
+    exports.deuBackwardTable = original;
+  }
+  assert.ok(caught, 'the perturbed gradients were caught');
 });
 
 test('an infinite input keeps the call in JavaScript (the far-out path)', () => {

@@ -1,41 +1,30 @@
-// AssemblyScript source of the DEU loops for the two subspaces nearly every neuron is in, 1-1-1
-// with Δ > 0 (real roots) and Δ < 0 (damped oscillation), float32 tensors (compiled by
-// core/wasm/build.mjs; excluded from the TypeScript project). They are core/cpu/deu_fast.ts's
-// loops, expression for expression in float64, computed for two elements at a time (f64x2 lanes:
-// each lane is the scalar expression). Two differences: exp, sin and cos here are vmath.ts's, not
-// V8's, and a division by a neuron's constant is a multiplication by its reciprocal; each is
-// within an ulp or two of float64, so results agree with the JavaScript kernel to within an ulp or
-// two of float32 (tests/wasm/deu.test.ts). The caller keeps ±∞ inputs (deu_far.ts's path) in
-// JavaScript.
+// AssemblyScript source of the DEU loops for float32 tensors (compiled by core/wasm/build.mjs;
+// excluded from the TypeScript project). Every subspace runs here:
+//   - the two nearly every neuron is in, 1-1-1 with Δ > 0 (real roots) and Δ < 0 (damped
+//     oscillation), have loops of their own: core/cpu/deu_fast.ts's, expression for expression in
+//     float64, with the per-neuron constants hoisted and a division by a neuron's constant taken as
+//     a multiplication by its reciprocal (within an ulp of float64);
+//   - every other neuron, and the backward pass of one that outward gravitation nudges, runs the
+//     generic loops below on deu_subspaces.ts's formulas (deu_solutions.ts's, in the same order).
+// Both compute two elements at a time (f64x2 lanes: each lane is the scalar expression), with
+// vmath.ts's exp, sin and cos (within an ulp or two of V8's), so results agree with the JavaScript
+// kernel to within a few ulps of float32 (tests/wasm/deu.test.ts). The caller keeps ±∞ inputs
+// (deu_far.ts's path) in JavaScript.
 //
-// The work comes as a table of neurons (deuTable in core/cpu/deu_wasm.ts): a header with s, then
-// per neuron its index f, its kind (0: Δ > 0, 1: Δ < 0) and a, b, c, c1, c2, all float64. A call
-// takes the neurons [lo, hi) of the table, so threads split a layer by whole neurons and every
-// neuron is computed by one thread in one fixed order: results do not depend on the split.
+// The work comes as a table of neurons (tableOf in core/cpu/deu_wasm.ts): a header with s, then per
+// neuron 14 float64s: its index f, its kind (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for
+// the backward pass outward gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none)
+// and the nudged neuron's kind and ã, b̃, c̃, c̃1, c̃2. A call takes the neurons [lo, hi) of the
+// table, so threads split a layer by whole neurons and every neuron is computed by one thread in
+// one fixed order: results do not depend on the split.
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
 import { expPair, sinCosPair, sinOf } from './vmath';
+import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, sub, whereAbove } from './deu_lanes';
+import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, Y } from './deu_subspaces';
 
-const M: f64 = 1000; // DEU_NUMERICS.maxValue: outputs and partials are clipped to ±M
-const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are capped
-const ENTRY: usize = 7 * 8; // bytes per neuron in the table
+const ENTRY: usize = 14 * 8; // bytes per neuron in the table
 const HEADER: usize = 8;
-
-// f64x2 arithmetic under short names, so that the formulas below read like deu_fast.ts's
-@inline function k(v: f64): v128 { return f64x2.splat(v); }
-@inline function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
-@inline function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
-@inline function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
-@inline function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
-@inline function neg(a: v128): v128 { return f64x2.neg(a); }
-/** Clips to [−M, M]; NaN passes through (f64x2.min/max propagate it), as clip() in JavaScript. */
-@inline function clip(v: v128): v128 { return f64x2.max(f64x2.min(v, k(M)), k(-M)); }
-/** Math.min(v, CAP) lane by lane (NaN stays NaN). */
-@inline function capped(v: v128): v128 { return f64x2.min(v, k(CAP)); }
-/** H(t) = t > 0 ? 1 : 0 as a number (multiplied, as the scalar code does: 0·NaN stays NaN). */
-@inline function heaviside(t: v128): v128 { return v128.and(f64x2.gt(t, k(0)), k(1)); }
-/** Where t > 0 the value v, else +0 (the scalar code's `if (t > 0)` branches). */
-@inline function whereAbove(t: v128, v: v128): v128 { return v128.and(v, f64x2.gt(t, k(0))); }
 
 @inline function at(n: i32, f: i32, F: i32, S: i32): usize {
   return <usize>((n * F + f) * S) << 2;
@@ -120,30 +109,68 @@ function loadNeuron(entry: usize): i32 {
 
 /** y for the neurons [lo, hi) of the table. */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  const s = load<f64>(table);
   for (let j = lo; j < hi; j++) {
-    const f = loadNeuron(table + HEADER + <usize>j * ENTRY);
-    // elements are computed in pairs; at rest (c1 = c2 = 0) those with t ≤ 0 are 0 (H = 0 and
-    // every other term is ±0) and are skipped, so a pair is the next two elements that need work
-    let pending: usize = -1, tPending: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      const base = at(n, f, F, S);
-      for (let i = 0; i < S; i++) {
-        const o = base + (<usize>i << 2);
-        const t = <f64>load<f32>(x + o);
-        if (rest && t <= 0) {
-          store<f32>(y + o, 0);
-          continue;
-        }
-        if (pending == -1) {
-          pending = o;
-          tPending = t;
-          continue;
-        }
-        storePair(y, pending, o, value(f64x2.replace_lane(k(tPending), 1, t)));
-        pending = -1;
+    const entry = table + HEADER + <usize>j * ENTRY;
+    if (<i32>load<f64>(entry, 8) > OSCILLATION) genericForward(entry, s, x, y, N, F, S);
+    else fastForward(entry, x, y, N, F, S);
+  }
+}
+
+/** y for a neuron in 1-1-1 Δ > 0 or Δ < 0. */
+function fastForward(entry: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  const f = loadNeuron(entry);
+  // elements are computed in pairs; at rest (c1 = c2 = 0) those with t ≤ 0 are 0 (H = 0 and
+  // every other term is ±0) and are skipped, so a pair is the next two elements that need work
+  let pending: usize = -1, tPending: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    const base = at(n, f, F, S);
+    for (let i = 0; i < S; i++) {
+      const o = base + (<usize>i << 2);
+      const t = <f64>load<f32>(x + o);
+      if (rest && t <= 0) {
+        store<f32>(y + o, 0);
+        continue;
       }
+      if (pending == -1) {
+        pending = o;
+        tPending = t;
+        continue;
+      }
+      storePair(y, pending, o, value(f64x2.replace_lane(k(tPending), 1, t)));
+      pending = -1;
     }
-    if (pending != -1) storePair(y, pending, pending, value(k(tPending)));
+  }
+  if (pending != -1) storePair(y, pending, pending, value(k(tPending)));
+}
+
+/** y for a neuron of any kind, by deu_subspaces.ts's assemble(), two consecutive elements at a time. */
+function genericForward(entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  const f = <i32>load<f64>(entry), kind = <i32>load<f64>(entry, 8);
+  const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
+  let pending: usize = -1, tPending: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    const base = at(n, f, F, S);
+    for (let i = 0; i < S; i++) {
+      const o = base + (<usize>i << 2);
+      const t = <f64>load<f32>(x + o);
+      if (kind == NOT_FINITE) {
+        store<f32>(y + o, NaN);
+        continue;
+      }
+      if (pending == -1) {
+        pending = o;
+        tPending = t;
+        continue;
+      }
+      assemble(kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s, 0, false);
+      storePair(y, pending, o, Y);
+      pending = -1;
+    }
+  }
+  if (pending != -1) {
+    assemble(kind, k(tPending), a, b, c, c1, c2, s, 0, false);
+    storePair(y, pending, pending, Y);
   }
 }
 
@@ -156,20 +183,12 @@ let sumA: f64 = 0, sumB: f64 = 0, sumC: f64 = 0, sumC1: f64 = 0, sumC2: f64 = 0;
   return both ? sum + f64x2.extract_lane(v, 1) : sum;
 }
 
-/** δ_s(t), as deu_fast.ts's delta: the constant floor where the cap is active. */
-@inline function delta(t: v128, s: f64, floor: f64): v128 {
-  const z = mul(k(-s), t);
-  const e = expPair(capped(z));
-  const d = div(mul(k(s), e), mul(add(k(1), e), add(k(1), e)));
-  return v128.bitselect(k(floor), d, f64x2.ge(z, k(CAP)));
-}
-
 /**
  * dx at the pair (o0, o1), and the coefficient sums. A lone element comes as (o0, o0): its lane 1
  * is a copy, stored to the same place and left out of the sums.
  */
 @inline function backwardPair(t: v128, gi: v128, s: f64, floor: f64, g: usize, dx: usize, o0: usize, o1: usize): void {
-  const H = heaviside(t), dlt = delta(t, s, floor);
+  const H = heaviside(t), dlt = deltaS(t, s, floor);
   // at rest the c1·φ terms are 0·(finite): left out, unless a NaN t makes them NaN
   const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
   let gt: v128, gg: v128, p1t: v128, p2t: v128, ra: v128, rb: v128, rc: v128, phi1: v128, phi2: v128;
@@ -242,28 +261,13 @@ let sumA: f64 = 0, sumB: f64 = 0, sumC: f64 = 0, sumC1: f64 = 0, sumC2: f64 = 0;
  */
 export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
   const s = load<f64>(table);
-  const ecap = Math.exp(CAP);
-  const floor = (s * ecap) / ((1 + ecap) * (1 + ecap));
+  const floor = deltaFloor(s);
   for (let j = lo; j < hi; j++) {
-    const f = loadNeuron(table + HEADER + <usize>j * ENTRY);
+    const entry = table + HEADER + <usize>j * ENTRY;
     sumA = sumB = sumC = sumC1 = sumC2 = 0;
-    let pending: usize = -1, tPending: f64 = 0, gPending: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      const base = at(n, f, F, S);
-      for (let i = 0; i < S; i++) {
-        const o = base + (<usize>i << 2);
-        const t = <f64>load<f32>(x + o), gi = <f64>load<f32>(g + o);
-        if (pending == -1) {
-          pending = o;
-          tPending = t;
-          gPending = gi;
-          continue;
-        }
-        backwardPair(f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, g, dx, pending, o);
-        pending = -1;
-      }
-    }
-    if (pending != -1) backwardPair(k(tPending), k(gPending), s, floor, g, dx, pending, pending);
+    // borrowed columns (only where a coefficient is below ε, so never in 1-1-1) take the generic loop
+    if (<i32>load<f64>(entry, 8) > OSCILLATION || load<f64>(entry, 56) != 0) genericBackward(entry, s, floor, g, x, dx, N, F, S);
+    else fastBackward(entry, s, floor, g, x, dx, N, F, S);
     const out = sums + <usize>j * 40;
     store<f64>(out, sumA);
     store<f64>(out, sumB, 8);
@@ -271,4 +275,80 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
     store<f64>(out, sumC1, 24);
     store<f64>(out, sumC2, 32);
   }
+}
+
+/** dx and the sums for a neuron in 1-1-1 Δ > 0 or Δ < 0. */
+function fastBackward(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
+  const f = loadNeuron(entry);
+  let pending: usize = -1, tPending: f64 = 0, gPending: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    const base = at(n, f, F, S);
+    for (let i = 0; i < S; i++) {
+      const o = base + (<usize>i << 2);
+      const t = <f64>load<f32>(x + o), gi = <f64>load<f32>(g + o);
+      if (pending == -1) {
+        pending = o;
+        tPending = t;
+        gPending = gi;
+        continue;
+      }
+      backwardPair(f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, g, dx, pending, o);
+      pending = -1;
+    }
+  }
+  if (pending != -1) backwardPair(k(tPending), k(gPending), s, floor, g, dx, pending, pending);
+}
+
+/** dx and the sums for a neuron of any kind, with outward gravitation's borrowed columns. */
+function genericBackward(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
+  const f = <i32>load<f64>(entry);
+  if (<i32>load<f64>(entry, 8) == NOT_FINITE) {
+    for (let n = 0; n < N; n++) {
+      const base = at(n, f, F, S);
+      for (let i = 0; i < S; i++) store<f32>(dx + base + (<usize>i << 2), NaN);
+    }
+    sumA = sumB = sumC = sumC1 = sumC2 = NaN;
+    return;
+  }
+  let pending: usize = -1, tPending: f64 = 0, gPending: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    const base = at(n, f, F, S);
+    for (let i = 0; i < S; i++) {
+      const o = base + (<usize>i << 2);
+      const t = <f64>load<f32>(x + o), gi = <f64>load<f32>(g + o);
+      if (pending == -1) {
+        pending = o;
+        tPending = t;
+        gPending = gi;
+        continue;
+      }
+      genericPair(entry, f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, dx, pending, o);
+      pending = -1;
+    }
+  }
+  if (pending != -1) genericPair(entry, k(tPending), k(gPending), s, floor, dx, pending, pending);
+}
+
+/** genericBackward at the pair (o0, o1); a lone element comes as (o0, o0), as in backwardPair. */
+function genericPair(entry: usize, t: v128, gi: v128, s: f64, floor: f64, dx: usize, o0: usize, o1: usize): void {
+  const kind = <i32>load<f64>(entry, 8);
+  assemble(kind, t, load<f64>(entry, 16), load<f64>(entry, 24), load<f64>(entry, 32), load<f64>(entry, 40), load<f64>(entry, 48), s, floor, true);
+  const d = f32x4.demote_f64x2_zero(mul(gi, DT));
+  store<f32>(dx + o1, f32x4.extract_lane(d, 1));
+  store<f32>(dx + o0, f32x4.extract_lane(d, 0));
+  const both = o1 != o0;
+  sumC1 = addLanes(sumC1, mul(gi, DC1), both);
+  sumC2 = addLanes(sumC2, mul(gi, DC2), both);
+  let da = DA, db = DB, dc = DC;
+  const borrowed = <i32>load<f64>(entry, 56);
+  if (borrowed != 0) {
+    // the nudged neuron, evaluated at the same t: its a-, b- or c-column replaces the current one's
+    assemble(<i32>load<f64>(entry, 64), t, load<f64>(entry, 72), load<f64>(entry, 80), load<f64>(entry, 88), load<f64>(entry, 96), load<f64>(entry, 104), s, floor, true);
+    if (borrowed & 1) da = DA;
+    if (borrowed & 2) db = DB;
+    if (borrowed & 4) dc = DC;
+  }
+  sumA = addLanes(sumA, mul(gi, da), both);
+  sumB = addLanes(sumB, mul(gi, db), both);
+  sumC = addLanes(sumC, mul(gi, dc), both);
 }

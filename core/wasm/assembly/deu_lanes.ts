@@ -1,0 +1,38 @@
+// f64x2 arithmetic under short names, and the DEU numerics of specs/deu.md §0 on pairs of
+// elements (each lane is core/cpu/deu_solutions.ts's scalar expression), shared by the DEU loops
+// (deu.ts) and the subspaces' formulas (deu_subspaces.ts).
+import { expPair } from './vmath';
+
+export const M: f64 = 1000; // DEU_NUMERICS.maxValue: outputs and partials are clipped to ±M
+export const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are capped
+
+@inline export function k(v: f64): v128 { return f64x2.splat(v); }
+@inline export function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
+@inline export function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
+@inline export function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
+@inline export function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
+@inline export function neg(a: v128): v128 { return f64x2.neg(a); }
+/** Clips to [−M, M]; NaN passes through (f64x2.min/max propagate it), as clip() in JavaScript. */
+@inline export function clip(v: v128): v128 { return f64x2.max(f64x2.min(v, k(M)), k(-M)); }
+/** Math.min(v, CAP) lane by lane (NaN stays NaN). */
+@inline export function capped(v: v128): v128 { return f64x2.min(v, k(CAP)); }
+/** The capped exponential E(x) = exp(min(x, CAP)). */
+@inline export function E(x: v128): v128 { return expPair(capped(x)); }
+/** H(t) = t > 0 ? 1 : 0 as a number (multiplied, as the scalar code does: 0·NaN stays NaN). */
+@inline export function heaviside(t: v128): v128 { return v128.and(f64x2.gt(t, k(0)), k(1)); }
+/** Where t > 0 the value v, else +0 (the scalar code's `if (t > 0)` branches). */
+@inline export function whereAbove(t: v128, v: v128): v128 { return v128.and(v, f64x2.gt(t, k(0))); }
+
+/** δ_s's value where the cap is active (−s·t ≥ CAP), for deltaS. */
+export function deltaFloor(s: f64): f64 {
+  const ecap = Math.exp(CAP);
+  return (s * ecap) / ((1 + ecap) * (1 + ecap));
+}
+
+/** δ_s(t) = s·e/(1 + e)², e = E(−s·t), as deu_fast.ts's delta: the constant floor where the cap is active. */
+@inline export function deltaS(t: v128, s: f64, floor: f64): v128 {
+  const z = mul(k(-s), t);
+  const e = expPair(capped(z));
+  const d = div(mul(k(s), e), mul(add(k(1), e), add(k(1), e)));
+  return v128.bitselect(k(floor), d, f64x2.ge(z, k(CAP)));
+}
