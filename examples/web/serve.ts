@@ -15,21 +15,28 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Builds the page and serves its folder; port 0 picks a free one. */
+// Cross-origin isolation (COOP + COEP): the page gets SharedArrayBuffer, so when it falls back to
+// the CPU backend the float32 kernels load the `shared` WebAssembly variant and keep tensors in its
+// memory (every kernel in WebAssembly) rather than the `plain` one (only matmul, by copies; see
+// tests/web/cpu_backend.test.ts). The page loads nothing from another origin, so require-corp
+// blocks nothing; every response carries the headers, the 404s included.
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/** Builds the page and serves its folder (cross-origin isolated); port 0 picks a free one. */
 export async function servePlayground(port = 0): Promise<{ url: string; server: Server; dir: string }> {
   const dir = await buildPlayground();
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const file = normalize(join(dir, path === '/' ? 'index.html' : decodeURIComponent(path)));
     if (!file.startsWith(dir + sep) || !TYPES[extname(file)]) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      res.writeHead(404, { ...ISOLATION, 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)], 'Cache-Control': 'no-store' }).end(body);
+      res.writeHead(200, { ...ISOLATION, 'Content-Type': TYPES[extname(file)], 'Cache-Control': 'no-store' }).end(body);
     } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      res.writeHead(404, { ...ISOLATION, 'Content-Type': 'text/plain' }).end('not found');
     }
   });
   await new Promise<void>((ok, fail) => {

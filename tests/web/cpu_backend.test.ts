@@ -10,7 +10,9 @@
 //    kernels, the reason in backendInfo, and training still works.
 // Each result is compared with the page's own JavaScript run (the float32 rounding bound for the
 // linear cases, as tests/wasm/; bit for bit where both sides run the same kernels) and with Node's.
-// Without chromium or playwright-core the test says skipped and why.
+// And the playground (examples/web/serve.ts) is served cross-origin isolated, so its CPU fallback
+// runs the shared variant. Without chromium or playwright-core the tests say skipped and why.
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +119,15 @@ if (skip !== null) {
   console.log(`skipped: cpu backend in chromium: ${skip}`);
   test.skip(`cpu backend in chromium (skipped: ${skip})`, () => {});
 } else {
+  // one browser for both tests (each page in a tab of its own)
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  test.before(async () => {
+    browser = await launchChromium();
+  });
+  test.after(async () => {
+    await browser?.close();
+  });
+
   test('cpu backend in chromium: isolated (shared memory), plain (matmul by copies), no WebAssembly (JavaScript)', async () => {
     const node = runCases();
     tg.setBackend('cpu', { wasm: false });
@@ -127,7 +138,6 @@ if (skip !== null) {
       tg.setBackend('cpu', { wasm: true });
     }
     const { url, server } = await servePage();
-    const browser = await launchChromium();
     try {
       const isolated = await runPage(browser.context, `${url}isolated/`);
       assert.equal(isolated.env, { ...isolated.env, crossOriginIsolated: true, sharedArrayBuffer: true, webAssembly: true }, 'the COOP/COEP page is cross-origin isolated');
@@ -180,8 +190,26 @@ if (skip !== null) {
       }
       console.log(`  isolated: ${isolated.loadedMs.toFixed(0)} ms (wasm off ${isolated.jsMs.toFixed(0)}), threads ${JSON.stringify(shared.threads)}; plain: ${plain.loadedMs.toFixed(0)} ms (wasm off ${plain.jsMs.toFixed(0)})`);
     } finally {
-      await browser.close();
       server.close();
+    }
+  });
+
+  // The playground (examples/web/serve.ts) is served cross-origin isolated, so its CPU fallback
+  // gets the shared variant above, not the plain one. Checked as soon as the document arrives:
+  // the page's own start (WebGL2 kernels on SwiftShader, tens of seconds on a loaded machine) and
+  // that it loads without errors under COEP are tests/web/playground.test.ts's.
+  test('the playground page is cross-origin isolated (SharedArrayBuffer: the shared variant)', async () => {
+    const { servePlayground } = await import('../../examples/web/serve.js');
+    const { url, server, dir } = await servePlayground();
+    const page = await browser.context.newPage();
+    try {
+      await (page.goto as (url: string, options: { waitUntil: 'commit' }) => Promise<unknown>)(url, { waitUntil: 'commit' });
+      const isolated = await page.evaluate(() => ({ crossOriginIsolated: globalThis.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined' }));
+      assert.equal(isolated, { crossOriginIsolated: true, sharedArrayBuffer: true });
+    } finally {
+      await page.close();
+      server.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 }
