@@ -14,8 +14,9 @@
 // RPAU (version D) is version B with each element's coefficients multiplied by a fresh noise
 // factor (pau_noise.ts); the backward pass recomputes the very same factors from the saved key.
 //
-// For float32 in the WebAssembly memory, degrees (5, 4) without noise run the same arithmetic in
-// core/wasm/assembly/pau.ts (bit for bit).
+// For float32 in the WebAssembly memory, degrees (5, 4) run the same arithmetic in
+// core/wasm/assembly/pau.ts, and with RPAU's noise in core/wasm/assembly/rpau.ts, which computes
+// the noise factors itself with pau_noise.ts's hash (bit for bit, both).
 import type { PauNoise, PauParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { evaluate54, is54, OUT } from './pau_54.js';
@@ -69,14 +70,19 @@ function load54(c: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, row
 const VERSION_CODE: Partial<Record<PauParams['version'], number>> = { A: 0, B: 1, N: 2 };
 
 /**
- * The WebAssembly kernel (core/wasm/assembly/pau.ts) can take this call: degrees (5, 4), version
- * A/B/N without noise, float32 arrays in its memory, and no |x| ≥ 2^32 (the scaled path).
+ * The WebAssembly kernel (core/wasm/assembly/pau.ts, rpau.ts with noise) can take this call:
+ * degrees (5, 4), version A/B/N, float32 arrays in its memory, and no |x| ≥ 2^32 (the scaled path).
  */
 function wasmPau(p: PauParams, L: Layout, arrays: readonly TypedArray[], x: TypedArray) {
-  if (p.noise || !is54(p.version, L.m1, L.nb)) return null;
+  if (!is54(p.version, L.m1, L.nb)) return null;
   const native = residentKernels(...arrays);
   if (!native || native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, UNSCALED_BELOW)) return null;
   return { ...native, version: VERSION_CODE[p.version]! };
+}
+
+/** rpau.ts's flag bits: noise per element, noisy denominator, exact coefficient gradients. */
+function noiseFlags(noise: PauNoise): number {
+  return (noise.perElement ? 1 : 0) | (noise.noisyDenominator ? 2 : 0) | (noise.straightThrough ? 0 : 4);
 }
 
 export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p: PauParams): CpuStorage {
@@ -84,7 +90,17 @@ export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p:
   const L = layoutOf(xv, av, bv);
   const y = alloc.alloc(xv.dtype, x.length, false), out = y.array;
   const native = wasmPau(p, L, [x, a, b, out], x);
-  if (native) {
+  if (native && p.noise) {
+    const scratch = alloc.alloc('float32', native.rt.exports.rpauScratchBytes() / 4, false);
+    const at = pointerOf(native.rt, scratch.array as Float32Array);
+    if (at >= 0) { // else the memory is full: the JavaScript loop below
+      countRun('rpau');
+      native.rt.exports.rpauForward54(native.version, native.at[0], native.at[1], native.at[2], L.rows, L.blocks, L.run, native.at[3], p.noise.key, p.noise.alpha, noiseFlags(p.noise), at);
+      alloc.release(scratch);
+      return y;
+    }
+    alloc.release(scratch);
+  } else if (native) {
     countRun('pau');
     native.rt.exports.pauForward54(native.version, native.at[0], native.at[1], native.at[2], L.rows, L.blocks, L.run, native.at[3]);
     return y;
@@ -140,15 +156,25 @@ export function pauBackward(alloc: CpuAllocator, gv: View, xv: View, av: View, b
   const noisyA = new Float64Array(L.m1), noisyB = new Float64Array(L.nb);
   const native = wasmPau(p, L, [g, x, a, b, dx.array], x);
   if (native) {
-    // the float64 sums in the WebAssembly memory (a float32 block of twice the length)
+    // the float64 sums in the WebAssembly memory (a float32 block of twice the length), and RPAU's scratch
     const sums = alloc.alloc('float32', 2 * (sumA.length + sumB.length));
-    const at = pointerOf(native.rt, sums.array as Float32Array);
-    countRun('pauGrad');
-    native.rt.exports.pauBackward54(native.version, native.at[0], native.at[1], native.at[2], native.at[3], L.rows, L.blocks, L.run, native.at[4], at, at + sumA.length * 8);
-    sumA.set(new Float64Array(native.rt.memory.buffer, at, sumA.length));
-    sumB.set(new Float64Array(native.rt.memory.buffer, at + sumA.length * 8, sumB.length));
+    const scratch = noise ? alloc.alloc('float32', native.rt.exports.rpauScratchBytes() / 4, false) : null;
+    const at = pointerOf(native.rt, sums.array as Float32Array), scratchAt = scratch ? pointerOf(native.rt, scratch.array as Float32Array) : 0;
+    if (at >= 0 && scratchAt >= 0) { // else the memory is full: the JavaScript loops below
+      const [gAt, xAt, aAt, bAt, dxAt] = native.at;
+      if (noise) {
+        countRun('rpauGrad');
+        native.rt.exports.rpauBackward54(native.version, gAt, xAt, aAt, bAt, L.rows, L.blocks, L.run, dxAt, at, at + sumA.length * 8, noise.key, noise.alpha, noiseFlags(noise), scratchAt);
+      } else {
+        countRun('pauGrad');
+        native.rt.exports.pauBackward54(native.version, gAt, xAt, aAt, bAt, L.rows, L.blocks, L.run, dxAt, at, at + sumA.length * 8);
+      }
+      sumA.set(new Float64Array(native.rt.memory.buffer, at, sumA.length));
+      sumB.set(new Float64Array(native.rt.memory.buffer, at + sumA.length * 8, sumB.length));
+    }
     alloc.release(sums);
-    return finish(alloc, dx, sumA, sumB, av, bv);
+    if (scratch) alloc.release(scratch);
+    if (at >= 0 && scratchAt >= 0) return finish(alloc, dx, sumA, sumB, av, bv);
   }
   if (is54(p.version, L.m1, L.nb)) {
     backward54(g, x, a, b, dx.array, sumA, sumB, L, p);

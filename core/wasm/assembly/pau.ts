@@ -3,8 +3,8 @@
 // TypeScript project). The arithmetic is core/cpu/pau_54.ts's, operation for operation in the
 // same order and in float64 (the spec's float64-internal evaluation), and the coefficient sums run
 // in element order: the results are bit for bit the JavaScript kernel's
-// (tests/wasm/pau.test.ts). The caller keeps |x| < 2^32 here (pau_far.ts's scaled path and RPAU's
-// noise stay in JavaScript).
+// (tests/wasm/pau.test.ts). The caller keeps |x| < 2^32 here (pau_far.ts's scaled path stays in
+// JavaScript). RPAU's noisy variant is rpau.ts, on the same evaluation.
 //
 // Layout: `blocks` runs of `run` elements; block k uses coefficient row k % rows (a: 6 per row,
 // b: 4 per row, float32).
@@ -13,15 +13,16 @@ const VERSION_A: i32 = 0;
 const VERSION_N: i32 = 2;
 
 // The scratch the evaluation leaves its results in: f, ∂F/∂x, ∂F/∂a_0…a_5, ∂F/∂b_1…b_4.
-let F: f64 = 0, DX: f64 = 0;
-let DA0: f64 = 0, DA1: f64 = 0, DA2: f64 = 0, DA3: f64 = 0, DA4: f64 = 0, DA5: f64 = 0;
-let DB1: f64 = 0, DB2: f64 = 0, DB3: f64 = 0, DB4: f64 = 0;
+// (exported to rpau.ts, which evaluates at noisy coefficients)
+export let F: f64 = 0, DX: f64 = 0;
+export let DA0: f64 = 0, DA1: f64 = 0, DA2: f64 = 0, DA3: f64 = 0, DA4: f64 = 0, DA5: f64 = 0;
+export let DB1: f64 = 0, DB2: f64 = 0, DB3: f64 = 0, DB4: f64 = 0;
 
 @inline function sign(v: f64): f64 {
   return v < 0 ? -1 : 1;
 }
 
-@inline function evaluate(x: f64, version: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64, a5: f64, b1: f64, b2: f64, b3: f64, b4: f64, grads: bool): void {
+@inline export function evaluate(x: f64, version: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64, a5: f64, b1: f64, b2: f64, b3: f64, b4: f64, grads: bool): void {
   const u0: f64 = 1, u1 = x, u2 = u1 * x, u3 = u2 * x, u4 = u3 * x, u5 = u4 * x;
   const p = 0 + a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3 + a4 * u4 + a5 * u5;
   let q: f64, s: f64, ds: f64 = 0, side: f64 = 1;

@@ -1,0 +1,204 @@
+// AssemblyScript source of RPAU's noisy Padé activation unit of degrees (5, 4): pau.ts's
+// evaluation at coefficients multiplied by noise factors, for float32 tensors. The factors are
+// core/cpu/pau_noise.ts's counter-based hash, ported operation for operation: Math.imul is i32
+// multiplication modulo 2^32, `(v + GOLDEN) | 0` is i32 addition modulo 2^32, and the uniform
+// u32 / 2^32 and the factor 1 − α + 2α·u are the same float64 operations in the same order, so
+// every factor is bit for bit noiseFactor's. With the evaluation and the coefficient sums also
+// core/cpu/pau.ts's (element order; the exact mode's products (g·∂F/∂c̃)·φ in that association),
+// the results are bit for bit the JavaScript kernel's (tests/wasm/rpau.test.ts). The caller keeps
+// |x| < 2^32 here, as for pau.ts.
+//
+// Layout as pau.ts: `blocks` runs of `run` elements, block k uses coefficient row k % rows. The
+// draw of element i is i itself (noise per element) or its row (one draw per channel and call).
+//
+// With noise per element, hashing is most of the work (twelve lowbias32 rounds per element), so
+// the factors of CHUNK elements are drawn first, four elements per i32x4/f64x2 lane group, into a
+// scratch block the caller provides (rpauScratchBytes(), one per call: no static buffer shared by
+// threads), and the evaluation loop then reads them back.
+import { evaluate, F, DX, DA0, DA1, DA2, DA3, DA4, DA5, DB1, DB2, DB3, DB4 } from './pau';
+
+const GOLDEN: u32 = 0x9e3779b9;
+
+// flags, one bit each
+const PER_ELEMENT: i32 = 1;
+const NOISY_DENOMINATOR: i32 = 2;
+const EXACT: i32 = 4;
+
+/** lowbias32, as mix32 in pau_noise.ts. */
+@inline function mix32(v: u32): u32 {
+  let h = v;
+  h ^= h >>> 16;
+  h *= 0x7feb352d;
+  h ^= h >>> 15;
+  h *= 0x846ca68b;
+  h ^= h >>> 16;
+  return h;
+}
+
+/** mix32 on four lanes. */
+@inline function mix32x4(v: v128): v128 {
+  let h = v128.xor(v, i32x4.shr_u(v, 16));
+  h = i32x4.mul(h, i32x4.splat(0x7feb352d));
+  h = v128.xor(h, i32x4.shr_u(h, 15));
+  h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
+  return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+/** elementHash(key, element) = mix32((keyHash ^ element) + GOLDEN), keyHash = mix32(key + GOLDEN) once per call. */
+@inline function keyHash(key: u32): u32 {
+  return mix32(key + GOLDEN);
+}
+
+/** noiseFactor(α, key, draw, k) for the draw whose elementHash is h: (1 − α) + (2α)·u, as in JavaScript. */
+@inline function factor(alpha: f64, h: u32, k: u32): f64 {
+  const u = <f64>mix32((h ^ k) + GOLDEN) / 4294967296.0;
+  return 1 - alpha + 2 * alpha * u;
+}
+
+@inline function coef(p: usize, k: i32): f64 {
+  return <f64>load<f32>(p + (<usize>k << 2));
+}
+
+// The noise factors of the current draw (φ_0…φ_5 for a_0…a_5, ψ_1…ψ_4 for b_1…b_4; ψ = 1 when the
+// denominator is not noisy) and the noisy coefficients they give.
+let P0: f64 = 1, P1: f64 = 1, P2: f64 = 1, P3: f64 = 1, P4: f64 = 1, P5: f64 = 1;
+let Q1: f64 = 1, Q2: f64 = 1, Q3: f64 = 1, Q4: f64 = 1;
+let A0: f64 = 0, A1: f64 = 0, A2: f64 = 0, A3: f64 = 0, A4: f64 = 0, A5: f64 = 0;
+let B1: f64 = 0, B2: f64 = 0, B3: f64 = 0, B4: f64 = 0;
+
+/** Sets the factors and noisy coefficients of draw `draw` for the row at ar, br. */
+@inline function drawRow(ar: usize, br: usize, hk: u32, alpha: f64, draw: u32, noisyDenominator: bool): void {
+  const h = mix32((hk ^ draw) + GOLDEN);
+  P0 = factor(alpha, h, 0); P1 = factor(alpha, h, 1); P2 = factor(alpha, h, 2);
+  P3 = factor(alpha, h, 3); P4 = factor(alpha, h, 4); P5 = factor(alpha, h, 5);
+  A0 = coef(ar, 0) * P0; A1 = coef(ar, 1) * P1; A2 = coef(ar, 2) * P2;
+  A3 = coef(ar, 3) * P3; A4 = coef(ar, 4) * P4; A5 = coef(ar, 5) * P5;
+  if (noisyDenominator) {
+    Q1 = factor(alpha, h, 6); Q2 = factor(alpha, h, 7); Q3 = factor(alpha, h, 8); Q4 = factor(alpha, h, 9);
+    B1 = coef(br, 0) * Q1; B2 = coef(br, 1) * Q2; B3 = coef(br, 2) * Q3; B4 = coef(br, 3) * Q4;
+  } else {
+    B1 = coef(br, 0); B2 = coef(br, 1); B3 = coef(br, 2); B4 = coef(br, 3);
+  }
+}
+
+/** Elements whose factors are drawn together; scratch slot k (0…19) holds CHUNK float64. */
+const CHUNK: i32 = 64;
+const SLOT: usize = <usize>CHUNK << 3;
+/** The scratch block the kernels need: noisy coefficients (slots 0…9), factors (10…19). */
+export function rpauScratchBytes(): i32 {
+  return 20 * CHUNK * 8;
+}
+
+/**
+ * For elements first…first+n−1 (n ≤ CHUNK; lanes up to the next multiple of 4 are filled too, and
+ * unused), writes the noisy coefficient k (a_0…a_5, then b_1…b_4, noisy or not) to slot k and,
+ * if keepFactors, its factor to slot 10 + k. Each lane runs factor()'s integer rounds; u32 → f64
+ * is exact and ·2^−32 equals the division by 2^32 (a power of two, no underflow), so each factor
+ * is bit for bit.
+ */
+@inline function drawChunk(scratch: usize, ar: usize, br: usize, hk: u32, alpha: f64, first: u32, n: i32, noisyDenominator: bool, keepFactors: bool): void {
+  const one = f64x2.splat(1 - alpha), two = f64x2.splat(2 * alpha), scale = f64x2.splat(1.0 / 4294967296.0);
+  const golden = i32x4.splat(<i32>GOLDEN), keyed = i32x4.splat(<i32>hk);
+  const coefficients = noisyDenominator ? 10 : 6;
+  for (let e = 0; e < n; e += 4) {
+    const elements = i32x4.add(i32x4.splat(<i32>(first + <u32>e)), i32x4(0, 1, 2, 3));
+    const h4 = mix32x4(i32x4.add(v128.xor(keyed, elements), golden));
+    const lane = scratch + (<usize>e << 3);
+    for (let k = 0; k < coefficients; k++) {
+      const w = mix32x4(i32x4.add(v128.xor(h4, i32x4.splat(k)), golden));
+      const lo = f64x2.add(one, f64x2.mul(two, f64x2.mul(f64x2.convert_low_i32x4_u(w), scale)));
+      const hi = f64x2.add(one, f64x2.mul(two, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(w, w, 2, 3, 0, 1)), scale)));
+      const c = f64x2.splat(k < 6 ? coef(ar, k) : coef(br, k - 6));
+      const at = lane + <usize>k * SLOT, fat = lane + <usize>(10 + k) * SLOT;
+      v128.store(at, f64x2.mul(c, lo)); v128.store(at, f64x2.mul(c, hi), 16);
+      if (keepFactors) { // only the exact gradients read them
+        v128.store(fat, lo); v128.store(fat, hi, 16);
+      }
+    }
+    for (let k = coefficients; k < 10; k++) {
+      const c = f64x2.splat(coef(br, k - 6)), at = lane + <usize>k * SLOT;
+      v128.store(at, c); v128.store(at, c, 16);
+    }
+  }
+}
+
+export function rpauForward54(version: i32, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, out: usize, key: u32, alpha: f64, flags: i32, scratch: usize): void {
+  const perElement = (flags & PER_ELEMENT) != 0, noisyDenominator = (flags & NOISY_DENOMINATOR) != 0, hk = keyHash(key);
+  for (let block = 0; block < blocks; block++) {
+    const row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
+    const first = block * run, start = <usize>first << 2;
+    if (!perElement) {
+      drawRow(ar, br, hk, alpha, <u32>row, noisyDenominator);
+      for (let i = 0; i < run; i++) {
+        const at = start + (<usize>i << 2);
+        evaluate(<f64>load<f32>(x + at), version, A0, A1, A2, A3, A4, A5, B1, B2, B3, B4, false);
+        store<f32>(out + at, <f32>F);
+      }
+      continue;
+    }
+    for (let c0 = 0; c0 < run; c0 += CHUNK) {
+      const n = min(CHUNK, run - c0);
+      drawChunk(scratch, ar, br, hk, alpha, <u32>(first + c0), n, noisyDenominator, false);
+      for (let e = 0; e < n; e++) {
+        const at = start + (<usize>(c0 + e) << 2), s = scratch + (<usize>e << 3);
+        evaluate(<f64>load<f32>(x + at), version,
+          load<f64>(s), load<f64>(s, SLOT), load<f64>(s, 2 * SLOT), load<f64>(s, 3 * SLOT), load<f64>(s, 4 * SLOT), load<f64>(s, 5 * SLOT),
+          load<f64>(s, 6 * SLOT), load<f64>(s, 7 * SLOT), load<f64>(s, 8 * SLOT), load<f64>(s, 9 * SLOT), false);
+        store<f32>(out + at, <f32>F);
+      }
+    }
+  }
+}
+
+/**
+ * dx = g·∂F/∂x at the noisy coefficients, and the coefficient sums added, in element order, to
+ * sumA (6 per row) and sumB (4 per row), float64 arrays the caller zeroes: Σ g·∂F/∂c̃
+ * (straight-through) or Σ (g·∂F/∂c̃)·∂c̃/∂c (exact; ∂c̃/∂c is the factor).
+ */
+export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, dx: usize, sumA: usize, sumB: usize, key: u32, alpha: f64, flags: i32, scratch: usize): void {
+  const perElement = (flags & PER_ELEMENT) != 0, noisyDenominator = (flags & NOISY_DENOMINATOR) != 0, hk = keyHash(key);
+  const exact = (flags & EXACT) != 0, exactDenominator = exact && noisyDenominator;
+  for (let block = 0; block < blocks; block++) {
+    const row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
+    const sa = sumA + (<usize>(row * 6) << 3), sb = sumB + (<usize>(row * 4) << 3);
+    let s0 = load<f64>(sa), s1 = load<f64>(sa, 8), s2 = load<f64>(sa, 16), s3 = load<f64>(sa, 24), s4 = load<f64>(sa, 32), s5 = load<f64>(sa, 40);
+    let t1 = load<f64>(sb), t2 = load<f64>(sb, 8), t3 = load<f64>(sb, 16), t4 = load<f64>(sb, 24);
+    const first = block * run, start = <usize>first << 2;
+    if (!perElement) drawRow(ar, br, hk, alpha, <u32>row, noisyDenominator);
+    for (let c0 = 0; c0 < run; c0 += CHUNK) {
+      const n = min(CHUNK, run - c0);
+      if (perElement) drawChunk(scratch, ar, br, hk, alpha, <u32>(first + c0), n, noisyDenominator, exact);
+      for (let e = 0; e < n; e++) {
+        const at = start + (<usize>(c0 + e) << 2), s = scratch + (<usize>e << 3);
+        if (perElement) {
+          evaluate(<f64>load<f32>(x + at), version,
+            load<f64>(s), load<f64>(s, SLOT), load<f64>(s, 2 * SLOT), load<f64>(s, 3 * SLOT), load<f64>(s, 4 * SLOT), load<f64>(s, 5 * SLOT),
+            load<f64>(s, 6 * SLOT), load<f64>(s, 7 * SLOT), load<f64>(s, 8 * SLOT), load<f64>(s, 9 * SLOT), true);
+          if (exact) {
+            P0 = load<f64>(s, 10 * SLOT); P1 = load<f64>(s, 11 * SLOT); P2 = load<f64>(s, 12 * SLOT);
+            P3 = load<f64>(s, 13 * SLOT); P4 = load<f64>(s, 14 * SLOT); P5 = load<f64>(s, 15 * SLOT);
+          }
+          if (exactDenominator) {
+            Q1 = load<f64>(s, 16 * SLOT); Q2 = load<f64>(s, 17 * SLOT); Q3 = load<f64>(s, 18 * SLOT); Q4 = load<f64>(s, 19 * SLOT);
+          }
+        } else {
+          evaluate(<f64>load<f32>(x + at), version, A0, A1, A2, A3, A4, A5, B1, B2, B3, B4, true);
+        }
+        const gi = <f64>load<f32>(g + at);
+        store<f32>(dx + at, <f32>(gi * DX));
+        if (exact) {
+          s0 += gi * DA0 * P0; s1 += gi * DA1 * P1; s2 += gi * DA2 * P2; s3 += gi * DA3 * P3; s4 += gi * DA4 * P4; s5 += gi * DA5 * P5;
+        } else {
+          s0 += gi * DA0; s1 += gi * DA1; s2 += gi * DA2; s3 += gi * DA3; s4 += gi * DA4; s5 += gi * DA5;
+        }
+        if (exactDenominator) {
+          t1 += gi * DB1 * Q1; t2 += gi * DB2 * Q2; t3 += gi * DB3 * Q3; t4 += gi * DB4 * Q4;
+        } else {
+          t1 += gi * DB1; t2 += gi * DB2; t3 += gi * DB3; t4 += gi * DB4;
+        }
+      }
+    }
+    store<f64>(sa, s0); store<f64>(sa, s1, 8); store<f64>(sa, s2, 16); store<f64>(sa, s3, 24); store<f64>(sa, s4, 32); store<f64>(sa, s5, 40);
+    store<f64>(sb, t1); store<f64>(sb, t2, 8); store<f64>(sb, t3, 16); store<f64>(sb, t4, 24);
+  }
+}

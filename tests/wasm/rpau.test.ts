@@ -1,0 +1,91 @@
+// RPAU's noisy (5, 4) kernel in WebAssembly (core/wasm/assembly/rpau.ts) against the JavaScript
+// kernel (core/cpu/pau.ts, the reference) for float32: noise per element and per channel, on the
+// denominator or not, straight-through and exact coefficient gradients, shared and per-channel
+// coefficients, odd and empty shapes, ±0, NaN, and inputs beyond 2^32 (those calls stay in
+// JavaScript). The wasm kernel hashes the noise itself, so forward, dx and both coefficient
+// gradients must be bit for bit the JavaScript results.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import * as tg from '../../index.js';
+import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+
+function same(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
+  assert.is(got.length, want.length, what);
+  for (let i = 0; i < got.length; i++) {
+    if (!(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])))) assert.unreachable(`${what}: element ${i} is ${got[i]}, the JavaScript kernel gives ${want[i]}`);
+  }
+}
+
+const valueArb = fc.oneof(
+  { weight: 10, arbitrary: fc.float({ min: -6, max: 6, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, 1e5, -3e7, 2 ** 33, -Infinity) },
+);
+
+const caseArb = fc.record({
+  perChannel: fc.boolean(),
+  perElement: fc.boolean(),
+  noisyDenominator: fc.boolean(),
+  straightThrough: fc.boolean(),
+  alpha: fc.constantFrom(0, 0.1, 0.5, 1, 0.3333),
+  key: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0, 0xffffffff, 0x61c88647)),
+  n: fc.integer({ min: 1, max: 3 }), c: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 0, max: 11 }),
+  seed: fc.integer({ min: 0, max: 999 }),
+}).chain((c) => fc.record({ c: fc.constant(c), values: fc.array(valueArb, { minLength: c.n * c.c * c.s, maxLength: c.n * c.c * c.s }) }));
+
+interface Case { perChannel: boolean; perElement: boolean; noisyDenominator: boolean; straightThrough: boolean; alpha: number; key: number; n: number; c: number; s: number; seed: number }
+
+/** y, dx, dnumerator, ddenominator of one rpau pass with the active kernels. */
+function pass(c: Case, values: number[], av: ArrayLike<number>, bv: ArrayLike<number>, uv: ArrayLike<number>) {
+  const rows = c.perChannel ? [c.c] : [];
+  const x = tg.tensor(Array.from(values), { shape: [c.n, c.c, c.s], requiresGrad: true });
+  const a = tg.tensor(Array.from(av), { shape: [...rows, 6], requiresGrad: true }), b = tg.tensor(Array.from(bv), { shape: [...rows, 4], requiresGrad: true });
+  const { perElement, noisyDenominator, straightThrough, alpha, key } = c;
+  const y = tg.rpau(x, a, b, { perElement, noisyDenominator, straightThrough, alpha, key });
+  y.mul(tg.tensor(Array.from(uv), { shape: [c.n, c.c, c.s] })).sum().backward();
+  return [y.data(), x.grad!.data(), a.grad!.data(), b.grad!.data()];
+}
+
+function inJavaScript<T>(fn: () => T): T {
+  tg.setBackend('cpu', { wasm: false });
+  try {
+    return fn();
+  } finally {
+    tg.setBackend('cpu', { wasm: true });
+  }
+}
+
+test('rpau (5, 4), every noise mode: forward and every gradient bit for bit the JavaScript kernel', () => {
+  const before = cpuInfo().kernelRuns.rpauGrad ?? 0, beforeForward = cpuInfo().kernelRuns.rpau ?? 0;
+  fc.assert(fc.property(caseArb, ({ c, values }) => {
+    tg.manualSeed(c.seed);
+    const rows = c.perChannel ? [c.c] : [];
+    const av = tg.randn([...rows, 6]).data(), bv = tg.randn([...rows, 4]).data(), uv = tg.randn([c.n, c.c, c.s]).data();
+    const got = pass(c, values, av, bv, uv);
+    const want = inJavaScript(() => pass(c, values, av, bv, uv));
+    ['y', 'dx', 'dnumerator', 'ddenominator'].forEach((name, i) => same(got[i], want[i], `${name} ${JSON.stringify(c)}`));
+  }), { seed: 43, numRuns: 200 });
+  assert.ok((cpuInfo().kernelRuns.rpauGrad ?? 0) > before, 'the WebAssembly RPAU backward ran');
+  assert.ok((cpuInfo().kernelRuns.rpau ?? 0) > beforeForward, 'the WebAssembly RPAU forward ran');
+});
+
+test('rpau: a larger tensor (many hashed draws, long runs) bit for bit, and each noise mode changes the result', () => {
+  tg.manualSeed(7);
+  const c: Case = { perChannel: true, perElement: true, noisyDenominator: true, straightThrough: false, alpha: 0.25, key: 0xdeadbeef, n: 4, c: 5, s: 257, seed: 7 };
+  const values = Array.from(tg.randn([c.n, c.c, c.s]).mul(2).data());
+  const av = tg.randn([c.c, 6]).data(), bv = tg.randn([c.c, 4]).data(), uv = tg.randn([c.n, c.c, c.s]).data();
+  const runs = cpuInfo().kernelRuns.rpauGrad ?? 0;
+  const got = pass(c, values, av, bv, uv);
+  assert.is(cpuInfo().kernelRuns.rpauGrad ?? 0, runs + 1, 'the WebAssembly RPAU backward ran once');
+  const want = inJavaScript(() => pass(c, values, av, bv, uv));
+  ['y', 'dx', 'dnumerator', 'ddenominator'].forEach((name, i) => same(got[i], want[i], name));
+  // each flag reaches the kernel: flipping it changes some output (else the parity above could
+  // hold with the flag ignored on both sides)
+  for (const flip of ['perElement', 'noisyDenominator', 'straightThrough'] as const) {
+    const other = pass({ ...c, [flip]: !c[flip] }, values, av, bv, uv);
+    const changed = [0, 1, 2, 3].some((k) => got[k].some((v, i) => !Object.is(v, other[k][i])));
+    assert.ok(changed, `flipping ${flip} changes the result`);
+  }
+});
+
+test.run();
