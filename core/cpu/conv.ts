@@ -13,6 +13,7 @@ import type { GemmBatchItem } from '../wasm/matmul.js';
 import { gemmItems } from './matmul.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { residentKernels } from './wasm_switch.js';
+import { countRun } from '../wasm/runtime.js';
 
 interface Geometry {
   N: number; C: number; H: number; W: number;
@@ -33,6 +34,7 @@ function im2col(x: TypedArray, xOff: number, geo: Geometry, p: Conv2dParams, col
   const native = residentKernels(x, col);
   if (native) {
     const { rt, at } = native;
+    countRun('im2col');
     rt.exports.im2col(at[0] + xOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + colOff * 4);
     return;
   }
@@ -69,6 +71,7 @@ function col2im(dcol: TypedArray, dcolOff: number, geo: Geometry, p: Conv2dParam
   const native = residentKernels(dcol, dx);
   if (native) {
     const { rt, at } = native;
+    countRun('col2im');
     rt.exports.col2im(at[0] + dcolOff * 4, geo.Cg, geo.H, geo.W, geo.kH, geo.kW, geo.Ho, geo.Wo, ...p.stride, ...p.padding, ...p.dilation, at[1] + xOff * 4);
     return;
   }

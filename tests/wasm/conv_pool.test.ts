@@ -75,7 +75,7 @@ const convArb = fc.record({
 });
 
 test('conv2d forward and both gradients: within the float32 bound of the JavaScript kernel', () => {
-  const before = runs('matmul');
+  const before = runs('matmul'), unrolled = runs('im2col'), rolled = runs('col2im');
   fc.assert(fc.property(convArb, (c) => {
     if (c.h + 2 * c.padding < c.dilation * (c.k - 1) + 1 || c.w + 2 * c.padding < c.dilation * (c.k - 1) + 1) return;
     tg.manualSeed(c.seed);
@@ -101,6 +101,7 @@ test('conv2d forward and both gradients: within the float32 bound of the JavaScr
     });
   }), { seed: 32, numRuns: 100 });
   assert.ok(runs('matmul') > before, 'the WebAssembly products ran');
+  assert.ok(runs('im2col') > unrolled && runs('col2im') > rolled, 'the WebAssembly im2col and col2im ran (and backendInfo counts them)');
 });
 
 test.run();
