@@ -29,7 +29,8 @@ import { wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams): CpuStorage {
   const x = arrayOf(xv.storage), params = arrayOf(pv.storage);
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
-  const y = alloc.alloc(xv.dtype, x.length);
+  // written whole on either path (WebAssembly or the loop below): no zeroing
+  const y = alloc.alloc(xv.dtype, x.length, false);
   const point = new DeuPoint();
   if (wasmDeuForward(x, y.array, params, N, F, S, eps, s)) return y;
   for (let f = 0; f < F; f++) {
@@ -49,7 +50,7 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
 export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, { eps, s }: DeuParams): { dx: CpuStorage; dparams: CpuStorage } {
   const g = arrayOf(gv.storage), x = arrayOf(xv.storage), params = arrayOf(pv.storage);
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
-  const dx = alloc.alloc(xv.dtype, x.length), dparams = alloc.alloc(pv.dtype, 5 * F);
+  const dx = alloc.alloc(xv.dtype, x.length, false), dparams = alloc.alloc(pv.dtype, 5 * F, false);
   const point = new DeuPoint(), borrowed = new DeuPoint();
   const gravities = Array.from({ length: F }, (_, f) => gravitationOf(x, params, N, F, S, f, eps, s));
   if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, gravities)) return { dx, dparams };
