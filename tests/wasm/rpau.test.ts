@@ -27,7 +27,7 @@ const caseArb = fc.record({
   perElement: fc.boolean(),
   noisyDenominator: fc.boolean(),
   straightThrough: fc.boolean(),
-  alpha: fc.constantFrom(0, 0.1, 0.5, 1, 0.3333),
+  alpha: fc.constantFrom(0, 0.1, 0.5, 1, 0.3333, 2 ** -989, 2 ** -995, 1e-300, 3e-17),
   key: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0, 0xffffffff, 0x61c88647)),
   n: fc.integer({ min: 1, max: 3 }), c: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 0, max: 11 }),
   seed: fc.integer({ min: 0, max: 999 }),
@@ -86,6 +86,26 @@ test('rpau: a larger tensor (many hashed draws, long runs) bit for bit, and each
     const changed = [0, 1, 2, 3].some((k) => got[k].some((v, i) => !Object.is(v, other[k][i])));
     assert.ok(changed, `flipping ${flip} changes the result`);
   }
+});
+
+test('rpau: the scratch and the sums go back to the WebAssembly heap (live bytes and memory size constant over 200 steps)', () => {
+  tg.manualSeed(3);
+  const x = tg.randn([2, 3, 70], { requiresGrad: true }), a = tg.randn([3, 6], { requiresGrad: true }), b = tg.randn([3, 4], { requiresGrad: true });
+  const step = (straightThrough: boolean) => tg.tidy(() => {
+    tg.rpau(x, a, b, { straightThrough }).sum().backward();
+    for (const t of [x, a, b]) {
+      t.grad!.dispose();
+      t.grad = null;
+    }
+  });
+  step(true);
+  step(false);
+  const before = cpuInfo().wasmHeap!, runs = cpuInfo().kernelRuns.rpauGrad ?? 0;
+  for (let i = 0; i < 200; i++) step(i % 2 === 0);
+  const after = cpuInfo().wasmHeap!;
+  assert.is(cpuInfo().kernelRuns.rpauGrad ?? 0, runs + 200, 'every step ran the WebAssembly RPAU');
+  assert.is(after.liveBytes, before.liveBytes, 'live bytes in the WebAssembly heap');
+  assert.is(after.memoryBytes, before.memoryBytes, 'WebAssembly memory size');
 });
 
 test.run();

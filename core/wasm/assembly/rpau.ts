@@ -90,34 +90,50 @@ export function rpauScratchBytes(): i32 {
 }
 
 /**
+ * Factor k of four elements (element hashes h4) into slot 10 + k when keepFactors, and the noisy
+ * coefficient c·factor into slot k. (1 − α) + (2α)·(w/2^32) is computed as (1 − α) + (2α·2^−32)·w:
+ * u32 → f64 is exact and 2α·2^−32 is exact for α ≥ 2^−990 (a power-of-two scaling), so both round
+ * the same real product; below that 1 − α rounds to 1 and either product is too small to move it.
+ */
+@inline function drawLanes(h4: v128, k: i32, c: v128, one: v128, two32: v128, lane: usize, keepFactors: bool): void {
+  const w = mix32x4(i32x4.add(v128.xor(h4, i32x4.splat(k)), i32x4.splat(<i32>GOLDEN)));
+  const lo = f64x2.add(one, f64x2.mul(two32, f64x2.convert_low_i32x4_u(w)));
+  const hi = f64x2.add(one, f64x2.mul(two32, f64x2.convert_low_i32x4_u(i32x4.shuffle(w, w, 2, 3, 0, 1))));
+  const at = lane + <usize>k * SLOT;
+  v128.store(at, f64x2.mul(c, lo)); v128.store(at, f64x2.mul(c, hi), 16);
+  if (keepFactors) { // only the exact gradients read them
+    const fat = lane + <usize>(10 + k) * SLOT;
+    v128.store(fat, lo); v128.store(fat, hi, 16);
+  }
+}
+
+/**
  * For elements first…first+n−1 (n ≤ CHUNK; lanes up to the next multiple of 4 are filled too, and
  * unused), writes the noisy coefficient k (a_0…a_5, then b_1…b_4, noisy or not) to slot k and,
- * if keepFactors, its factor to slot 10 + k. Each lane runs factor()'s integer rounds; u32 → f64
- * is exact and ·2^−32 equals the division by 2^32 (a power of two, no underflow), so each factor
- * is bit for bit.
+ * if keepFactors, its factor to slot 10 + k: factor()'s integer rounds on four lanes, each factor
+ * bit for bit (drawLanes).
  */
 @inline function drawChunk(scratch: usize, ar: usize, br: usize, hk: u32, alpha: f64, first: u32, n: i32, noisyDenominator: bool, keepFactors: bool): void {
-  const one = f64x2.splat(1 - alpha), two = f64x2.splat(2 * alpha), scale = f64x2.splat(1.0 / 4294967296.0);
-  const golden = i32x4.splat(<i32>GOLDEN), keyed = i32x4.splat(<i32>hk);
-  const coefficients = noisyDenominator ? 10 : 6;
+  const one = f64x2.splat(1 - alpha), two32 = f64x2.splat(2 * alpha * (1.0 / 4294967296.0));
+  const keyed = i32x4.splat(<i32>hk);
+  const a0 = f64x2.splat(coef(ar, 0)), a1 = f64x2.splat(coef(ar, 1)), a2 = f64x2.splat(coef(ar, 2));
+  const a3 = f64x2.splat(coef(ar, 3)), a4 = f64x2.splat(coef(ar, 4)), a5 = f64x2.splat(coef(ar, 5));
+  const b1 = f64x2.splat(coef(br, 0)), b2 = f64x2.splat(coef(br, 1)), b3 = f64x2.splat(coef(br, 2)), b4 = f64x2.splat(coef(br, 3));
   for (let e = 0; e < n; e += 4) {
     const elements = i32x4.add(i32x4.splat(<i32>(first + <u32>e)), i32x4(0, 1, 2, 3));
-    const h4 = mix32x4(i32x4.add(v128.xor(keyed, elements), golden));
+    const h4 = mix32x4(i32x4.add(v128.xor(keyed, elements), i32x4.splat(<i32>GOLDEN)));
     const lane = scratch + (<usize>e << 3);
-    for (let k = 0; k < coefficients; k++) {
-      const w = mix32x4(i32x4.add(v128.xor(h4, i32x4.splat(k)), golden));
-      const lo = f64x2.add(one, f64x2.mul(two, f64x2.mul(f64x2.convert_low_i32x4_u(w), scale)));
-      const hi = f64x2.add(one, f64x2.mul(two, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(w, w, 2, 3, 0, 1)), scale)));
-      const c = f64x2.splat(k < 6 ? coef(ar, k) : coef(br, k - 6));
-      const at = lane + <usize>k * SLOT, fat = lane + <usize>(10 + k) * SLOT;
-      v128.store(at, f64x2.mul(c, lo)); v128.store(at, f64x2.mul(c, hi), 16);
-      if (keepFactors) { // only the exact gradients read them
-        v128.store(fat, lo); v128.store(fat, hi, 16);
-      }
-    }
-    for (let k = coefficients; k < 10; k++) {
-      const c = f64x2.splat(coef(br, k - 6)), at = lane + <usize>k * SLOT;
-      v128.store(at, c); v128.store(at, c, 16);
+    drawLanes(h4, 0, a0, one, two32, lane, keepFactors); drawLanes(h4, 1, a1, one, two32, lane, keepFactors);
+    drawLanes(h4, 2, a2, one, two32, lane, keepFactors); drawLanes(h4, 3, a3, one, two32, lane, keepFactors);
+    drawLanes(h4, 4, a4, one, two32, lane, keepFactors); drawLanes(h4, 5, a5, one, two32, lane, keepFactors);
+    if (noisyDenominator) {
+      drawLanes(h4, 6, b1, one, two32, lane, keepFactors); drawLanes(h4, 7, b2, one, two32, lane, keepFactors);
+      drawLanes(h4, 8, b3, one, two32, lane, keepFactors); drawLanes(h4, 9, b4, one, two32, lane, keepFactors);
+    } else {
+      v128.store(lane + 6 * SLOT, b1); v128.store(lane + 6 * SLOT, b1, 16);
+      v128.store(lane + 7 * SLOT, b2); v128.store(lane + 7 * SLOT, b2, 16);
+      v128.store(lane + 8 * SLOT, b3); v128.store(lane + 8 * SLOT, b3, 16);
+      v128.store(lane + 9 * SLOT, b4); v128.store(lane + 9 * SLOT, b4, 16);
     }
   }
 }
@@ -164,26 +180,11 @@ export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: us
     let s0 = load<f64>(sa), s1 = load<f64>(sa, 8), s2 = load<f64>(sa, 16), s3 = load<f64>(sa, 24), s4 = load<f64>(sa, 32), s5 = load<f64>(sa, 40);
     let t1 = load<f64>(sb), t2 = load<f64>(sb, 8), t3 = load<f64>(sb, 16), t4 = load<f64>(sb, 24);
     const first = block * run, start = <usize>first << 2;
-    if (!perElement) drawRow(ar, br, hk, alpha, <u32>row, noisyDenominator);
-    for (let c0 = 0; c0 < run; c0 += CHUNK) {
-      const n = min(CHUNK, run - c0);
-      if (perElement) drawChunk(scratch, ar, br, hk, alpha, <u32>(first + c0), n, noisyDenominator, exact);
-      for (let e = 0; e < n; e++) {
-        const at = start + (<usize>(c0 + e) << 2), s = scratch + (<usize>e << 3);
-        if (perElement) {
-          evaluate(<f64>load<f32>(x + at), version,
-            load<f64>(s), load<f64>(s, SLOT), load<f64>(s, 2 * SLOT), load<f64>(s, 3 * SLOT), load<f64>(s, 4 * SLOT), load<f64>(s, 5 * SLOT),
-            load<f64>(s, 6 * SLOT), load<f64>(s, 7 * SLOT), load<f64>(s, 8 * SLOT), load<f64>(s, 9 * SLOT), true);
-          if (exact) {
-            P0 = load<f64>(s, 10 * SLOT); P1 = load<f64>(s, 11 * SLOT); P2 = load<f64>(s, 12 * SLOT);
-            P3 = load<f64>(s, 13 * SLOT); P4 = load<f64>(s, 14 * SLOT); P5 = load<f64>(s, 15 * SLOT);
-          }
-          if (exactDenominator) {
-            Q1 = load<f64>(s, 16 * SLOT); Q2 = load<f64>(s, 17 * SLOT); Q3 = load<f64>(s, 18 * SLOT); Q4 = load<f64>(s, 19 * SLOT);
-          }
-        } else {
-          evaluate(<f64>load<f32>(x + at), version, A0, A1, A2, A3, A4, A5, B1, B2, B3, B4, true);
-        }
+    if (!perElement) {
+      drawRow(ar, br, hk, alpha, <u32>row, noisyDenominator);
+      for (let i = 0; i < run; i++) {
+        const at = start + (<usize>i << 2);
+        evaluate(<f64>load<f32>(x + at), version, A0, A1, A2, A3, A4, A5, B1, B2, B3, B4, true);
         const gi = <f64>load<f32>(g + at);
         store<f32>(dx + at, <f32>(gi * DX));
         if (exact) {
@@ -193,6 +194,30 @@ export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: us
         }
         if (exactDenominator) {
           t1 += gi * DB1 * Q1; t2 += gi * DB2 * Q2; t3 += gi * DB3 * Q3; t4 += gi * DB4 * Q4;
+        } else {
+          t1 += gi * DB1; t2 += gi * DB2; t3 += gi * DB3; t4 += gi * DB4;
+        }
+      }
+    }
+    for (let c0 = 0; perElement && c0 < run; c0 += CHUNK) {
+      const n = min(CHUNK, run - c0);
+      drawChunk(scratch, ar, br, hk, alpha, <u32>(first + c0), n, noisyDenominator, exact);
+      for (let e = 0; e < n; e++) {
+        const at = start + (<usize>(c0 + e) << 2), s = scratch + (<usize>e << 3);
+        evaluate(<f64>load<f32>(x + at), version,
+          load<f64>(s), load<f64>(s, SLOT), load<f64>(s, 2 * SLOT), load<f64>(s, 3 * SLOT), load<f64>(s, 4 * SLOT), load<f64>(s, 5 * SLOT),
+          load<f64>(s, 6 * SLOT), load<f64>(s, 7 * SLOT), load<f64>(s, 8 * SLOT), load<f64>(s, 9 * SLOT), true);
+        const gi = <f64>load<f32>(g + at);
+        store<f32>(dx + at, <f32>(gi * DX));
+        if (exact) { // the factors, slots 10…19
+          s0 += gi * DA0 * load<f64>(s, 10 * SLOT); s1 += gi * DA1 * load<f64>(s, 11 * SLOT); s2 += gi * DA2 * load<f64>(s, 12 * SLOT);
+          s3 += gi * DA3 * load<f64>(s, 13 * SLOT); s4 += gi * DA4 * load<f64>(s, 14 * SLOT); s5 += gi * DA5 * load<f64>(s, 15 * SLOT);
+        } else {
+          s0 += gi * DA0; s1 += gi * DA1; s2 += gi * DA2; s3 += gi * DA3; s4 += gi * DA4; s5 += gi * DA5;
+        }
+        if (exactDenominator) {
+          t1 += gi * DB1 * load<f64>(s, 16 * SLOT); t2 += gi * DB2 * load<f64>(s, 17 * SLOT);
+          t3 += gi * DB3 * load<f64>(s, 18 * SLOT); t4 += gi * DB4 * load<f64>(s, 19 * SLOT);
         } else {
           t1 += gi * DB1; t2 += gi * DB2; t3 += gi * DB3; t4 += gi * DB4;
         }
