@@ -7,11 +7,16 @@
 // every element is computed by the same sequence of operations whichever thread computes it, so
 // results are bit-identical for any thread count and from run to run (tests/wasm/threads.test.ts).
 //
-// Threads exist only where shared memory does (Node; a browser page that is crossOriginIsolated)
-// and where worker_threads can be reached synchronously (Node ≥ 20.16's process.getBuiltinModule).
-// A worker that dies, or stops answering, is reported with the kernel it was running, its share
-// is computed by the calling thread, and the pool carries on without it.
-import { RESERVED_BYTES, type WasmRuntime } from './runtime.js';
+// Threads exist only where shared memory does (Node; a browser page that is crossOriginIsolated).
+// In Node the workers come from worker_threads, reached synchronously (Node ≥ 20.16's
+// process.getBuiltinModule), and are started, and waited for, at the first kernel large enough to
+// share. In a browser they are Web Workers (browser_workers.ts): started asynchronously at the
+// first matmul or DEU kernel or on setBackend('cpu', { threads }), and joined once ready; the
+// page's thread may not block, so it spins on DONE. A worker that dies, or stops answering, is
+// reported with the kernel it was running, its share is computed by the calling thread, and the
+// pool carries on without it.
+import { startWebWorker, webWorkersMissing } from './browser_workers.js';
+import { wasmRuntime, wasmUnavailableReason, type WasmRuntime } from './runtime.js';
 
 const PANEL = 8; // the gemm kernel's NR: the unit of the column partition
 /** Products smaller than this many multiply-adds run on one thread (waking workers costs ~20 µs). */
@@ -39,10 +44,9 @@ export const GEMM = 1; // columns [lo, hi) of C; slot 3: the thread's workspace
 export const DEU_FORWARD = 2; // neurons [lo, hi) of the DEU table (core/wasm/assembly/deu.ts)
 export const DEU_BACKWARD = 3;
 
+// The task loop of every worker, Node's and the browser's, given `ex` (the kernels' exports),
+// `memory`, `controlOffset` and `index` (below: NODE_WORKER, WEB_WORKER).
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, controlOffset, index } = workerData;
-const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } }).exports;
 const ctrl = new Int32Array(memory.buffer, controlOffset, 256);
 let seen = Atomics.load(ctrl, ${GEN});
 Atomics.store(ctrl, ${READY} + index, 1);
@@ -52,11 +56,12 @@ for (;;) {
   seen = Atomics.load(ctrl, ${GEN});
   const kernel = ctrl[${KERNEL}];
   if (kernel === -1) break;
-  // a parked worker (more workers than threads asked for) wakes with the others and sleeps again
-  if (Atomics.load(ctrl, ${FAILED} + index) !== -1) continue;
+  // a parked worker (more workers than threads asked for) wakes with the others and sleeps again;
+  // the task is claimed atomically: a retired worker that has not ended yet (terminate() takes
+  // effect later) and the new worker with its index cannot both take it
+  if (Atomics.compareExchange(ctrl, ${FAILED} + index, -1, 2) !== -1) continue;
   const a = ctrl.subarray(${ARGS}, ${ARGS} + 11), s = ${SLOTS} + index * 3;
   const lo = ctrl[s], hi = ctrl[s + 1];
-  ctrl[${FAILED} + index] = 2;
   try {
     if (kernel === ${GEMM}) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], lo, hi, ctrl[s + 2]);
     else if (kernel === ${DEU_FORWARD}) ex.deuForwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5]);
@@ -70,23 +75,61 @@ for (;;) {
 }
 `;
 
+const INSTANTIATE = "new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } }).exports";
+
+/** Node: the data comes as workerData; the worker is ready before its constructor's caller waits on it. */
+const NODE_WORKER = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, controlOffset, index } = workerData;
+const ex = ${INSTANTIATE};
+${WORKER_SOURCE}`;
+
+/** A browser's Web Worker: the data comes by postMessage; a failure to instantiate is posted back. */
+const WEB_WORKER = `
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { module, memory, controlOffset, index } = event.data;
+  let ex;
+  try {
+    ex = ${INSTANTIATE};
+  } catch (e) {
+    self.postMessage({ failed: String((e && e.message) || e) });
+    return;
+  }
+  ${WORKER_SOURCE}
+  self.close();
+};`;
+
+interface NodeWorker { terminate(): unknown; unref(): void; on(event: string, fn: (arg: unknown) => void): unknown }
+
 interface WorkerHandle {
   readonly index: number; // 1-based: thread 0 is the caller
-  worker: { terminate(): unknown; unref(): void; on(event: string, fn: (arg: unknown) => void): unknown } | null;
+  worker: { terminate(): unknown } | null;
   alive: boolean;
+  /** Waiting for tasks (its READY flag seen): only such workers are given shares. */
+  ready: boolean;
+  /** performance.now() when it was started (a Web Worker that never gets ready is retired). */
+  startedAt: number;
 }
 
 interface PoolState {
   wanted: number;
   workers: WorkerHandle[];
-  /** Why fewer threads run than asked for (null when all run). */
+  /** Why no workers can be started here (null when they can). */
   reason: string | null;
   /** Workers that died or stopped answering, with the kernel they were running. */
   failures: string[];
   runtime: WasmRuntime | null;
+  /** 'web': Web Workers, and a calling thread that spins on DONE instead of blocking (a page may not). */
+  kind: 'node' | 'web' | null;
 }
 
-const pool: PoolState = { wanted: defaultThreadCount(), workers: [], reason: null, failures: [], runtime: null };
+const pool: PoolState = { wanted: defaultThreadCount(), workers: [], reason: null, failures: [], runtime: null, kind: null };
+
+/** Kernel runs split across more than one thread, by kernel name (backendInfo('cpu').threads.splitRuns). */
+const splitRuns = new Map<string, number>();
+
+const SHARED_MEMORY_REASON = 'one thread: worker threads need shared WebAssembly memory (SharedArrayBuffer), which a browser page has only when crossOriginIsolated';
 
 function getBuiltin(name: string): unknown {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -109,11 +152,22 @@ export function setThreadCount(threads: number): void {
   // Workers beyond the count are parked, not terminated: they sleep in Atomics.wait (no CPU),
   // and asking for more threads again (a benchmark alternating 1 and 2) costs no restart.
   pool.wanted = threads;
+  // A browser's workers take a turn of the event loop to start: start them now, so that kernels
+  // after the caller's next await can use them. (Node starts them at the first large kernel.)
+  if (!isNode()) {
+    const rt = wasmRuntime();
+    if (rt) ensureWorkers(rt);
+  }
+}
+
+function isNode(): boolean {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
 }
 
 function shrinkTo(workers: number): void {
   while (pool.workers.length > workers) {
     const w = pool.workers.pop()!;
+    w.alive = false; // its exit is not a failure
     w.worker?.terminate();
   }
 }
@@ -122,7 +176,10 @@ function control(rt: WasmRuntime): Int32Array {
   return new Int32Array(rt.memory.buffer, CONTROL_OFFSET, 256);
 }
 
-/** Starts workers up to the wanted count; sets pool.reason when none can run here. */
+/**
+ * Starts workers up to the wanted count (Node: and waits until they are ready; a browser: without
+ * waiting, see readyWorkers); sets pool.reason when none can run here.
+ */
 function ensureWorkers(rt: WasmRuntime): void {
   if (pool.runtime !== rt) {
     shrinkTo(0);
@@ -132,22 +189,25 @@ function ensureWorkers(rt: WasmRuntime): void {
   const want = pool.wanted - 1;
   if (pool.workers.length >= want) return;
   if (!rt.shared) {
-    pool.reason = 'one thread: worker threads need shared WebAssembly memory (SharedArrayBuffer), which a browser page has only when crossOriginIsolated';
+    pool.reason = SHARED_MEMORY_REASON;
     return;
   }
-  const threads = getBuiltin('node:worker_threads') as { Worker: new (src: string, opts: object) => WorkerHandle['worker'] } | null;
+  const threads = getBuiltin('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker } | null;
   if (!threads) {
-    pool.reason = 'one thread: worker threads need Node ≥ 20.16 (process.getBuiltinModule)';
+    const missing = isNode() ? 'worker threads need Node ≥ 20.16 (process.getBuiltinModule)' : webWorkersMissing();
+    pool.reason = missing === null ? null : `one thread: ${missing}`;
+    if (missing === null) startWebWorkers(rt, want);
     return;
   }
   pool.reason = null;
+  pool.kind = 'node';
   const used = new Set(pool.workers.map((w) => w.index));
   const ctrl = control(rt);
   const started: WorkerHandle[] = [];
   for (let index = 1; pool.workers.length < want; index++) {
     if (used.has(index)) continue;
-    const handle: WorkerHandle = { index, worker: null, alive: true };
-    const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: rt.module, memory: rt.memory, controlOffset: CONTROL_OFFSET, index } })!;
+    const handle: WorkerHandle = { index, worker: null, alive: true, ready: false, startedAt: performance.now() };
+    const worker = new threads.Worker(NODE_WORKER, { eval: true, workerData: { module: rt.module, memory: rt.memory, controlOffset: CONTROL_OFFSET, index } })!;
     worker.unref();
     // an asynchronous death (seen the next time the event loop runs) retires the worker too
     worker.on('exit', () => retire(handle, 'exited'));
@@ -169,8 +229,46 @@ function ensureWorkers(rt: WasmRuntime): void {
       }
       Atomics.wait(ctrl, READY + w.index, 0, left);
     }
+    w.ready = w.alive;
   }
   pool.workers = pool.workers.filter((w) => w.alive);
+}
+
+/** Starts Web Workers up to `want` and returns at once: each is used once its READY flag is set. */
+function startWebWorkers(rt: WasmRuntime, want: number): void {
+  pool.kind = 'web';
+  const used = new Set(pool.workers.map((w) => w.index));
+  const ctrl = control(rt);
+  for (let index = 1; pool.workers.length < want; index++) {
+    if (used.has(index)) continue;
+    const handle: WorkerHandle = { index, worker: null, alive: true, ready: false, startedAt: performance.now() };
+    ctrl[READY + index] = 0;
+    try {
+      handle.worker = startWebWorker(WEB_WORKER, { module: rt.module, memory: rt.memory, controlOffset: CONTROL_OFFSET, index }, (what) => retire(handle, what));
+    } catch (e) {
+      // e.g. a Content-Security-Policy without worker-src blob:
+      pool.reason = `one thread: a Web Worker could not be started (${(e as Error).message})`;
+      return;
+    }
+    pool.workers.push(handle);
+  }
+}
+
+/**
+ * The live workers that wait for tasks. A Web Worker joins when its READY flag is seen (never
+ * mid-task: this runs between kernels, on the calling thread); one that is not ready within
+ * START_MS is retired.
+ */
+function readyWorkers(): WorkerHandle[] {
+  const rt = pool.runtime;
+  if (rt === null) return [];
+  const ctrl = control(rt);
+  for (const w of pool.workers) {
+    if (!w.alive || w.ready) continue;
+    if (Atomics.load(ctrl, READY + w.index) === 1) w.ready = true;
+    else if (performance.now() - w.startedAt > START_MS) retire(w, `did not start within ${START_MS} ms`);
+  }
+  return pool.workers.filter((w) => w.alive && w.ready);
 }
 
 function retire(handle: WorkerHandle, what: string, kernel?: string): void {
@@ -193,12 +291,19 @@ function ranges(n: number, parts: number, unit: number): [number, number][] {
   return out;
 }
 
+/** How many workers may take a share of a kernel (0: it runs on the calling thread alone). */
+function helperCount(rt: WasmRuntime, large: boolean): number {
+  if (pool.wanted <= 1) return 0;
+  // Node starts its workers at the first large kernel (it can wait for them); a page starts them
+  // at the first kernel of any size, so that they are ready by the time a large one comes
+  if (large || !isNode()) ensureWorkers(rt);
+  return large ? Math.min(pool.wanted - 1, readyWorkers().length) : 0;
+}
+
 /** How the columns of an m×n×k product are split across threads (one run when work is small). */
 export function splitColumns(rt: WasmRuntime, m: number, n: number, k: number): [number, number][] {
-  if (pool.wanted <= 1 || m * n * k < PARALLEL_MIN_WORK || n <= PANEL) return [[0, n]];
-  ensureWorkers(rt);
-  const parts = Math.min(pool.wanted, pool.workers.length + 1, Math.ceil(n / PANEL));
-  return ranges(n, parts, PANEL);
+  const helpers = helperCount(rt, m * n * k >= PARALLEL_MIN_WORK && n > PANEL);
+  return helpers === 0 ? [[0, n]] : ranges(n, Math.min(helpers + 1, Math.ceil(n / PANEL)), PANEL);
 }
 
 /**
@@ -206,9 +311,14 @@ export function splitColumns(rt: WasmRuntime, m: number, n: number, k: number): 
  * run when `work` (operations in all) is below `minWork`.
  */
 export function splitItems(rt: WasmRuntime, items: number, work: number, minWork: number): [number, number][] {
-  if (pool.wanted <= 1 || work < minWork || items < 2) return [[0, items]];
-  ensureWorkers(rt);
-  return ranges(items, Math.min(pool.wanted, pool.workers.length + 1, items), 1);
+  const helpers = helperCount(rt, work >= minWork && items >= 2);
+  return helpers === 0 ? [[0, items]] : ranges(items, Math.min(helpers + 1, items), 1);
+}
+
+/** Waits, without blocking in Atomics.wait (a page's thread may not), while ctrl[at] is `value`, at most `ms`. */
+function spinWhile(ctrl: Int32Array, at: number, value: number, ms: number): void {
+  const end = performance.now() + ms;
+  while (Atomics.load(ctrl, at) === value && performance.now() < end);
 }
 
 /**
@@ -223,7 +333,9 @@ export function runShares(rt: WasmRuntime, kernel: number, name: string, args: r
     return;
   }
   const ctrl = control(rt);
-  const helpers = pool.workers.slice(0, runs.length - 1);
+  // (the ready workers, at least as many as when the runs were split: none leaves in between)
+  const helpers = readyWorkers().slice(0, runs.length - 1);
+  splitRuns.set(name, (splitRuns.get(name) ?? 0) + 1);
   ctrl[KERNEL] = kernel;
   ctrl.set(args, ARGS);
   ctrl.fill(0, SLOTS, SLOTS + 3 * (MAX_THREADS + 1));
@@ -252,7 +364,8 @@ export function runShares(rt: WasmRuntime, kernel: number, name: string, args: r
       left = deadline - performance.now();
     }
     if (left <= 0) break;
-    Atomics.wait(ctrl, DONE, done, left);
+    if (pool.kind === 'web') spinWhile(ctrl, DONE, done, left);
+    else Atomics.wait(ctrl, DONE, done, left);
   }
   // a worker that did not finish (or threw) is retired and its share recomputed here
   helpers.forEach((w, i) => {
@@ -262,6 +375,7 @@ export function runShares(rt: WasmRuntime, kernel: number, name: string, args: r
     retire(w, what, name);
     own(runs[i + 1][0], runs[i + 1][1], workspace(i + 1));
   });
+  for (let t = helpers.length + 1; t < runs.length; t++) own(runs[t][0], runs[t][1], workspace(t));
 }
 
 /** For tests: make worker `index` stop answering, as if it had died mid-kernel. */
@@ -277,11 +391,33 @@ export interface ThreadInfo {
   requested: number;
   /** Threads that run the large kernels now (the caller included). */
   running: number;
+  /** Workers started that are not ready yet (a browser's Web Workers start asynchronously). */
+  starting: number;
+  /** Why fewer threads run than asked for (null when as many run). */
   reason: string | null;
   failures: readonly string[];
+  /** How many kernel runs were split across more than one thread, by kernel name. */
+  splitRuns: Record<string, number>;
 }
 
 export function threadInfo(): ThreadInfo {
-  const running = Math.min(pool.wanted, pool.workers.filter((w) => w.alive).length + 1);
-  return { requested: pool.wanted, running, reason: pool.reason, failures: [...pool.failures] };
+  const rt = wasmRuntime();
+  const current = rt !== null && pool.runtime === rt;
+  const ready = current ? readyWorkers().length : 0;
+  const starting = current ? pool.workers.filter((w) => w.alive && !w.ready).length : 0;
+  const running = Math.min(pool.wanted, ready + 1);
+  const info = { requested: pool.wanted, running, starting, failures: [...pool.failures], splitRuns: Object.fromEntries(splitRuns) };
+  return { ...info, reason: running === pool.wanted ? null : whyFewer(rt, running, starting) };
+}
+
+/** Why `running` threads run, fewer than asked for. */
+function whyFewer(rt: WasmRuntime | null, running: number, starting: number): string {
+  if (rt === null) return `one thread: only the WebAssembly kernels run on worker threads, and they are not in use (${wasmUnavailableReason()})`;
+  if (!rt.shared) return SHARED_MEMORY_REASON;
+  if (pool.reason !== null && pool.runtime === rt) return pool.reason;
+  const threads = `${running} thread${running === 1 ? '' : 's'}`;
+  if (starting > 0) return `${threads} while ${starting} Web Worker${starting === 1 ? '' : 's'} start${starting === 1 ? 's' : ''} (a browser starts them asynchronously; each takes shares once it is ready)`;
+  return isNode()
+    ? `${threads} so far: the worker threads start at the first kernel large enough to share (a matmul or DEU layer)`
+    : `${threads} so far: the Web Workers start at the first matmul or DEU kernel, or on setBackend('cpu', { threads })`;
 }

@@ -1,9 +1,11 @@
 // The float32 CPU backend in a browser (Debian's chromium, headless): the page
-// (cpu_backend_page.ts) runs a matmul, a conv2d and a DEU layer forward and backward and 30 Adam
-// steps of an MLP (cpu_backend_cases.ts) as the backend loads there, then again with
+// (cpu_backend_page.ts) runs a matmul, a conv2d and two DEU layers forward and backward and 30
+// Adam steps of an MLP (cpu_backend_cases.ts) as the backend loads there, then again with
 // setBackend('cpu', { wasm: false }), and reports backendInfo('cpu'). Served three ways:
 //  - cross-origin isolated (COOP/COEP headers): the `shared` WebAssembly variant, tensors in its
-//    memory, every kernel in WebAssembly;
+//    memory, every kernel in WebAssembly, the matmul and the larger DEU layer split across Web
+//    Workers (started asynchronously, said to be starting until they are ready; a stopped one is
+//    reported with the kernel and its share recomputed);
 //  - without the headers: the `plain` variant, one thread with the reason, only matmul in
 //    WebAssembly (its operands copied in), everything else in JavaScript;
 //  - with WebAssembly missing, or failing to compile as on a runtime without SIMD: the JavaScript
@@ -26,9 +28,18 @@ import { type BrowserContext, launchChromium, whyNoChromium } from './chromium.j
 const here = dirname(fileURLToPath(import.meta.url));
 const skip = whyNoChromium();
 
+type Threads = CpuBackendInfo['threads'];
+
 interface PageRun {
   env: { crossOriginIsolated: boolean; sharedArrayBuffer: boolean; webAssembly: boolean; cores: number };
+  /** Before anything asked for workers; right after setBackend('cpu', { threads }); once none is starting. */
+  before: Threads;
+  starting: Threads;
+  ready: { threads: Threads; waitedMs: number };
   info: CpuBackendInfo;
+  /** Worker 1 stopped, the matmul run again; then the threads asked for again (null: one thread). */
+  death: { stopped: boolean; same: boolean; after: Threads; restarted: Threads; again: boolean } | null;
+  kernelRunsBeforeJs: CpuBackendInfo['kernelRuns'];
   jsInfo: CpuBackendInfo;
   loaded: CaseResults;
   js: CaseResults;
@@ -104,7 +115,7 @@ function agrees(got: CaseResults, want: CaseResults, what: string): void {
   const bounds = linearBounds();
   for (const name of Object.keys(bounds)) within(got[name], want[name], bounds[name], `${what} ${name}`);
   // as tests/wasm/deu.test.ts: within 4 float32 ulps, or 1e-6 of the largest magnitude
-  for (const name of ['deuY', 'deuDx', 'deuDp']) {
+  for (const name of ['deuY', 'deuDx', 'deuDp', 'deuSplitY', 'deuSplitDx', 'deuSplitDp']) {
     const scale = Math.max(...want[name].map(Math.abs));
     within(got[name], want[name], want[name].map((v) => Math.max(4 * ulp(v), 1e-6 * scale)), `${what} ${name}`);
   }
@@ -113,6 +124,36 @@ function agrees(got: CaseResults, want: CaseResults, what: string): void {
     const scale = Math.max(...want[name].map(Math.abs));
     within(got[name], want[name], want[name].map(() => 1e-5 * scale), `${what} ${name}`);
   }
+}
+
+/**
+ * The isolated page's threads: said to be not started, then starting (Web Workers start only once
+ * the page yields), then all `cores` running once ready; the matmul and the larger DEU layer
+ * split across them; a stopped worker reported with the kernel, the result kept, and the threads
+ * back when asked for again.
+ */
+function isolatedThreads(run: PageRun, cores: number): void {
+  const { before, starting, ready, info, death } = run;
+  if (cores === 1) {
+    for (const t of [before, starting, ready.threads, info.threads]) assert.equal({ running: t.running, starting: t.starting, reason: t.reason, splitRuns: t.splitRuns }, { running: 1, starting: 0, reason: null, splitRuns: {} });
+    return;
+  }
+  assert.equal({ running: before.running, starting: before.starting }, { running: 1, starting: 0 }, 'before any kernel');
+  assert.match(before.reason ?? '', /^1 thread so far: the Web Workers start at the first matmul or DEU kernel, or on setBackend\('cpu', \{ threads \}\)$/);
+  assert.equal({ running: starting.running, starting: starting.starting }, { running: 1, starting: cores - 1 }, 'right after setBackend');
+  assert.match(starting.reason ?? '', new RegExp(`^1 thread while ${cores - 1} Web Workers? starts? \\(a browser starts them asynchronously; each takes shares once it is ready\\)$`));
+  assert.equal({ running: ready.threads.running, starting: ready.threads.starting, reason: ready.threads.reason, failures: ready.threads.failures }, { running: cores, starting: 0, reason: null, failures: [] }, `ready after ${ready.waitedMs} ms`);
+  assert.is(info.threads.running, cores);
+  assert.equal(info.threads.failures, []);
+  // split runs: the 128³ product and both passes of the 2^14-element DEU layer (cpu_backend_cases.ts)
+  for (const kernel of ['matmul', 'deu', 'deuGrad']) assert.ok((info.threads.splitRuns[kernel] ?? 0) > 0, `${kernel} was not split across threads: ${JSON.stringify(info.threads.splitRuns)}`);
+  assert.ok(death !== null, 'the stopped-worker check ran');
+  assert.ok(death!.stopped, 'worker 1 was running');
+  assert.ok(death!.same, 'the matmul survives the stopped worker, bit for bit');
+  assert.equal(death!.after.failures, [`worker 1 stopped answering during 'matmul'; the backend continues with ${cores - 1} thread(s)`]);
+  assert.is(death!.after.running, cores - 1);
+  assert.equal({ running: death!.restarted.running, starting: death!.restarted.starting }, { running: cores, starting: 0 }, 'asked for again, the threads come back');
+  assert.ok(death!.again, 'and compute the same matmul');
 }
 
 if (skip !== null) {
@@ -146,9 +187,9 @@ if (skip !== null) {
       assert.is(shared.wasmReason, null);
       assert.is(shared.wasmMemory?.shared, true, 'the shared variant loaded');
       assert.ok((shared.wasmHeap?.liveBytes ?? 0) > 0, 'the tensors live in the WebAssembly memory');
-      assert.is(shared.threads.requested, Math.min(24, Math.max(1, isolated.env.cores)), 'threads asked for: navigator.hardwareConcurrency');
-      // fewer threads than asked for is said, and not blamed on shared memory, which this page has
-      assert.ok(shared.threads.running === shared.threads.requested || (shared.threads.reason !== null && !/SharedArrayBuffer|crossOriginIsolated/.test(shared.threads.reason)), `threads ${JSON.stringify(shared.threads)}`);
+      const cores = Math.min(24, Math.max(1, isolated.env.cores));
+      assert.is(shared.threads.requested, cores, 'threads asked for: navigator.hardwareConcurrency');
+      isolatedThreads(isolated, cores);
       for (const kernel of ['matmul', 'deu', 'deuGrad', 'add', 'mul', 'sub', 'div', 'exp', 'relu', 'reluGrad', 'sum', 'max']) {
         assert.ok((shared.kernelRuns[kernel] ?? 0) > 0, `kernel ${kernel} did not run in WebAssembly: ${JSON.stringify(shared.kernelRuns)}`);
       }
@@ -163,8 +204,12 @@ if (skip !== null) {
       assert.is(plain.info.wasmReason, null);
       assert.is(plain.info.wasmMemory?.shared, false, 'the plain variant loaded');
       assert.is(plain.info.wasmHeap?.liveBytes, 0, 'the tensors stay on the JavaScript heap');
-      assert.is(plain.info.threads.running, 1);
-      assert.match(plain.info.threads.reason ?? '', /^one thread: worker threads need shared WebAssembly memory \(SharedArrayBuffer\), which a browser page has only when crossOriginIsolated$/);
+      const noShared = /^one thread: worker threads need shared WebAssembly memory \(SharedArrayBuffer\), which a browser page has only when crossOriginIsolated$/;
+      for (const threads of [plain.before, plain.starting, plain.ready.threads, plain.info.threads]) {
+        assert.equal({ running: threads.running, starting: threads.starting, splitRuns: threads.splitRuns }, { running: 1, starting: 0, splitRuns: {} });
+        assert.match(threads.reason ?? '', noShared);
+      }
+      assert.is(plain.death, null);
       assert.equal(Object.keys(plain.info.kernelRuns), ['matmul'], `only the products run in WebAssembly: ${JSON.stringify(plain.info.kernelRuns)}`);
       assert.is(plain.info.kernelRuns.matmul, shared.kernelRuns.matmul, "every product (conv2d's included) ran in WebAssembly, by copies");
       assert.equal(plain.loaded.matmul, node.matmul, 'plain page matmul = Node\'s WebAssembly matmul, bit for bit');
@@ -172,7 +217,7 @@ if (skip !== null) {
       agrees(plain.loaded, plain.js, 'plain page');
 
       for (const run of [isolated, plain]) {
-        assert.equal(run.jsInfo.kernelRuns, run.info.kernelRuns, 'with wasm: false no WebAssembly kernel ran');
+        assert.equal(run.jsInfo.kernelRuns, run.kernelRunsBeforeJs, 'with wasm: false no WebAssembly kernel ran');
         assert.is(run.jsInfo.float32Kernels, 'javascript');
         assert.match(run.jsInfo.wasmReason ?? '', "turned off by setBackend('cpu', { wasm: false })");
       }
@@ -184,11 +229,13 @@ if (skip !== null) {
         assert.is(failed.info.wasmMemory, null, path);
         assert.is(failed.info.wasmReason, `the WebAssembly kernels could not be loaded, so the float32 CPU kernels run in JavaScript: ${message}`, path);
         assert.equal(failed.info.kernelRuns, {}, path);
+        assert.equal({ running: failed.info.threads.running, starting: failed.info.threads.starting }, { running: 1, starting: 0 }, path);
+        assert.is(failed.info.threads.reason, `one thread: only the WebAssembly kernels run on worker threads, and they are not in use (${failed.info.wasmReason})`, path);
         assert.equal(failed.loaded, nodeJs, `${path}: the JavaScript kernels, bit for bit Node's`);
         const losses = failed.loaded.losses;
         assert.ok(losses.length === TRAIN_STEPS && losses[TRAIN_STEPS - 1] < 0.75 * losses[0], `${path}: training goes on (${losses[0]} → ${losses[TRAIN_STEPS - 1]})`);
       }
-      console.log(`  isolated: ${isolated.loadedMs.toFixed(0)} ms (wasm off ${isolated.jsMs.toFixed(0)}), threads ${JSON.stringify(shared.threads)}; plain: ${plain.loadedMs.toFixed(0)} ms (wasm off ${plain.jsMs.toFixed(0)})`);
+      console.log(`  isolated: workers ready in ${isolated.ready.waitedMs.toFixed(0)} ms, cases ${isolated.loadedMs.toFixed(0)} ms (wasm off ${isolated.jsMs.toFixed(0)}), threads ${JSON.stringify(shared.threads)}; plain: ${plain.loadedMs.toFixed(0)} ms (wasm off ${plain.jsMs.toFixed(0)})`);
     } finally {
       server.close();
     }

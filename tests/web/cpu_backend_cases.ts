@@ -1,7 +1,7 @@
 // The computations tests/web/cpu_backend.test.ts runs on the float32 CPU backend, in chromium and
 // in Node: a matmul large enough to be split across threads, a conv2d forward and both gradients,
-// a DEU layer forward and both gradients (neurons of the subspaces the WebAssembly loops take),
-// and 30 Adam steps of a small MLP. Every input comes from a fixed seed, so each place computes
+// a DEU layer forward and both gradients (neurons of the subspaces the WebAssembly loops take), the
+// same neurons in a layer large enough to be split across threads by neurons, and 30 Adam steps of a small MLP. Every input comes from a fixed seed, so each place computes
 // the same numbers; the results come back as plain arrays (they cross page.evaluate as JSON).
 import * as tg from '../../index.js';
 
@@ -13,6 +13,8 @@ export const CONV = { x: [2, 3, 9, 9], w: [4, 3, 3, 3], padding: 1 };
 export const DEU_SHAPE = [3, 4, 6];
 /** a, b, c > 0: two neurons with Δ = b² − 4ac > 0, two with Δ < 0 (one of each at rest). */
 export const DEU_PARAMS = [[1, 3, 1, 0, 0], [0.5, 0.4, 1.2, 0, 0], [1.5, 4, 0.6, 0.2, -0.1], [0.8, 0.3, 0.9, -0.3, 0.25]];
+/** [N, F, S] with N·F·S = 2^14, core/cpu/deu_wasm.ts's threshold for splitting a layer by neurons; DEU_PARAMS twice. */
+export const DEU_SPLIT_SHAPE = [16, 8, 128];
 export const TRAIN_STEPS = 30;
 
 const list = (t: tg.Tensor): number[] => Array.from(t.data() as ArrayLike<number>);
@@ -27,7 +29,8 @@ export function inputs(dtype: 'float32' | 'float64') {
   const u = tg.randn([n, CONV.w[0], h + 2 * CONV.padding - CONV.w[2] + 1, wd + 2 * CONV.padding - CONV.w[3] + 1], { dtype });
   tg.manualSeed(13);
   const dx = tg.randn(DEU_SHAPE, { dtype }).mul(2), du = tg.randn(DEU_SHAPE, { dtype });
-  return { a, b, x, w, u, dx, du, dp: tg.tensor(DEU_PARAMS, { dtype }) };
+  const sx = tg.randn(DEU_SPLIT_SHAPE, { dtype }).mul(2), su = tg.randn(DEU_SPLIT_SHAPE, { dtype });
+  return { a, b, x, w, u, dx, du, dp: tg.tensor(DEU_PARAMS, { dtype }), sx, su, sp: tg.tensor([...DEU_PARAMS, ...DEU_PARAMS], { dtype }) };
 }
 
 /** conv2d(x, w) and the gradients of Σ conv2d(x, w)·u; with `abs`, of |x|, |w|, |u| (a bound on the terms). */
@@ -41,7 +44,7 @@ function convPass(x: tg.Tensor, w: tg.Tensor, u: tg.Tensor, abs: boolean) {
 /** Every case on the current backend settings (float32). */
 export function runCases(): CaseResults {
   const out: CaseResults = {};
-  const { a, b, x, w, u, dx, du, dp } = inputs('float32');
+  const { a, b, x, w, u, dx, du, dp, sx, su, sp } = inputs('float32');
   out.matmul = list(tg.matmul(a, b));
 
   const conv = convPass(x, w, u, false);
@@ -49,12 +52,20 @@ export function runCases(): CaseResults {
   out.convDx = conv.dx;
   out.convDw = conv.dw;
 
-  const xs = dx.detach().requiresGrad_(), ps = dp.detach().requiresGrad_();
-  const y = tg.deu(xs, ps);
-  y.mul(du).sum().backward();
-  out.deuY = list(y);
-  out.deuDx = list(xs.grad!);
-  out.deuDp = list(ps.grad!);
+  const deu = (x: tg.Tensor, p: tg.Tensor, u: tg.Tensor) => {
+    const xs = x.detach().requiresGrad_(), ps = p.detach().requiresGrad_();
+    const y = tg.deu(xs, ps);
+    y.mul(u).sum().backward();
+    return { y: list(y), dx: list(xs.grad!), dp: list(ps.grad!) };
+  };
+  const small = deu(dx, dp, du);
+  out.deuY = small.y;
+  out.deuDx = small.dx;
+  out.deuDp = small.dp;
+  const split = deu(sx, sp, su);
+  out.deuSplitY = split.y;
+  out.deuSplitDx = split.dx;
+  out.deuSplitDp = split.dp;
 
   tg.manualSeed(14);
   const model = new tg.nn.Sequential(new tg.nn.Linear(4, 32), new tg.nn.ReLU(), new tg.nn.Linear(32, 3));
