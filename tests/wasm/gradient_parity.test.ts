@@ -89,8 +89,8 @@ function checkParity(name: string, numRuns: number, perturbWasm?: () => () => vo
   }), { numRuns, seed: 11, endOnFailure: true });
 }
 
-// The suite's PAU and DEU draws mostly take other degrees and subspaces; these two reach the
-// WebAssembly PAU (5, 4) and DEU 1-1-1 kernels on every draw.
+// The suite's PAU, RPAU and DEU draws mostly take other degrees and subspaces; these reach the
+// WebAssembly PAU and RPAU (5, 4) and DEU 1-1-1 kernels on every draw.
 const small = (n: number) => fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: n, maxLength: n });
 const KERNEL_PROPERTIES: Record<string, GradProperty> = {
   'pau (5, 4)': {
@@ -98,6 +98,14 @@ const KERNEL_PROPERTIES: Record<string, GradProperty> = {
     build: ({ d, x, a, b }: { d: { version: tg.PauVersion; n: number }; x: number[]; a: number[]; b: number[] }) => ({
       inputs: [f64(x, [d.n]), f64(a, [6]), f64(b.map((v) => v / 4), [4])],
       fn: (xt: Tensor, at: Tensor, bt: Tensor) => tg.pau(xt, at, bt, { version: d.version }),
+    }),
+  } as GradProperty,
+  'rpau (5, 4)': {
+    arb: fc.record({ n: fc.integer({ min: 1, max: 40 }), key: fc.integer({ min: 0, max: 2 ** 32 - 1 }), perElement: fc.boolean(), noisyDenominator: fc.boolean(), straightThrough: fc.boolean() })
+      .chain((d) => fc.record({ d: fc.constant(d), x: small(d.n), a: small(6), b: small(4) })),
+    build: ({ d, x, a, b }: { d: { n: number; key: number; perElement: boolean; noisyDenominator: boolean; straightThrough: boolean }; x: number[]; a: number[]; b: number[] }) => ({
+      inputs: [f64(x, [d.n]), f64(a, [6]), f64(b.map((v) => v / 4), [4])],
+      fn: (xt: Tensor, at: Tensor, bt: Tensor) => tg.rpau(xt, at, bt, { alpha: 0.2, key: d.key, perElement: d.perElement, noisyDenominator: d.noisyDenominator, straightThrough: d.straightThrough }),
     }),
   } as GradProperty,
   'deu, subspaces 1-1-1 Δ ≷ 0': {
@@ -126,7 +134,7 @@ if (!wasmRuntime()) {
 
   test('the suite reached the WebAssembly kernels', () => {
     const ran = (k: string) => (cpuInfo().kernelRuns[k] ?? 0) - (before[k] ?? 0);
-    const expected = ['matmul', 'deu', 'deuGrad', 'pau', 'pauGrad', 'pool2d', 'pool2dGrad', 'groupNorm', 'groupNormGrad', 'add', 'mul', 'exp', 'sum'];
+    const expected = ['matmul', 'im2col', 'col2im', 'deu', 'deuGrad', 'pau', 'pauGrad', 'rpau', 'rpauGrad', 'pool2d', 'pool2dGrad', 'groupNorm', 'groupNormGrad', 'add', 'mul', 'exp', 'sum'];
     const missing = expected.filter((k) => !(ran(k) > 0));
     assert.equal(missing, [], `kernels the suite never ran: ${missing.join(', ')} (ran: ${JSON.stringify(cpuInfo().kernelRuns)})`);
   });
@@ -173,7 +181,7 @@ if (!wasmRuntime()) {
     // and dx arguments 4 and 5; groupNormForward's y argument 8; pool2d's out argument 9
     const cases: [string, keyof WasmExports, number][] = [
       ['linear', 'gemm', 9], ['add', 'binary', 1], ['exp', 'unary', 1], ['deu, subspaces 1-1-1 Δ ≷ 0', 'deuForwardTable', 4],
-      ['deu, subspaces 1-1-1 Δ ≷ 0', 'deuBackwardTable', 5], ['pau (5, 4)', 'pauForward54', 7], ['pau (5, 4)', 'pauBackward54', 8], ['groupNorm', 'groupNormForward', 8], ['maxPool2d', 'pool2d', 9],
+      ['deu, subspaces 1-1-1 Δ ≷ 0', 'deuBackwardTable', 5], ['pau (5, 4)', 'pauForward54', 7], ['pau (5, 4)', 'pauBackward54', 8], ['rpau (5, 4)', 'rpauForward54', 7], ['rpau (5, 4)', 'rpauBackward54', 8], ['groupNorm', 'groupNormForward', 8], ['maxPool2d', 'pool2d', 9],
     ];
     for (const [op, kernel, arg] of cases) {
       let why = '';
