@@ -173,6 +173,31 @@ test('harness: a gradient 1e-5 off (about 80 float32 ulps) in a gravitated neuro
   assert.ok(caught, 'the perturbed gradients were caught');
 });
 
+test('every subspace, gravitation included, is bit-identical for 1, 2 and 3 threads', () => {
+  // one neuron per subspace (and a non-finite one), repeated; N·F above the parallel threshold
+  const kinds = [[0.3, 1.5, 0.4], [0.7, 0.5, 0.6], [0.5, 1, 0.5], [0.005, 0.6, 0.5], [0.6, 0.5, -0.004], [0.6, 0.003, 0.5], [0.6, -0.003, -0.5],
+    [0.6, 0.003, -0.004], [0, 0.6, 0.004], [0.003, 0.004, 0.6], [0, -0.002, 0.001], [NaN, 1, 1]];
+  const F = 37, N = 613;
+  const rows = Array.from({ length: F }, (_, f) => [...kinds[f % kinds.length], f % 3 ? 0.1 * ((f % 7) - 3) : 0, f % 3 ? -0.05 * ((f % 5) - 2) : 0]);
+  tg.manualSeed(8);
+  const x = tg.randn([N, F]).mul(2), u = tg.randn([N, F]);
+  const bytes = (t: tg.Tensor) => Array.from(new Uint8Array((t.data() as Float32Array).slice().buffer)).join(',');
+  const results: string[] = [];
+  try {
+    for (const threads of [1, 2, 3]) {
+      tg.setBackend('cpu', { threads });
+      const xv = x.detach().requiresGrad_(), p = tg.tensor(rows, { requiresGrad: true });
+      const y = tg.deu(xv, p);
+      y.mul(u).sum().backward();
+      results.push([y, xv.grad!, p.grad!].map(bytes).join('|'));
+    }
+  } finally {
+    tg.setBackend('cpu', { threads: 2 });
+  }
+  assert.is(results[1], results[0], '2 threads differ from 1');
+  assert.is(results[2], results[0], '3 threads differ from 1');
+});
+
 test('an infinite input keeps the call in JavaScript (the far-out path)', () => {
   const before = cpuInfo().kernelRuns.deu ?? 0;
   const y = tg.deu(tg.tensor([[Infinity, 1]]), tg.tensor([[1, 3, 1, 0, 0], [1, 1, 1, 0, 0]]));
