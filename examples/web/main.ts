@@ -29,8 +29,21 @@ function startBackend(): BackendStatus {
     return { requested: 'webgl2', mode: tg.backendInfo().mode, fellBack: true, why };
   } catch (e) {
     tg.setBackend('cpu');
-    return { requested: 'webgl2', mode: 'cpu backend (TypeScript)', fellBack: true, why: `${why ?? ''} ${(e as Error).message}`.trim() };
+    return { requested: 'webgl2', mode: cpuMode(), fellBack: true, why: `${why ?? ''} ${(e as Error).message}`.trim() };
   }
+}
+
+/**
+ * What the CPU fallback runs, from backendInfo('cpu'): WebAssembly SIMD (on shared memory when the
+ * page is cross-origin isolated, with the threads running now: Web Workers join once they have
+ * started) or, where WebAssembly cannot load, JavaScript.
+ */
+function cpuMode(): string {
+  const info = tg.backendInfo('cpu');
+  if (info.float32Kernels !== 'wasm-simd') return `cpu backend (JavaScript: ${info.wasmReason})`;
+  const memory = info.wasmMemory?.shared ? 'shared memory' : 'plain memory';
+  const { running } = info.threads;
+  return `cpu backend (WebAssembly SIMD, ${memory}, ${running} thread${running === 1 ? '' : 's'})`;
 }
 
 const backend = startBackend();
@@ -47,7 +60,10 @@ function describeBackend(): void {
     if (info.fallbacks.length > 0) fellBack = true;
     text = `gpu.js mode: ${info.mode} (${kernels})${info.renderer ? ` on ${info.renderer}` : ''}`;
     if (info.fallbacks.length > 0) text += ` — ${info.fallbacks.length} kernel(s) fell back to another kernel class`;
-  } else text = `Running on the ${backend.mode}`;
+  } else {
+    backend.mode = cpuMode();
+    text = `Running on the ${backend.mode}`;
+  }
   if (backend.fellBack) text = `WebGL2 is not available here (${backend.why}); fell back: ${text}`;
   el.textContent = text;
   el.classList.toggle('fallback', fellBack);
@@ -291,7 +307,7 @@ export interface PlaygroundState {
   loss: number;
   testAccuracy: number | null;
   testMse: number | null;
-  /** The gpu.js mode that really ran the kernels (or 'cpu backend (TypeScript)'). */
+  /** The gpu.js mode that really ran the kernels (or the CPU fallback's, e.g. 'cpu backend (WebAssembly SIMD, shared memory, 2 threads)'). */
   mode: string;
   fellBack: boolean;
   kernelClasses: Record<string, number>;
@@ -312,7 +328,7 @@ function state(): PlaygroundState {
     loss: session.lastLoss,
     testAccuracy: evaluation?.testAccuracy ?? null,
     testMse: evaluation?.testMse ?? null,
-    mode: info?.mode ?? backend.mode,
+    mode: info?.mode ?? cpuMode(),
     fellBack: backend.fellBack || (info?.fallbacks.length ?? 0) > 0,
     kernelClasses: info?.kernelClasses ?? {},
     stepsPerSecond: speed.rate,
