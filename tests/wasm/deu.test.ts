@@ -198,6 +198,20 @@ test('every subspace, gravitation included, is bit-identical for 1, 2 and 3 thre
   assert.is(results[2], results[0], '3 threads differ from 1');
 });
 
+test('|ω·t| where AssemblyScript\'s sin and cos are wrong (2^20·π/2 ≤ |x| < 2^22) keeps the layer in JavaScript; below it, WebAssembly', () => {
+  // 1-1-1 Δ < 0 with ω = W/(2a) = 2, and 1-0-1 ac > 0 (b below ε, gravitation) with w = √(c/a) = 2
+  const neurons = [[0.25, 0.6, 1.36, 0.1, -0.2], [0.25, 0.001, 1, 0.3, 0.1]];
+  for (const [t, native] of [[3e5, true], [7.9e5, true], [1.1e6, false], [-1.9e6, false]] as const) {
+    const d = { n: 3, f: 2, s: 1 }, values = [t, -t, 0.5, 1, -2, t / 3], u = [1, -0.5, 0.25, 2, 1, -1];
+    const runs = cpuInfo().kernelRuns, forward = runs.deu ?? 0, backward = runs.deuGrad ?? 0;
+    const got = pass(d, neurons, values, u);
+    assert.is(cpuInfo().kernelRuns.deu ?? 0, forward + (native ? 1 : 0), `t = ${t}: forward in WebAssembly ${native}`);
+    assert.is(cpuInfo().kernelRuns.deuGrad ?? 0, backward + (native ? 1 : 0), `t = ${t}: backward in WebAssembly ${native}`);
+    const want = reference(d, neurons, values, u, 100);
+    ['y', 'dx', 'dparams'].forEach((name, i) => near(got[i], want[i], `${name} t = ${t}`));
+  }
+});
+
 test('an infinite input keeps the call in JavaScript (the far-out path)', () => {
   const before = cpuInfo().kernelRuns.deu ?? 0;
   const y = tg.deu(tg.tensor([[Infinity, 1]]), tg.tensor([[1, 3, 1, 0, 0], [1, 1, 1, 0, 0]]));
