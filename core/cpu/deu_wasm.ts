@@ -1,5 +1,6 @@
 // The DEU layer in WebAssembly (core/wasm/assembly/deu.ts): every neuron of a float32 layer in the
-// WebAssembly memory with no ±∞ input (deu_far.ts's path stays in JavaScript). The neurons are
+// WebAssembly memory with no ±∞ input (deu_far.ts's path stays in JavaScript) and no |ω·t| that
+// could reach SIN_COS_LIMIT (below). The neurons are
 // written into a table in that memory (s, then per neuron 14 float64s: f, its kind, a, b, c, c1,
 // c2, then outward gravitation's borrowed columns and nudged neuron, see the assembly's header)
 // and run by one call per layer, split across the worker threads by whole neurons. Outward
