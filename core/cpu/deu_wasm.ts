@@ -1,6 +1,5 @@
 // The DEU layer in WebAssembly (core/wasm/assembly/deu.ts): every neuron of a float32 layer in the
-// WebAssembly memory with no ±∞ input (deu_far.ts's path stays in JavaScript) and no |ω·t| that
-// could reach SIN_COS_LIMIT (below). The neurons are
+// WebAssembly memory with no ±∞ input (deu_far.ts's path stays in JavaScript). The neurons are
 // written into a table in that memory (s, then per neuron 14 float64s: f, its kind, a, b, c, c1,
 // c2, then outward gravitation's borrowed columns and nudged neuron, see the assembly's header)
 // and run by one call per layer, split across the worker threads by whole neurons. Outward
@@ -24,14 +23,6 @@ const KIND: Record<Subspace, number> = {
 };
 const NOT_FINITE = 11;
 const ENTRY = 14;
-/**
- * |ω·t| beyond which sin and cos stay in JavaScript. vmath.ts hands |x| > 2^19·π/2 to
- * AssemblyScript's Math.sin/cos, which are wrong (the quadrant) for 2^20·π/2 ≤ |x| < 2^22: its
- * large-argument reduction reads before its table of 2/π there. 1.6e6 < 2^20·π/2 ≈ 1647099 leaves
- * a margin for ω·t's rounding. Only huge inputs reach it (|t| ≥ 1.6e6/ω).
- */
-const SIN_COS_LIMIT = 1.6e6;
-
 interface Native {
   rt: WasmRuntime;
   at: number[];
@@ -44,20 +35,18 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray): Native | null 
 }
 
 /** The table of every neuron, written straight into the WebAssembly memory (null: no room). */
-function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravities: readonly (Gravitation | null)[] | null): { ptr: number; omega: number; release: () => void } | null {
+function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravities: readonly (Gravitation | null)[] | null): { ptr: number; release: () => void } | null {
   // a layer runs this twice per training step: no intermediate arrays or objects per neuron
   const block = allocFloat32(rt, 2 * (1 + ENTRY * F), false);
   if (block === null) return null;
   const table = new Float64Array(rt.memory.buffer, block.ptr, 1 + ENTRY * F);
   table[0] = s;
-  let omega = 0; // the largest angular frequency of a neuron that takes sin and cos
   for (let f = 0; f < F; f++) {
     const at = 1 + ENTRY * f;
     const sub = subspaceOf(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
     table[at] = f;
     table[at + 1] = sub === null ? NOT_FINITE : KIND[sub];
     for (let i = 0; i < 5; i++) table[at + 2 + i] = params[5 * f + i];
-    if (sub !== null) omega = Math.max(omega, frequencyOf(sub, params[5 * f], params[5 * f + 1], params[5 * f + 2]));
     const gravity = gravities?.[f];
     if (!gravity) {
       table[at + 7] = 0;
@@ -71,21 +60,8 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
     table[at + 11] = k.c;
     table[at + 12] = k.c1;
     table[at + 13] = k.c2;
-    omega = Math.max(omega, frequencyOf(gravity.subspace, k.a, k.b, k.c));
   }
-  return { ptr: block.ptr, omega, release: () => block.heap.release(block.ptr) };
-}
-
-/** |ω| of a subspace whose formulas take sin(ωt) and cos(ωt), else 0. */
-function frequencyOf(sub: Subspace, a: number, b: number, c: number): number {
-  if (sub === '1-1-1 Δ<0') return Math.abs(Math.sqrt(4 * a * c - b * b) / (2 * a));
-  if (sub === '1-0-1 ac>0') return Math.abs(Math.sqrt(a * c) / a);
-  return 0;
-}
-
-/** Whether some |x| reaches SIN_COS_LIMIT/ω (see there): the layer then runs in JavaScript. */
-function beyondSinCos(rt: WasmRuntime, xAt: number, length: number, omega: number): boolean {
-  return omega > 0 && rt.exports.anyAtLeast(xAt, length, SIN_COS_LIMIT / omega) !== 0;
+  return { ptr: block.ptr, release: () => block.heap.release(block.ptr) };
 }
 
 /** y for every neuron of a layer; false when the WebAssembly kernel cannot run (the caller computes it). */
@@ -95,10 +71,6 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   const { rt, at } = native;
   const table = tableOf(rt, params, F, eps, s, null);
   if (!table) return false;
-  if (beyondSinCos(rt, at[0], x.length, table.omega)) {
-    table.release();
-    return false;
-  }
   try {
     countRun('deu');
     const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
@@ -120,10 +92,6 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   const { rt, at } = native;
   const table = tableOf(rt, params, F, eps, s, gravities);
   if (!table) return false;
-  if (beyondSinCos(rt, at[1], x.length, table.omega)) {
-    table.release();
-    return false;
-  }
   const sums = allocFloat32(rt, 10 * F, false);
   if (!sums) {
     table.release();

@@ -39,6 +39,13 @@ export interface WasmRuntime {
   readonly shared: boolean;
 }
 
+/**
+ * What the kernels import besides the memory: sin and cos for the rare arguments beyond the vector
+ * path's reduction (core/wasm/assembly/vmath.ts says why the host's). Worker threads import the
+ * same (threads.ts).
+ */
+export const HOST_MATH = { hostSin: Math.sin, hostCos: Math.cos };
+
 /** Tensors start above this byte offset; below it: the module's own data and the thread control block. */
 export const RESERVED_BYTES = 1 << 20;
 const PAGE = 65536;
@@ -69,7 +76,7 @@ function instantiate(): WasmRuntime {
   const shared = sharedMemoryAllowed();
   const module = new WebAssembly.Module(decodeBase64(shared ? WASM_KERNELS.shared : WASM_KERNELS.plain));
   const memory = new WebAssembly.Memory({ initial: RESERVED_BYTES / PAGE + 1, maximum: MAX_MEMORY_BYTES / PAGE, shared } as WebAssembly.MemoryDescriptor);
-  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
+  const instance = new WebAssembly.Instance(module, { env: { memory, ...HOST_MATH, abort: () => { throw new Error('wasm kernel aborted'); } } });
   // a copy of the (frozen) exports object: the kernel-level harness (tests/wasm/gradient_parity.test.ts) wraps entries
   return { exports: { ...instance.exports } as unknown as WasmExports, memory, module, shared };
 }

@@ -45,14 +45,14 @@ test('results are bit-identical for 1, 2, 3 and 4 threads and from run to run', 
 
 // A DEU layer is split by whole neurons (core/cpu/deu_wasm.ts): every neuron's outputs and its
 // five coefficient sums come from one thread in one order, whatever the thread count. Both
-// WebAssembly subspaces (Δ > 0 and Δ < 0), at rest and not, and neurons JavaScript computes.
+// subspaces 1-1-1 Δ > 0 and Δ < 0, at rest and not, and gravitated neurons (a coefficient below ε).
 test('DEU forward and backward are bit-identical for 1, 2, 3 and 4 threads', () => {
   const F = 37, N = 611; // N·F above the parallel threshold, F not a multiple of any thread count
   tg.manualSeed(5);
   const x = tg.randn([N, F]).mul(2), u = tg.randn([N, F]);
   const rows = Array.from({ length: F }, (_, f) => {
     const a = 0.3 + (f % 5) * 0.2, c = 0.4 + (f % 3) * 0.3, edge = 2 * Math.sqrt(a * c);
-    const b = f % 11 === 10 ? 1e-4 : f % 2 ? 0.4 * edge : 1.6 * edge; // every 11th: b < ε (JavaScript, gravitation)
+    const b = f % 11 === 10 ? 1e-4 : f % 2 ? 0.4 * edge : 1.6 * edge; // every 11th: b < ε (outward gravitation)
     return f % 4 === 0 ? [a, b, c, 0, 0] : [a, b, c, 0.1 * ((f % 7) - 3), -0.05 * ((f % 5) - 2)];
   });
   const results = new Map<number, string>();

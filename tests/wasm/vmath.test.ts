@@ -79,6 +79,17 @@ if (!rt) {
     }
   });
 
+  test('beyond the vector reduction (2^19·π/2 up to 2^24 and far beyond): the host library, right quadrant', () => {
+    // AssemblyScript's own Math.sin/cos get the quadrant wrong for 2^20·π/2 ≤ |x| < 2^22
+    const xs: number[] = [];
+    for (let i = 0; i < 4000; i++) xs.push((i % 2 ? -1 : 1) * (823550 + i * 4100.37), 2 ** 22 + i * 977.1, 1e9 + i * 1e5, 1e300 / (i + 1));
+    const r = lanes(xs);
+    for (let i = 0; i < xs.length; i++) {
+      check('sin', r.sin[i], Math.sin(xs[i]), xs[i], 2 ** -60);
+      check('cos', r.cos[i], Math.cos(xs[i]), xs[i], 2 ** -60);
+    }
+  });
+
   test('the harness catches a wrong quadrant (cos for sin) and an exp 8 ulps off', () => {
     const xs = [1.0, 2.0];
     const r = lanes(xs);

@@ -4,10 +4,16 @@
 // arithmetic the spec asks for, only two elements per instruction.
 //
 // Each function covers the arguments that occur in practice with one straight-line vector path
-// and hands a pair with any other lane to the scalar library (Math.exp/sin/cos: musl's) lane by
-// lane: exp outside [−708, 709] (subnormal or infinite results, NaN), sin/cos beyond |x| ≤ 2^19·π/2
-// (where a three-part π/2 no longer reduces exactly) or NaN. Which path a pair takes depends only
-// on its values, so results never depend on how the work is split across threads.
+// and hands a pair with any other lane to a scalar library lane by lane: exp in [−746, −708) or
+// above 709 (subnormal or infinite results) or NaN to AssemblyScript's Math.exp (musl's); sin/cos
+// beyond |x| ≤ 2^19·π/2 (where a three-part π/2 no longer reduces exactly) or NaN to the host's
+// Math.sin/Math.cos (V8's fdlibm, imported), because AssemblyScript's own large-argument reduction
+// returns the wrong quadrant for 2^20·π/2 ≤ |x| < 2^22 (tests/wasm/vmath.test.ts sweeps that range).
+// Which path a pair takes depends only on its values, so results never depend on how the work is
+// split across threads.
+
+@external("env", "hostSin") declare function hostSin(x: f64): f64;
+@external("env", "hostCos") declare function hostCos(x: f64): f64;
 
 const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 0.6931471803691238; // ln 2 to 32 bits: n·LN2_HI is exact for |n| < 2^21
@@ -74,8 +80,8 @@ let sinOut: v128 = f64x2.splat(0);
 @inline export function sinCosPair(x: v128): v128 {
   if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) {
     const x0 = f64x2.extract_lane(x, 0), x1 = f64x2.extract_lane(x, 1);
-    sinOut = f64x2.replace_lane(f64x2.splat(Math.sin(x0)), 1, Math.sin(x1));
-    return f64x2.replace_lane(f64x2.splat(Math.cos(x0)), 1, Math.cos(x1));
+    sinOut = f64x2.replace_lane(f64x2.splat(hostSin(x0)), 1, hostSin(x1));
+    return f64x2.replace_lane(f64x2.splat(hostCos(x0)), 1, hostCos(x1));
   }
   // x = q·π/2 + r, |r| ≤ π/4 (plus rounding)
   const q = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_PIO2)));
