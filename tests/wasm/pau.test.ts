@@ -9,18 +9,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { same, valueArb } from './pau_cases.js';
 
-function same(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
-  assert.is(got.length, want.length, what);
-  for (let i = 0; i < got.length; i++) {
-    if (!(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])))) assert.unreachable(`${what}: element ${i} is ${got[i]}, the JavaScript kernel gives ${want[i]}`);
-  }
-}
-
-const valueArb = fc.oneof(
-  { weight: 10, arbitrary: fc.float({ min: -6, max: 6, noNaN: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, 1e5, -3e7, 2 ** 33, -Infinity) },
-);
 
 const caseArb = fc.record({
   version: fc.constantFrom('A', 'B', 'N'),

@@ -266,8 +266,7 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
     const entry = table + HEADER + <usize>j * ENTRY;
     sumA = sumB = sumC = sumC1 = sumC2 = 0;
     // borrowed columns (only where a coefficient is below ε, so never in 1-1-1) take the generic loop
-    if (<i32>load<f64>(entry, 8) > OSCILLATION || load<f64>(entry, 56) != 0) genericBackward(entry, s, floor, g, x, dx, N, F, S);
-    else fastBackward(entry, s, floor, g, x, dx, N, F, S);
+    backwardNeuron(<i32>load<f64>(entry, 8) > OSCILLATION || load<f64>(entry, 56) != 0, entry, s, floor, g, x, dx, N, F, S);
     const out = sums + <usize>j * 40;
     store<f64>(out, sumA);
     store<f64>(out, sumB, 8);
@@ -277,32 +276,14 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
   }
 }
 
-/** dx and the sums for a neuron in 1-1-1 Δ > 0 or Δ < 0. */
-function fastBackward(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
-  const f = loadNeuron(entry);
-  let pending: usize = -1, tPending: f64 = 0, gPending: f64 = 0;
-  for (let n = 0; n < N; n++) {
-    const base = at(n, f, F, S);
-    for (let i = 0; i < S; i++) {
-      const o = base + (<usize>i << 2);
-      const t = <f64>load<f32>(x + o), gi = <f64>load<f32>(g + o);
-      if (pending == -1) {
-        pending = o;
-        tPending = t;
-        gPending = gi;
-        continue;
-      }
-      backwardPair(f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, g, dx, pending, o);
-      pending = -1;
-    }
-  }
-  if (pending != -1) backwardPair(k(tPending), k(gPending), s, floor, g, dx, pending, pending);
-}
-
-/** dx and the sums for a neuron of any kind, with outward gravitation's borrowed columns. */
-function genericBackward(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
-  const f = <i32>load<f64>(entry);
-  if (<i32>load<f64>(entry, 8) == NOT_FINITE) {
+/**
+ * dx and the sums for one neuron: its elements in pairs (a lone last element as (o0, o0)), by the
+ * 1-1-1 Δ ≷ 0 loop (backwardPair) or, with `generic`, by genericPair (any kind, outward
+ * gravitation's borrowed columns included).
+ */
+function backwardNeuron(generic: bool, entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
+  const f = generic ? <i32>load<f64>(entry) : loadNeuron(entry);
+  if (generic && <i32>load<f64>(entry, 8) == NOT_FINITE) {
     for (let n = 0; n < N; n++) {
       const base = at(n, f, F, S);
       for (let i = 0; i < S; i++) store<f32>(dx + base + (<usize>i << 2), NaN);
@@ -322,14 +303,18 @@ function genericBackward(entry: usize, s: f64, floor: f64, g: usize, x: usize, d
         gPending = gi;
         continue;
       }
-      genericPair(entry, f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, dx, pending, o);
+      const tv = f64x2.replace_lane(k(tPending), 1, t), gv = f64x2.replace_lane(k(gPending), 1, gi);
+      if (generic) genericPair(entry, tv, gv, s, floor, dx, pending, o);
+      else backwardPair(tv, gv, s, floor, g, dx, pending, o);
       pending = -1;
     }
   }
-  if (pending != -1) genericPair(entry, k(tPending), k(gPending), s, floor, dx, pending, pending);
+  if (pending == -1) return;
+  if (generic) genericPair(entry, k(tPending), k(gPending), s, floor, dx, pending, pending);
+  else backwardPair(k(tPending), k(gPending), s, floor, g, dx, pending, pending);
 }
 
-/** genericBackward at the pair (o0, o1); a lone element comes as (o0, o0), as in backwardPair. */
+/** backwardNeuron's step for any kind at the pair (o0, o1); a lone element comes as (o0, o0), as in backwardPair. */
 function genericPair(entry: usize, t: v128, gi: v128, s: f64, floor: f64, dx: usize, o0: usize, o1: usize): void {
   const kind = <i32>load<f64>(entry, 8);
   assemble(kind, t, load<f64>(entry, 16), load<f64>(entry, 24), load<f64>(entry, 32), load<f64>(entry, 40), load<f64>(entry, 48), s, floor, true);
