@@ -112,23 +112,31 @@ export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usi
   const s = load<f64>(table);
   for (let j = lo; j < hi; j++) {
     const entry = table + HEADER + <usize>j * ENTRY;
-    if (<i32>load<f64>(entry, 8) > OSCILLATION) genericForward(entry, s, x, y, N, F, S);
-    else fastForward(entry, x, y, N, F, S);
+    forwardNeuron(<i32>load<f64>(entry, 8) > OSCILLATION, entry, s, x, y, N, F, S);
   }
 }
 
-/** y for a neuron in 1-1-1 Δ > 0 or Δ < 0. */
-function fastForward(entry: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
-  const f = loadNeuron(entry);
-  // elements are computed in pairs; at rest (c1 = c2 = 0) those with t ≤ 0 are 0 (H = 0 and
-  // every other term is ±0) and are skipped, so a pair is the next two elements that need work
+/**
+ * y for one neuron, its elements in pairs (a lone last element as (o0, o0)): by the 1-1-1 Δ ≷ 0
+ * loop (value), or with `generic` by deu_subspaces.ts's assemble() for any kind. At rest
+ * (c1 = c2 = 0) the 1-1-1 loop writes 0 for t ≤ 0 (H = 0 and every other term is ±0) and skips
+ * those elements, so a pair is the next two elements that need work.
+ */
+function forwardNeuron(generic: bool, entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  const f = generic ? <i32>load<f64>(entry) : loadNeuron(entry), kind = <i32>load<f64>(entry, 8);
+  const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
+  const skipNonPositive = !generic && rest;
   let pending: usize = -1, tPending: f64 = 0;
   for (let n = 0; n < N; n++) {
     const base = at(n, f, F, S);
     for (let i = 0; i < S; i++) {
       const o = base + (<usize>i << 2);
       const t = <f64>load<f32>(x + o);
-      if (rest && t <= 0) {
+      if (generic && kind == NOT_FINITE) {
+        store<f32>(y + o, NaN);
+        continue;
+      }
+      if (skipNonPositive && t <= 0) {
         store<f32>(y + o, 0);
         continue;
       }
@@ -137,41 +145,17 @@ function fastForward(entry: usize, x: usize, y: usize, N: i32, F: i32, S: i32): 
         tPending = t;
         continue;
       }
-      storePair(y, pending, o, value(f64x2.replace_lane(k(tPending), 1, t)));
+      storePair(y, pending, o, forwardPair(generic, kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s));
       pending = -1;
     }
   }
-  if (pending != -1) storePair(y, pending, pending, value(k(tPending)));
+  if (pending != -1) storePair(y, pending, pending, forwardPair(generic, kind, k(tPending), a, b, c, c1, c2, s));
 }
 
-/** y for a neuron of any kind, by deu_subspaces.ts's assemble(), two consecutive elements at a time. */
-function genericForward(entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32, S: i32): void {
-  const f = <i32>load<f64>(entry), kind = <i32>load<f64>(entry, 8);
-  const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
-  let pending: usize = -1, tPending: f64 = 0;
-  for (let n = 0; n < N; n++) {
-    const base = at(n, f, F, S);
-    for (let i = 0; i < S; i++) {
-      const o = base + (<usize>i << 2);
-      const t = <f64>load<f32>(x + o);
-      if (kind == NOT_FINITE) {
-        store<f32>(y + o, NaN);
-        continue;
-      }
-      if (pending == -1) {
-        pending = o;
-        tPending = t;
-        continue;
-      }
-      assemble(kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s, 0, false);
-      storePair(y, pending, o, Y);
-      pending = -1;
-    }
-  }
-  if (pending != -1) {
-    assemble(kind, k(tPending), a, b, c, c1, c2, s, 0, false);
-    storePair(y, pending, pending, Y);
-  }
+@inline function forwardPair(generic: bool, kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2: f64, s: f64): v128 {
+  if (!generic) return value(t);
+  assemble(kind, t, a, b, c, c1, c2, s, 0, false);
+  return Y;
 }
 
 // The five coefficient-gradient sums of the neuron being computed, added to element by element in
