@@ -27,6 +27,7 @@ import { countRun } from '../wasm/runtime.js';
 import { pointerOf } from '../wasm/heap.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { residentKernels } from './wasm_switch.js';
+import { PAU_SEGMENT, wasmPauBackward, wasmPauForward } from './pau_segments.js';
 
 /** How elements map to coefficient rows: `blocks` runs of `run` elements, block b uses row b % rows. */
 interface Layout {
@@ -102,7 +103,7 @@ export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p:
     alloc.release(scratch);
   } else if (native) {
     countRun('pau');
-    native.rt.exports.pauForward54(native.version, native.at[0], native.at[1], native.at[2], L.rows, L.blocks, L.run, native.at[3]);
+    wasmPauForward(native, L);
     return y;
   }
   if (is54(p.version, L.m1, L.nb)) {
@@ -155,25 +156,23 @@ export function pauBackward(alloc: CpuAllocator, gv: View, xv: View, av: View, b
   const noise = p.noise;
   const noisyA = new Float64Array(L.m1), noisyB = new Float64Array(L.nb);
   const native = wasmPau(p, L, [g, x, a, b, dx.array], x);
-  if (native) {
+  if (native && !noise) {
+    countRun('pauGrad');
+    if (wasmPauBackward(native, L, sumA, sumB)) return finish(alloc, dx, sumA, sumB, av, bv); // else the memory is full: the JavaScript loops below
+  } else if (native && noise) {
     // the float64 sums in the WebAssembly memory (a float32 block of twice the length), and RPAU's scratch
     const sums = alloc.alloc('float32', 2 * (sumA.length + sumB.length));
-    const scratch = noise ? alloc.alloc('float32', native.rt.exports.rpauScratchBytes() / 4, false) : null;
-    const at = pointerOf(native.rt, sums.array as Float32Array), scratchAt = scratch ? pointerOf(native.rt, scratch.array as Float32Array) : 0;
+    const scratch = alloc.alloc('float32', native.rt.exports.rpauScratchBytes() / 4, false);
+    const at = pointerOf(native.rt, sums.array as Float32Array), scratchAt = pointerOf(native.rt, scratch.array as Float32Array);
     if (at >= 0 && scratchAt >= 0) { // else the memory is full: the JavaScript loops below
       const [gAt, xAt, aAt, bAt, dxAt] = native.at;
-      if (noise) {
-        countRun('rpauGrad');
-        native.rt.exports.rpauBackward54(native.version, gAt, xAt, aAt, bAt, L.rows, L.blocks, L.run, dxAt, at, at + sumA.length * 8, noise.key, noise.alpha, noiseFlags(noise), scratchAt);
-      } else {
-        countRun('pauGrad');
-        native.rt.exports.pauBackward54(native.version, gAt, xAt, aAt, bAt, L.rows, L.blocks, L.run, dxAt, at, at + sumA.length * 8);
-      }
+      countRun('rpauGrad');
+      native.rt.exports.rpauBackward54(native.version, gAt, xAt, aAt, bAt, L.rows, L.blocks, L.run, dxAt, at, at + sumA.length * 8, noise.key, noise.alpha, noiseFlags(noise), scratchAt);
       sumA.set(new Float64Array(native.rt.memory.buffer, at, sumA.length));
       sumB.set(new Float64Array(native.rt.memory.buffer, at + sumA.length * 8, sumB.length));
     }
     alloc.release(sums);
-    if (scratch) alloc.release(scratch);
+    alloc.release(scratch);
     if (at >= 0 && scratchAt >= 0) return finish(alloc, dx, sumA, sumB, av, bv);
   }
   if (is54(p.version, L.m1, L.nb)) {
@@ -226,18 +225,20 @@ function backward54(g: ArrayLike<number>, x: ArrayLike<number>, a: ArrayLike<num
     const row = block % L.rows, start = block * L.run, end = start + L.run, oa = row * 6, ob = row * 4;
     if (!noise) {
       load54(c, a, b, row, null, false);
-      // the running sums in locals, continued from and returned to sumA/sumB: the same additions in the same order
-      let s0 = sumA[oa], s1 = sumA[oa + 1], s2 = sumA[oa + 2], s3 = sumA[oa + 3], s4 = sumA[oa + 4], s5 = sumA[oa + 5];
-      let t1 = sumB[ob], t2 = sumB[ob + 1], t3 = sumB[ob + 2], t4 = sumB[ob + 3];
-      for (let i = start; i < end; i++) {
-        evaluate54(x[i], c, version, true);
-        const gi = g[i];
-        dx[i] = gi * OUT[1];
-        s0 += gi * OUT[2]; s1 += gi * OUT[3]; s2 += gi * OUT[4]; s3 += gi * OUT[5]; s4 += gi * OUT[6]; s5 += gi * OUT[7];
-        t1 += gi * OUT[8]; t2 += gi * OUT[9]; t3 += gi * OUT[10]; t4 += gi * OUT[11];
+      // each segment's sums in locals from 0, then added to the row's: the WebAssembly kernel's
+      // order, whatever its thread count (pau_segments.ts)
+      for (let first = start; first < end; first += PAU_SEGMENT) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+        for (let i = first, last = Math.min(end, first + PAU_SEGMENT); i < last; i++) {
+          evaluate54(x[i], c, version, true);
+          const gi = g[i];
+          dx[i] = gi * OUT[1];
+          s0 += gi * OUT[2]; s1 += gi * OUT[3]; s2 += gi * OUT[4]; s3 += gi * OUT[5]; s4 += gi * OUT[6]; s5 += gi * OUT[7];
+          t1 += gi * OUT[8]; t2 += gi * OUT[9]; t3 += gi * OUT[10]; t4 += gi * OUT[11];
+        }
+        sumA[oa] += s0; sumA[oa + 1] += s1; sumA[oa + 2] += s2; sumA[oa + 3] += s3; sumA[oa + 4] += s4; sumA[oa + 5] += s5;
+        sumB[ob] += t1; sumB[ob + 1] += t2; sumB[ob + 2] += t3; sumB[ob + 3] += t4;
       }
-      sumA[oa] = s0; sumA[oa + 1] = s1; sumA[oa + 2] = s2; sumA[oa + 3] = s3; sumA[oa + 4] = s4; sumA[oa + 5] = s5;
-      sumB[ob] = t1; sumB[ob + 1] = t2; sumB[ob + 2] = t3; sumB[ob + 3] = t4;
       continue;
     }
     for (let i = start; i < end; i++) {

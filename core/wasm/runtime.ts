@@ -19,8 +19,8 @@ export interface WasmExports {
   pool2dGrad(kind: number, g: number, x: number, planes: number, h: number, w: number, ho: number, wo: number, windows: number, divisors: number, dx: number): void;
   im2col(x: number, cg: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, col: number): void;
   col2im(dcol: number, cg: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dx: number): void;
-  pauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number): void;
-  pauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number): void;
+  pauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, lo: number, hi: number): void;
+  pauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, partials: number, lo: number, hi: number): void;
   anyAtLeast(x: number, n: number, limit: number): number;
   rpauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, key: number, alpha: number, flags: number, scratch: number): void;
   rpauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number, key: number, alpha: number, flags: number, scratch: number): void;

@@ -43,6 +43,8 @@ const MAX_THREADS = 24;
 export const GEMM = 1; // columns [lo, hi) of C; slot 3: the thread's workspace
 export const DEU_FORWARD = 2; // neurons [lo, hi) of the DEU table (core/wasm/assembly/deu.ts)
 export const DEU_BACKWARD = 3;
+export const PAU_FORWARD = 4; // segments [lo, hi) of a PAU (5, 4) (core/wasm/assembly/pau.ts)
+export const PAU_BACKWARD = 5;
 
 // The task loop of every worker, Node's and the browser's, given `ex` (the kernels' exports),
 // `memory`, `controlOffset` and `index` (below: NODE_WORKER, WEB_WORKER).
@@ -66,6 +68,8 @@ for (;;) {
     if (kernel === ${GEMM}) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], lo, hi, ctrl[s + 2]);
     else if (kernel === ${DEU_FORWARD}) ex.deuForwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5]);
     else if (kernel === ${DEU_BACKWARD}) ex.deuBackwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    else if (kernel === ${PAU_FORWARD}) ex.pauForward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], lo, hi);
+    else if (kernel === ${PAU_BACKWARD}) ex.pauBackward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], lo, hi);
     ctrl[${FAILED} + index] = 0;
   } catch (e) {
     ctrl[${FAILED} + index] = 1;

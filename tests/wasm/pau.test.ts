@@ -45,4 +45,37 @@ test('pau (5, 4), versions A/B/N: forward and every gradient bit for bit the Jav
   assert.ok((cpuInfo().kernelRuns.pauGrad ?? 0) > before, 'the WebAssembly PAU ran');
 });
 
+// Past one segment (core/cpu/pau_segments.ts: 4096 elements each, within a block) the sums are
+// added segment by segment, on every thread count, and the JavaScript loop adds them the same way.
+test('pau (5, 4) across segments and threads: bit for bit the JavaScript kernel, for 1, 2 and 3 threads', () => {
+  for (const [shape, perChannel] of [[[3, 4, 9001], true], [[2, 12307], false], [[5, 3, 11], true]] as const) {
+    tg.manualSeed(shape.length + shape[1]);
+    const rows = perChannel ? [shape[1]] : [];
+    const xv = tg.randn([...shape]).mul(1.5).data(), av = tg.randn([...rows, 6]).data(), bv = tg.randn([...rows, 4]).data(), uv = tg.randn([...shape]).data();
+    const pass = () => {
+      const x = tg.tensor(xv, { shape: [...shape], requiresGrad: true });
+      const a = tg.tensor(av, { shape: [...rows, 6], requiresGrad: true }), b = tg.tensor(bv, { shape: [...rows, 4], requiresGrad: true });
+      const y = tg.pau(x, a, b, { version: 'B' });
+      y.mul(tg.tensor(uv, { shape: [...shape] })).sum().backward();
+      return [y.data(), x.grad!.data(), a.grad!.data(), b.grad!.data()];
+    };
+    tg.setBackend('cpu', { wasm: false });
+    let want;
+    try {
+      want = pass();
+    } finally {
+      tg.setBackend('cpu', { wasm: true });
+    }
+    try {
+      for (const threads of [1, 2, 3]) {
+        tg.setBackend('cpu', { threads });
+        const got = pass();
+        ['y', 'dx', 'dnumerator', 'ddenominator'].forEach((name, i) => same(got[i], want[i], `${name} ${JSON.stringify(shape)}, ${threads} thread(s)`));
+      }
+    } finally {
+      tg.setBackend('cpu', { threads: 2 });
+    }
+  }
+});
+
 test.run();

@@ -62,13 +62,25 @@ export let DB1: f64 = 0, DB2: f64 = 0, DB3: f64 = 0, DB4: f64 = 0;
   return <f64>load<f32>(p + (<usize>k << 2));
 }
 
-export function pauForward54(version: i32, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, out: usize): void {
-  for (let block = 0; block < blocks; block++) {
-    const row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
+/**
+ * The work is cut into segments of at most SEGMENT elements, each inside one block: segment k is
+ * block ⌊k/perBlock⌋'s piece k mod perBlock. Threads take runs of whole segments, and each
+ * segment's coefficient sums are its own (core/cpu/pau_segments.ts adds them up in segment order,
+ * as pau.ts's JavaScript loop does), so results do not depend on how the segments are shared out.
+ * SEGMENT must equal PAU_SEGMENT there.
+ */
+const SEGMENT: i32 = 4096;
+
+/** y for the segments [lo, hi). */
+export function pauForward54(version: i32, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, out: usize, lo: i32, hi: i32): void {
+  const perBlock = (run + SEGMENT - 1) / SEGMENT;
+  for (let k = lo; k < hi; k++) {
+    const block = k / perBlock, row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
     const a0 = coef(ar, 0), a1 = coef(ar, 1), a2 = coef(ar, 2), a3 = coef(ar, 3), a4 = coef(ar, 4), a5 = coef(ar, 5);
     const b1 = coef(br, 0), b2 = coef(br, 1), b3 = coef(br, 2), b4 = coef(br, 3);
-    const start = <usize>(block * run) << 2;
-    for (let i = 0; i < run; i++) {
+    const first = (k % perBlock) * SEGMENT, count = min(SEGMENT, run - first);
+    const start = <usize>(block * run + first) << 2;
+    for (let i = 0; i < count; i++) {
       const at = start + (<usize>i << 2);
       evaluate(<f64>load<f32>(x + at), version, a0, a1, a2, a3, a4, a5, b1, b2, b3, b4, false);
       store<f32>(out + at, <f32>F);
@@ -77,19 +89,20 @@ export function pauForward54(version: i32, x: usize, a: usize, b: usize, rows: i
 }
 
 /**
- * dx = g·∂F/∂x, and the coefficient sums Σ g·∂F/∂c added, in element order, to sumA (6 per row)
- * and sumB (4 per row), float64 arrays the caller zeroes.
+ * dx = g·∂F/∂x for the segments [lo, hi), and each segment's coefficient sums Σ g·∂F/∂c in
+ * element order, float64, into partials (ten per segment: a_0…a_5, b_1…b_4).
  */
-export function pauBackward54(version: i32, g: usize, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, dx: usize, sumA: usize, sumB: usize): void {
-  for (let block = 0; block < blocks; block++) {
-    const row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
+export function pauBackward54(version: i32, g: usize, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, dx: usize, partials: usize, lo: i32, hi: i32): void {
+  const perBlock = (run + SEGMENT - 1) / SEGMENT;
+  for (let k = lo; k < hi; k++) {
+    const block = k / perBlock, row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
     const a0 = coef(ar, 0), a1 = coef(ar, 1), a2 = coef(ar, 2), a3 = coef(ar, 3), a4 = coef(ar, 4), a5 = coef(ar, 5);
     const b1 = coef(br, 0), b2 = coef(br, 1), b3 = coef(br, 2), b4 = coef(br, 3);
-    const sa = sumA + (<usize>(row * 6) << 3), sb = sumB + (<usize>(row * 4) << 3);
-    let s0 = load<f64>(sa), s1 = load<f64>(sa, 8), s2 = load<f64>(sa, 16), s3 = load<f64>(sa, 24), s4 = load<f64>(sa, 32), s5 = load<f64>(sa, 40);
-    let t1 = load<f64>(sb), t2 = load<f64>(sb, 8), t3 = load<f64>(sb, 16), t4 = load<f64>(sb, 24);
-    const start = <usize>(block * run) << 2;
-    for (let i = 0; i < run; i++) {
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0, s5: f64 = 0;
+    let t1: f64 = 0, t2: f64 = 0, t3: f64 = 0, t4: f64 = 0;
+    const first = (k % perBlock) * SEGMENT, count = min(SEGMENT, run - first);
+    const start = <usize>(block * run + first) << 2;
+    for (let i = 0; i < count; i++) {
       const at = start + (<usize>i << 2);
       evaluate(<f64>load<f32>(x + at), version, a0, a1, a2, a3, a4, a5, b1, b2, b3, b4, true);
       const gi = <f64>load<f32>(g + at);
@@ -97,8 +110,9 @@ export function pauBackward54(version: i32, g: usize, x: usize, a: usize, b: usi
       s0 += gi * DA0; s1 += gi * DA1; s2 += gi * DA2; s3 += gi * DA3; s4 += gi * DA4; s5 += gi * DA5;
       t1 += gi * DB1; t2 += gi * DB2; t3 += gi * DB3; t4 += gi * DB4;
     }
-    store<f64>(sa, s0); store<f64>(sa, s1, 8); store<f64>(sa, s2, 16); store<f64>(sa, s3, 24); store<f64>(sa, s4, 32); store<f64>(sa, s5, 40);
-    store<f64>(sb, t1); store<f64>(sb, t2, 8); store<f64>(sb, t3, 16); store<f64>(sb, t4, 24);
+    const p = partials + (<usize>k * 80);
+    store<f64>(p, s0); store<f64>(p, s1, 8); store<f64>(p, s2, 16); store<f64>(p, s3, 24); store<f64>(p, s4, 32); store<f64>(p, s5, 40);
+    store<f64>(p, t1, 48); store<f64>(p, t2, 56); store<f64>(p, t3, 64); store<f64>(p, t4, 72);
   }
 }
 
