@@ -8,8 +8,10 @@
 // one row: one block for the shared case, N·C blocks of the trailing size S per channel.
 //
 // Coefficient gradients are sums over every element of a block group, accumulated in float64 in
-// element order whatever the dtype: a fixed order, so the same inputs give the same gradients
-// bit for bit (the reference CUDA kernel's atomics do not).
+// a fixed order whatever the dtype — element order, and for degrees (5, 4) without noise element
+// order within segments of 4096 added segment by segment, so that threads can share the segments
+// (pau_segments.ts) — so the same inputs give the same gradients bit for bit (the reference CUDA
+// kernel's atomics do not).
 //
 // RPAU (version D) is version B with each element's coefficients multiplied by a fresh noise
 // factor (pau_noise.ts); the backward pass recomputes the very same factors from the saved key.

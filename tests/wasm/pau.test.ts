@@ -3,7 +3,7 @@
 // per-channel coefficients, values around the poles' neighbourhood, ±0, NaN, and inputs beyond
 // 2^32 (those calls stay in JavaScript, on the scaled path). Forward, dx and both coefficient
 // gradients must be bit for bit the JavaScript results: the same float64 operations in the same
-// order, and the coefficient sums in element order.
+// order, and the coefficient sums in element order within segments, added segment by segment.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';

@@ -2,7 +2,8 @@
 // without noise, for float32 tensors (compiled by core/wasm/build.mjs; excluded from the
 // TypeScript project). The arithmetic is core/cpu/pau_54.ts's, operation for operation in the
 // same order and in float64 (the spec's float64-internal evaluation), and the coefficient sums run
-// in element order: the results are bit for bit the JavaScript kernel's
+// in element order within segments of 4096, added up segment by segment (see SEGMENT), as the
+// JavaScript loop adds them: the results are bit for bit the JavaScript kernel's
 // (tests/wasm/pau.test.ts). The caller keeps |x| < 2^32 here (pau_far.ts's scaled path stays in
 // JavaScript). RPAU's noisy variant is rpau.ts, on the same evaluation.
 //
