@@ -10,15 +10,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
-
-function withJavaScript<T>(fn: () => T): T {
-  tg.setBackend('cpu', { wasm: false });
-  try {
-    return fn();
-  } finally {
-    tg.setBackend('cpu', { wasm: true });
-  }
-}
+import { inJavaScript } from './in_javascript.js';
 
 const runs = (name: string) => cpuInfo().kernelRuns[name] ?? 0;
 
@@ -59,7 +51,7 @@ test('max, average and adaptive average pooling, forward and backward: bit for b
       return [y.data(), x.grad!.data()];
     };
     const got = pass();
-    const want = withJavaScript(pass);
+    const want = inJavaScript(pass);
     same(got[0], want[0], `${c.kind} forward ${JSON.stringify(c)}`);
     same(got[1], want[1], `${c.kind} backward ${JSON.stringify(c)}`);
     ran++;
@@ -90,7 +82,7 @@ test('conv2d forward and both gradients: within the float32 bound of the JavaScr
       return [y.data(), x.grad!.data(), w.grad!.data()];
     };
     const got = pass(false);
-    const [want, bound] = withJavaScript(() => [pass(false), pass(true)]);
+    const [want, bound] = inJavaScript(() => [pass(false), pass(true)]);
     const taps = c.cg * c.k * c.k, positions = Math.max(1, got[0].length / (c.n * O));
     ['y', 'dx', 'dw'].forEach((name, t) => {
       const terms = name === 'dw' ? c.n * positions : name === 'dx' ? c.og * c.k * c.k : taps;

@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { inJavaScript } from './in_javascript.js';
 import { subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
 
@@ -70,13 +71,7 @@ test('deu, subspaces 1-1-1 Δ > 0 and Δ < 0: forward and gradients within 4 ulp
   const before = cpuInfo().kernelRuns.deuGrad ?? 0;
   fc.assert(fc.property(caseArb, ({ d, neurons, values, u }) => {
     const got = pass(d, neurons, values, u);
-    tg.setBackend('cpu', { wasm: false });
-    let want;
-    try {
-      want = pass(d, neurons, values, u);
-    } finally {
-      tg.setBackend('cpu', { wasm: true });
-    }
+    const want = inJavaScript(() => pass(d, neurons, values, u));
     ['y', 'dx', 'dparams'].forEach((name, i) => near(got[i], want[i], `${name} ${JSON.stringify(d)} ${JSON.stringify(neurons)}`));
   }), { seed: 51, numRuns: 150 });
   assert.ok((cpuInfo().kernelRuns.deuGrad ?? 0) > before, 'the WebAssembly DEU ran');
@@ -124,12 +119,7 @@ const anyCaseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer(
 
 /** The JavaScript kernel's results for the same pass (the reference). */
 function reference(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[], steep: number) {
-  tg.setBackend('cpu', { wasm: false });
-  try {
-    return pass(d, neurons, values, u, steep);
-  } finally {
-    tg.setBackend('cpu', { wasm: true });
-  }
+  return inJavaScript(() => pass(d, neurons, values, u, steep));
 }
 
 test('deu, every subspace (with outward gravitation below ε), the band and non-finite coefficients: within 4 ulps of the JavaScript kernel, in WebAssembly', () => {

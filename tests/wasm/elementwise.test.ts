@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { inJavaScript } from './in_javascript.js';
 
 const special = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -3e-39, 88.7, 89, -104, -87.3, 3.4e38];
 
@@ -34,15 +35,6 @@ const pairArb = shapeArb.chain((shape) =>
     swap: fc.boolean(),
   }),
 ).chain(({ shape, other, swap }) => fc.record({ a: fc.constant(swap ? other : shape), b: fc.constant(swap ? shape : other), av: valuesFor(swap ? other : shape), bv: valuesFor(swap ? shape : other) }));
-
-function withJavaScript<T>(fn: () => T): T {
-  tg.setBackend('cpu', { wasm: false });
-  try {
-    return fn();
-  } finally {
-    tg.setBackend('cpu', { wasm: true });
-  }
-}
 
 function ulpsApart(x: number, y: number): number {
   if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? 0 : Infinity;
@@ -72,7 +64,7 @@ for (const op of ['add', 'sub', 'mul', 'div'] as const) {
     fc.assert(fc.property(pairArb, ({ a, b, av, bv }) => {
       const x = tg.tensor(av, { shape: a }), y = tg.tensor(bv, { shape: b });
       const got = tg[op](x, y).data();
-      const want = withJavaScript(() => tg[op](x, y).data());
+      const want = inJavaScript(() => tg[op](x, y).data());
       assertSame(got, want, 0, `${op} ${JSON.stringify(a)} ${JSON.stringify(b)}`);
     }), { seed: 14, numRuns: 150 });
     assert.ok(runsOf(op) > before, `the WebAssembly ${op} ran`);
@@ -85,7 +77,7 @@ for (const [op, ulps] of [['neg', 0], ['abs', 0], ['sqrt', 0], ['relu', 0], ['ex
     fc.assert(fc.property(shapeArb.chain((s) => fc.tuple(fc.constant(s), valuesFor(s))), ([shape, values]) => {
       const x = tg.tensor(values, { shape });
       const got = (x[op] as () => tg.Tensor).call(x).data();
-      const want = withJavaScript(() => (x[op] as () => tg.Tensor).call(x).data());
+      const want = inJavaScript(() => (x[op] as () => tg.Tensor).call(x).data());
       assertSame(got, want, ulps, `${op} ${JSON.stringify(shape)}`);
     }), { seed: 15, numRuns: 150 });
     assert.ok(runsOf(op) > before, `the WebAssembly ${op} ran`);
@@ -101,7 +93,7 @@ test("relu's and the arithmetic ops' first-order gradients: bit for bit the Java
       return [x.grad!.data(), y.grad!.data()];
     };
     const got = grads();
-    const want = withJavaScript(grads);
+    const want = inJavaScript(grads);
     assertSame(got[0], want[0], 0, `dx ${JSON.stringify(a)} ${JSON.stringify(b)}`);
     assertSame(got[1], want[1], 0, `dy ${JSON.stringify(a)} ${JSON.stringify(b)}`);
   }), { seed: 17, numRuns: 120 });
@@ -124,7 +116,7 @@ test("the first-order shortcuts (add/sub/mul/div, relu's native rule) equal the 
 test('exp over its whole float32 range: within 1 ulp, overflow to ∞ and underflow to 0 where Math.exp does', () => {
   const values = Float32Array.from({ length: 40001 }, (_, i) => -104 + (i * 193) / 40000);
   const x = tg.tensor(values);
-  assertSame(x.exp().data(), withJavaScript(() => x.exp().data()), 1, 'exp sweep');
+  assertSame(x.exp().data(), inJavaScript(() => x.exp().data()), 1, 'exp sweep');
 });
 
 test('sum, max and min over trailing axes and whole tensors: within 1 ulp (sum), exactly (max, min), NaN propagating', () => {
@@ -136,7 +128,7 @@ test('sum, max and min over trailing axes and whole tensors: within 1 ulp (sum),
       const axes = shape.map((_, i) => i).slice(shape.length - trailing);
       for (const op of ['sum', 'max', 'min'] as const) {
         const got = x[op](axes).data();
-        const want = withJavaScript(() => x[op](axes).data());
+        const want = inJavaScript(() => x[op](axes).data());
         // ±0 extremes may differ in sign (WebAssembly's max(−0, +0) is +0): compare as numbers
         for (let i = 0; i < got.length; i++) {
           if (op !== 'sum' && got[i] === 0 && want[i] === 0) continue;
@@ -157,7 +149,7 @@ test('sums over every axis but a block of kept axes (bias gradients): within 1 u
       const last = Math.min(shape.length - 1, first + count - 1);
       const axes = shape.map((_, i) => i).filter((i) => i < first || i > last);
       const x = tg.tensor(values, { shape });
-      const got = x.sum(axes).data(), want = withJavaScript(() => x.sum(axes).data());
+      const got = x.sum(axes).data(), want = inJavaScript(() => x.sum(axes).data());
       for (let i = 0; i < got.length; i++) {
         if (ulpsApart(got[i], want[i]) > 1) assert.unreachable(`sum over ${JSON.stringify(axes)} of ${JSON.stringify(shape)}: ${got[i]} vs ${want[i]}`);
       }

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
+import { inJavaScript } from './in_javascript.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { setMemoryLimitForTest, simulateWasmFailure } from '../../core/wasm/runtime.js';
 import { gemmItems } from '../../core/cpu/matmul.js';
@@ -23,14 +24,8 @@ function bothKernels(aShape: number[], bShape: number[], transA: boolean, transB
   tg.manualSeed(seed);
   const a = tg.randn(aShape), b = tg.randn(bShape);
   const got = product(a, b, transA, transB);
-  tg.setBackend('cpu', { wasm: false });
-  try {
-    const reference = product(a, b, transA, transB);
-    const absBound = product(a.abs(), b.abs(), transA, transB);
-    return { got, reference, absBound };
-  } finally {
-    tg.setBackend('cpu', { wasm: true });
-  }
+  const { reference, absBound } = inJavaScript(() => ({ reference: product(a, b, transA, transB), absBound: product(a.abs(), b.abs(), transA, transB) }));
+  return { got, reference, absBound };
 }
 
 function assertWithinBound(got: Float32Array, reference: Float32Array, absBound: Float32Array, k: number, what: string) {
@@ -63,9 +58,7 @@ test('the backend matmul kernel with transA/transB flags matches the JavaScript 
       const run = () => backend.read(backend.kernels.matmul(a.kernelView(), b.kernelView(), transA, transB, [m, n])) as Float32Array;
       const absRun = () => backend.read(backend.kernels.matmul(a.abs().kernelView(), b.abs().kernelView(), transA, transB, [m, n])) as Float32Array;
       const got = run();
-      tg.setBackend('cpu', { wasm: false });
-      const reference = run(), absBound = absRun();
-      tg.setBackend('cpu', { wasm: true });
+      const [reference, absBound] = inJavaScript(() => [run(), absRun()]);
       assertWithinBound(got, reference, absBound, k, `m ${m} n ${n} k ${k} transA ${transA} transB ${transB}`);
     }
   }
@@ -89,9 +82,7 @@ test('NaN and Infinity reach exactly the elements they reach in the JavaScript k
   const a = tg.tensor([[1, NaN, 0], [2, 3, 4], [Infinity, 1, 1], [0, 0, 0]]);
   const b = tg.tensor([[1, 2, 0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1], [-Infinity, 1, 1, 1, 1, 1, 1, 1, 2]]);
   const got = [...a.matmul(b).data()];
-  tg.setBackend('cpu', { wasm: false });
-  const reference = [...a.matmul(b).data()];
-  tg.setBackend('cpu', { wasm: true });
+  const reference = inJavaScript(() => [...a.matmul(b).data()]);
   assert.equal(got.map(String), reference.map(String));
 });
 

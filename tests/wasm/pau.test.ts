@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { inJavaScript } from './in_javascript.js';
 import { same, valueArb } from './pau_cases.js';
 
 
@@ -33,13 +34,7 @@ test('pau (5, 4), versions A/B/N: forward and every gradient bit for bit the Jav
       return [y.data(), x.grad!.data(), a.grad!.data(), b.grad!.data()];
     };
     const got = pass();
-    tg.setBackend('cpu', { wasm: false });
-    let want;
-    try {
-      want = pass();
-    } finally {
-      tg.setBackend('cpu', { wasm: true });
-    }
+    const want = inJavaScript(pass);
     ['y', 'dx', 'dnumerator', 'ddenominator'].forEach((name, i) => same(got[i], want[i], `${name} ${JSON.stringify(c)}`));
   }), { seed: 41, numRuns: 150 });
   assert.ok((cpuInfo().kernelRuns.pauGrad ?? 0) > before, 'the WebAssembly PAU ran');
@@ -59,13 +54,7 @@ test('pau (5, 4) across segments and threads: bit for bit the JavaScript kernel,
       y.mul(tg.tensor(uv, { shape: [...shape] })).sum().backward();
       return [y.data(), x.grad!.data(), a.grad!.data(), b.grad!.data()];
     };
-    tg.setBackend('cpu', { wasm: false });
-    let want;
-    try {
-      want = pass();
-    } finally {
-      tg.setBackend('cpu', { wasm: true });
-    }
+    const want = inJavaScript(pass);
     try {
       for (const threads of [1, 2, 3]) {
         tg.setBackend('cpu', { threads });

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { inJavaScript } from './in_javascript.js';
 import { same, valueArb } from './pau_cases.js';
 
 
@@ -34,15 +35,6 @@ function pass(c: Case, values: number[], av: ArrayLike<number>, bv: ArrayLike<nu
   const y = tg.rpau(x, a, b, { perElement, noisyDenominator, straightThrough, alpha, key });
   y.mul(tg.tensor(Array.from(uv), { shape: [c.n, c.c, c.s] })).sum().backward();
   return [y.data(), x.grad!.data(), a.grad!.data(), b.grad!.data()];
-}
-
-function inJavaScript<T>(fn: () => T): T {
-  tg.setBackend('cpu', { wasm: false });
-  try {
-    return fn();
-  } finally {
-    tg.setBackend('cpu', { wasm: true });
-  }
 }
 
 test('rpau (5, 4), every noise mode: forward and every gradient bit for bit the JavaScript kernel', () => {
