@@ -8,17 +8,24 @@
 // one row: one block for the shared case, N·C blocks of the trailing size S per channel.
 //
 // Coefficient gradients are sums over every element of a block group, accumulated in float64 in
-// a fixed order whatever the dtype — element order, and for degrees (5, 4) without noise element
-// order within segments of 4096 added segment by segment, so that threads can share the segments
-// (pau_segments.ts) — so the same inputs give the same gradients bit for bit (the reference CUDA
-// kernel's atomics do not).
+// a fixed order whatever the dtype — element order within segments of 4096 elements (inside a
+// block), each segment's sums added to its row's in segment order, so that threads can share the
+// segments (pau_segments.ts) — so the same inputs give the same gradients bit for bit, for any
+// thread count (the reference CUDA kernel's atomics do not).
 //
 // RPAU (version D) is version B with each element's coefficients multiplied by a fresh noise
 // factor (pau_noise.ts); the backward pass recomputes the very same factors from the saved key.
 //
-// For float32 in the WebAssembly memory, degrees (5, 4) run the same arithmetic in
-// core/wasm/assembly/pau.ts, and with RPAU's noise in core/wasm/assembly/rpau.ts, which computes
-// the noise factors itself with pau_noise.ts's hash (bit for bit, both).
+// What runs where. float64, and float32 tensors outside the WebAssembly memory, run the
+// JavaScript loops below. For float32 in the WebAssembly memory, split across threads by
+// segments (pau_segments.ts), with the same arithmetic in the same order (bit for bit):
+//   degrees (5, 4), versions A, B, N, no noise: core/wasm/assembly/pau.ts;
+//   RPAU's noisy (5, 4): core/wasm/assembly/rpau.ts, which computes the noise factors itself with
+//     pau_noise.ts's hash;
+//   any other degrees, or version C, no noise, numerator and denominator lengths up to
+//     GENERAL_MAX_LENGTH (16): core/wasm/assembly/pau_general.ts, RationalPoint's arithmetic.
+// In JavaScript still: a call with any |x| ≥ 2^32 (pau_far.ts's scaled path), RPAU's noise at
+// degrees other than (5, 4), and lengths beyond GENERAL_MAX_LENGTH.
 import type { PauNoise, PauParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { evaluate54, is54, OUT } from './pau_54.js';
@@ -26,10 +33,9 @@ import { coefficientUniform, elementHash, noiseFactor } from './pau_noise.js';
 import { RationalPoint, UNSCALED_BELOW } from './pau_rational.js';
 import type { TypedArray } from '../dtype.js';
 import { countRun } from '../wasm/runtime.js';
-import { pointerOf } from '../wasm/heap.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { residentKernels } from './wasm_switch.js';
-import { PAU_SEGMENT, wasmPauBackward, wasmPauForward } from './pau_segments.js';
+import { GENERAL_MAX_LENGTH, PAU_SEGMENT, wasmPauBackward, wasmPauForward, wasmPauGeneralBackward, wasmPauGeneralForward, wasmRpauBackward, wasmRpauForward } from './pau_segments.js';
 
 /** How elements map to coefficient rows: `blocks` runs of `run` elements, block b uses row b % rows. */
 interface Layout {
@@ -70,17 +76,20 @@ function load54(c: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, row
   for (let i = 0; i < 4; i++) c[6 + i] = factors && noisyDenominator ? b[row * 4 + i] * factors[6 + i] : b[row * 4 + i];
 }
 
-const VERSION_CODE: Partial<Record<PauParams['version'], number>> = { A: 0, B: 1, N: 2 };
+/** The kernels' version codes (pau.ts takes A, B, N; pau_general.ts all four). */
+const VERSION_CODE: Record<PauParams['version'], number> = { A: 0, B: 1, N: 2, C: 3 };
 
 /**
- * The WebAssembly kernel (core/wasm/assembly/pau.ts, rpau.ts with noise) can take this call:
- * degrees (5, 4), version A/B/N, float32 arrays in its memory, and no |x| ≥ 2^32 (the scaled path).
+ * A WebAssembly kernel can take this call: float32 arrays in its memory, no |x| ≥ 2^32 (the
+ * scaled path), and either degrees (5, 4) in version A/B/N (pau.ts, rpau.ts with noise) or, without
+ * noise, any other degrees or version C with both lengths up to GENERAL_MAX_LENGTH (pau_general.ts).
  */
 function wasmPau(p: PauParams, L: Layout, arrays: readonly TypedArray[], x: TypedArray) {
-  if (!is54(p.version, L.m1, L.nb)) return null;
+  const general = !is54(p.version, L.m1, L.nb);
+  if (general && (p.noise !== null || L.m1 > GENERAL_MAX_LENGTH || L.nb > GENERAL_MAX_LENGTH)) return null;
   const native = residentKernels(...arrays);
   if (!native || native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, UNSCALED_BELOW)) return null;
-  return { ...native, version: VERSION_CODE[p.version]! };
+  return { ...native, version: VERSION_CODE[p.version], general };
 }
 
 /** rpau.ts's flag bits: noise per element, noisy denominator, exact coefficient gradients. */
@@ -93,16 +102,15 @@ export function pauForward(alloc: CpuAllocator, xv: View, av: View, bv: View, p:
   const L = layoutOf(xv, av, bv);
   const y = alloc.alloc(xv.dtype, x.length, false), out = y.array;
   const native = wasmPau(p, L, [x, a, b, out], x);
-  if (native && p.noise) {
-    const scratch = alloc.alloc('float32', native.rt.exports.rpauScratchBytes() / 4, false);
-    const at = pointerOf(native.rt, scratch.array as Float32Array);
-    if (at >= 0) { // else the memory is full: the JavaScript loop below
+  if (native?.general) {
+    countRun('pauGeneral');
+    wasmPauGeneralForward(native, L);
+    return y;
+  } else if (native && p.noise) {
+    if (wasmRpauForward(native, L, { key: p.noise.key, alpha: p.noise.alpha, flags: noiseFlags(p.noise) })) {
       countRun('rpau');
-      native.rt.exports.rpauForward54(native.version, native.at[0], native.at[1], native.at[2], L.rows, L.blocks, L.run, native.at[3], p.noise.key, p.noise.alpha, noiseFlags(p.noise), at);
-      alloc.release(scratch);
       return y;
-    }
-    alloc.release(scratch);
+    } // else the memory cannot hold the scratch: the JavaScript loop below
   } else if (native) {
     countRun('pau');
     wasmPauForward(native, L);
@@ -158,54 +166,56 @@ export function pauBackward(alloc: CpuAllocator, gv: View, xv: View, av: View, b
   const noise = p.noise;
   const noisyA = new Float64Array(L.m1), noisyB = new Float64Array(L.nb);
   const native = wasmPau(p, L, [g, x, a, b, dx.array], x);
-  if (native && !noise) {
+  // each returns false, having run nothing, when the memory cannot hold its sums: the JavaScript loops below
+  if (native?.general) {
+    countRun('pauGeneralGrad');
+    if (wasmPauGeneralBackward(native, L, sumA, sumB)) return finish(alloc, dx, sumA, sumB, av, bv);
+  } else if (native && !noise) {
     countRun('pauGrad');
-    if (wasmPauBackward(native, L, sumA, sumB)) return finish(alloc, dx, sumA, sumB, av, bv); // else the memory is full: the JavaScript loops below
+    if (wasmPauBackward(native, L, sumA, sumB)) return finish(alloc, dx, sumA, sumB, av, bv);
   } else if (native && noise) {
-    // the float64 sums in the WebAssembly memory (a float32 block of twice the length), and RPAU's scratch
-    const sums = alloc.alloc('float32', 2 * (sumA.length + sumB.length));
-    const scratch = alloc.alloc('float32', native.rt.exports.rpauScratchBytes() / 4, false);
-    const at = pointerOf(native.rt, sums.array as Float32Array), scratchAt = pointerOf(native.rt, scratch.array as Float32Array);
-    if (at >= 0 && scratchAt >= 0) { // else the memory is full: the JavaScript loops below
-      const [gAt, xAt, aAt, bAt, dxAt] = native.at;
+    if (wasmRpauBackward(native, L, { key: noise.key, alpha: noise.alpha, flags: noiseFlags(noise) }, sumA, sumB)) {
       countRun('rpauGrad');
-      native.rt.exports.rpauBackward54(native.version, gAt, xAt, aAt, bAt, L.rows, L.blocks, L.run, dxAt, at, at + sumA.length * 8, noise.key, noise.alpha, noiseFlags(noise), scratchAt);
-      sumA.set(new Float64Array(native.rt.memory.buffer, at, sumA.length));
-      sumB.set(new Float64Array(native.rt.memory.buffer, at + sumA.length * 8, sumB.length));
+      return finish(alloc, dx, sumA, sumB, av, bv);
     }
-    alloc.release(sums);
-    alloc.release(scratch);
-    if (at >= 0 && scratchAt >= 0) return finish(alloc, dx, sumA, sumB, av, bv);
   }
   if (is54(p.version, L.m1, L.nb)) {
     backward54(g, x, a, b, dx.array, sumA, sumB, L, p);
     return finish(alloc, dx, sumA, sumB, av, bv);
   }
+  // each segment's sums from 0, then added to the row's: pau_segments.ts's order
+  const segmentA = new Float64Array(L.m1), segmentB = new Float64Array(L.nb);
+  // the exact (not straight-through) variant also carries ∂c̃/∂c = c̃/c, the noise factor
+  const exact = noise !== null && !noise.straightThrough;
   for (let block = 0; block < L.blocks; block++) {
     const row = block % L.rows;
     const ar = a.subarray(row * L.m1, (row + 1) * L.m1), br = b.subarray(row * L.nb, (row + 1) * L.nb);
     const oa = row * L.m1, ob = row * L.nb;
-    const start = block * L.run;
-    for (let i = start; i < start + L.run; i++) {
-      const draw = noise ? (noise.perElement ? i : row) : 0;
-      if (noise) {
-        drawCoefficients(noise, draw, ar, br, noisyA, noisyB);
-        point.evaluate(x[i], noisyA, noisyB, true);
-      } else {
-        point.evaluate(x[i], ar, br, true);
+    const start = block * L.run, end = start + L.run;
+    for (let first = start; first < end; first += PAU_SEGMENT) {
+      segmentA.fill(0);
+      segmentB.fill(0);
+      for (let i = first, last = Math.min(end, first + PAU_SEGMENT); i < last; i++) {
+        const draw = noise ? (noise.perElement ? i : row) : 0;
+        if (noise) {
+          drawCoefficients(noise, draw, ar, br, noisyA, noisyB);
+          point.evaluate(x[i], noisyA, noisyB, true);
+        } else {
+          point.evaluate(x[i], ar, br, true);
+        }
+        const gi = g[i];
+        dx.array[i] = gi * point.dx;
+        for (let j = 0; j < L.m1; j++) {
+          const chain = exact ? noiseFactor(noise.alpha, noise.key, draw, j) : 1;
+          segmentA[j] += gi * point.da[j] * chain;
+        }
+        for (let k = 0; k < L.nb; k++) {
+          const chain = exact && noise.noisyDenominator ? noiseFactor(noise.alpha, noise.key, draw, L.m1 + k) : 1;
+          segmentB[k] += gi * point.db[k] * chain;
+        }
       }
-      const gi = g[i];
-      dx.array[i] = gi * point.dx;
-      // the exact (not straight-through) variant also carries ∂c̃/∂c = c̃/c, the noise factor
-      const exact = noise !== null && !noise.straightThrough;
-      for (let j = 0; j < L.m1; j++) {
-        const chain = exact ? noiseFactor(noise.alpha, noise.key, draw, j) : 1;
-        sumA[oa + j] += gi * point.da[j] * chain;
-      }
-      for (let k = 0; k < L.nb; k++) {
-        const chain = exact && noise.noisyDenominator ? noiseFactor(noise.alpha, noise.key, draw, L.m1 + k) : 1;
-        sumB[ob + k] += gi * point.db[k] * chain;
-      }
+      for (let j = 0; j < L.m1; j++) sumA[oa + j] += segmentA[j];
+      for (let k = 0; k < L.nb; k++) sumB[ob + k] += segmentB[k];
     }
   }
   return finish(alloc, dx, sumA, sumB, av, bv);
@@ -221,7 +231,7 @@ function finish(alloc: CpuAllocator, dx: CpuStorage, sumA: Float64Array, sumB: F
 
 /** The backward loop of pauBackward for degrees (5, 4) (pau_54.ts): the same sums in the same order. */
 function backward54(g: ArrayLike<number>, x: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, dx: Float32Array | Float64Array, sumA: Float64Array, sumB: Float64Array, L: Layout, p: PauParams): void {
-  const c = new Float64Array(10), factors = new Float64Array(10), noise = p.noise, version = p.version;
+  const c = new Float64Array(10), factors = new Float64Array(10), segment = new Float64Array(10), noise = p.noise, version = p.version;
   const exact = noise !== null && !noise.straightThrough;
   for (let block = 0; block < L.blocks; block++) {
     const row = block % L.rows, start = block * L.run, end = start + L.run, oa = row * 6, ob = row * 4;
@@ -243,20 +253,25 @@ function backward54(g: ArrayLike<number>, x: ArrayLike<number>, a: ArrayLike<num
       }
       continue;
     }
-    for (let i = start; i < end; i++) {
-      drawFactors(noise, noise.perElement ? i : row, factors);
-      load54(c, a, b, row, factors, noise.noisyDenominator);
-      evaluate54(x[i], c, version, true);
-      const gi = g[i];
-      dx[i] = gi * OUT[1];
-      if (!exact) {
-        for (let j = 0; j < 6; j++) sumA[oa + j] += gi * OUT[2 + j];
-        for (let k = 0; k < 4; k++) sumB[ob + k] += gi * OUT[8 + k];
-      } else {
-        // the exact variant carries ∂c̃/∂c, the noise factor (the denominator's only if noisy)
-        for (let j = 0; j < 6; j++) sumA[oa + j] += gi * OUT[2 + j] * factors[j];
-        for (let k = 0; k < 4; k++) sumB[ob + k] += gi * OUT[8 + k] * (noise.noisyDenominator ? factors[6 + k] : 1);
+    // with noise, the same segments (rpau.ts's order)
+    for (let first = start; first < end; first += PAU_SEGMENT) {
+      segment.fill(0);
+      for (let i = first, last = Math.min(end, first + PAU_SEGMENT); i < last; i++) {
+        drawFactors(noise, noise.perElement ? i : row, factors);
+        load54(c, a, b, row, factors, noise.noisyDenominator);
+        evaluate54(x[i], c, version, true);
+        const gi = g[i];
+        dx[i] = gi * OUT[1];
+        if (!exact) {
+          for (let j = 0; j < 10; j++) segment[j] += gi * OUT[2 + j];
+        } else {
+          // the exact variant carries ∂c̃/∂c, the noise factor (the denominator's only if noisy)
+          for (let j = 0; j < 6; j++) segment[j] += gi * OUT[2 + j] * factors[j];
+          for (let k = 0; k < 4; k++) segment[6 + k] += gi * OUT[8 + k] * (noise.noisyDenominator ? factors[6 + k] : 1);
+        }
       }
+      for (let j = 0; j < 6; j++) sumA[oa + j] += segment[j];
+      for (let k = 0; k < 4; k++) sumB[ob + k] += segment[6 + k];
     }
   }
 }

@@ -22,8 +22,10 @@ export interface WasmExports {
   pauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, lo: number, hi: number): void;
   pauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, partials: number, lo: number, hi: number): void;
   anyAtLeast(x: number, n: number, limit: number): number;
-  rpauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, key: number, alpha: number, flags: number, scratch: number): void;
-  rpauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, sumA: number, sumB: number, key: number, alpha: number, flags: number, scratch: number): void;
+  pauForwardGeneral(shape: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, lo: number, hi: number): void;
+  pauBackwardGeneral(shape: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, partials: number, lo: number, hi: number): void;
+  rpauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, key: number, alpha: number, flags: number, scratch: number, lo: number, hi: number): void;
+  rpauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, partials: number, key: number, alpha: number, flags: number, scratch: number, lo: number, hi: number): void;
   rpauScratchBytes(): number;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number): void;

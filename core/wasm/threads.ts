@@ -29,7 +29,8 @@ const CONTROL_OFFSET = 65536;
 const GEN = 0; // incremented per task; workers wait on it
 const DONE = 1; // workers that finished the task
 const KERNEL = 2; // one of the kernel ids below, or -1 = exit
-const ARGS = 3; // the kernel's shared arguments (11 for gemm)
+const ARGS = 3; // the kernel's shared arguments (at most MAX_ARGS: 11 for gemm, 16 for RPAU's backward)
+const MAX_ARGS = 16;
 const SLOTS = 32; // per worker: c0, c1, workspace
 const FAILED = 128; // per worker: -1 task posted to it, 2 working on it, 0 done, 1 its kernel threw, 3 not its task
 const READY = 160; // per worker: 1 once it waits for tasks
@@ -45,11 +46,18 @@ export const DEU_FORWARD = 2; // neurons [lo, hi) of the DEU table (core/wasm/as
 export const DEU_BACKWARD = 3;
 export const PAU_FORWARD = 4; // segments [lo, hi) of a PAU (5, 4) (core/wasm/assembly/pau.ts)
 export const PAU_BACKWARD = 5;
+export const PAU_GENERAL_FORWARD = 6; // segments [lo, hi) of a PAU of other degrees or version C (pau_general.ts)
+export const PAU_GENERAL_BACKWARD = 7;
+export const RPAU_FORWARD = 8; // segments [lo, hi) of RPAU's noisy (5, 4) (rpau.ts); slot 3: the thread's scratch
+export const RPAU_BACKWARD = 9;
 
 // The task loop of every worker, Node's and the browser's, given `ex` (the kernels' exports),
 // `memory`, `controlOffset` and `index` (below: NODE_WORKER, WEB_WORKER).
 const WORKER_SOURCE = `
 const ctrl = new Int32Array(memory.buffer, controlOffset, 256);
+// a float64 argument travels as two int32 halves (see float64Args)
+const halves = new Int32Array(2), whole = new Float64Array(halves.buffer);
+const f64 = (lo, hi) => { halves[0] = lo; halves[1] = hi; return whole[0]; };
 let seen = Atomics.load(ctrl, ${GEN});
 Atomics.store(ctrl, ${READY} + index, 1);
 Atomics.notify(ctrl, ${READY} + index);
@@ -62,7 +70,7 @@ for (;;) {
   // the task is claimed atomically: a retired worker that has not ended yet (terminate() takes
   // effect later) and the new worker with its index cannot both take it
   if (Atomics.compareExchange(ctrl, ${FAILED} + index, -1, 2) !== -1) continue;
-  const a = ctrl.subarray(${ARGS}, ${ARGS} + 11), s = ${SLOTS} + index * 3;
+  const a = ctrl.subarray(${ARGS}, ${ARGS} + ${MAX_ARGS}), s = ${SLOTS} + index * 3;
   const lo = ctrl[s], hi = ctrl[s + 1];
   try {
     if (kernel === ${GEMM}) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], lo, hi, ctrl[s + 2]);
@@ -70,6 +78,10 @@ for (;;) {
     else if (kernel === ${DEU_BACKWARD}) ex.deuBackwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (kernel === ${PAU_FORWARD}) ex.pauForward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], lo, hi);
     else if (kernel === ${PAU_BACKWARD}) ex.pauBackward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], lo, hi);
+    else if (kernel === ${PAU_GENERAL_FORWARD}) ex.pauForwardGeneral(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], lo, hi);
+    else if (kernel === ${PAU_GENERAL_BACKWARD}) ex.pauBackwardGeneral(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], lo, hi);
+    else if (kernel === ${RPAU_FORWARD}) ex.rpauForward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], f64(a[9], a[10]), a[11], ctrl[s + 2], lo, hi);
+    else if (kernel === ${RPAU_BACKWARD}) ex.rpauBackward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], f64(a[11], a[12]), a[13], ctrl[s + 2], lo, hi);
     ctrl[${FAILED} + index] = 0;
   } catch (e) {
     ctrl[${FAILED} + index] = 1;
@@ -320,6 +332,12 @@ export function splitItems(rt: WasmRuntime, items: number, work: number, minWork
   return helpers === 0 ? [[0, items]] : ranges(items, Math.min(helpers + 1, items), 1);
 }
 
+/** A float64 argument as the two int32 halves a worker reassembles (WORKER_SOURCE's f64). */
+export function float64Args(v: number): [number, number] {
+  const halves = new Int32Array(new Float64Array([v]).buffer);
+  return [halves[0], halves[1]];
+}
+
 /** Waits, without blocking in Atomics.wait (a page's thread may not), while ctrl[at] is `value`, at most `ms`. */
 function spinWhile(ctrl: Int32Array, at: number, value: number, ms: number): void {
   const end = performance.now() + ms;
@@ -328,7 +346,7 @@ function spinWhile(ctrl: Int32Array, at: number, value: number, ms: number): voi
 
 /**
  * Runs a kernel over its shares: share 0 on this thread, share t on worker t. `args` are the
- * kernel's shared arguments (at most 11 int32s, see WORKER_SOURCE), `workspace(t)` thread t's
+ * kernel's shared arguments (at most MAX_ARGS int32s, see WORKER_SOURCE; a float64 as float64Args), `workspace(t)` thread t's
  * workspace pointer (0 if none), `own(lo, hi, ws)` the kernel called on this thread. A worker
  * that throws or stops answering is retired and its share computed here.
  */

@@ -3,7 +3,7 @@
 // denominator or not, straight-through and exact coefficient gradients, shared and per-channel
 // coefficients, odd and empty shapes, ±0, NaN, and inputs beyond 2^32 (those calls stay in
 // JavaScript). The wasm kernel hashes the noise itself, so forward, dx and both coefficient
-// gradients must be bit for bit the JavaScript results.
+// gradients must be bit for bit the JavaScript results, for 1, 2 and 3 threads.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
@@ -67,6 +67,39 @@ test('rpau: a larger tensor (many hashed draws, long runs) bit for bit, and each
     const other = pass({ ...c, [flip]: !c[flip] }, values, av, bv, uv);
     const changed = [0, 1, 2, 3].some((k) => got[k].some((v, i) => !Object.is(v, other[k][i])));
     assert.ok(changed, `flipping ${flip} changes the result`);
+  }
+});
+
+// Past one segment (core/cpu/pau_segments.ts: 4096 elements each, within a block) the kernels are
+// split across threads, each with its own scratch; the noise is a hash of the element's index (or
+// row) and the key, and the sums are added segment by segment on both sides.
+test('rpau across segments and threads: bit for bit the JavaScript kernel for 1, 2 and 3 threads', () => {
+  const cases: Case[] = [
+    { perChannel: true, perElement: true, noisyDenominator: true, straightThrough: false, alpha: 0.25, key: 0xdeadbeef, n: 3, c: 4, s: 9001, seed: 1 },
+    { perChannel: false, perElement: true, noisyDenominator: false, straightThrough: true, alpha: 0.1, key: 0x61c88647, n: 1, c: 2, s: 12307, seed: 2 },
+    { perChannel: true, perElement: false, noisyDenominator: true, straightThrough: false, alpha: 0.5, key: 7, n: 2, c: 2, s: 8193, seed: 3 },
+  ];
+  const splits = (name: string) => cpuInfo().threads.splitRuns[name] ?? 0;
+  try {
+    for (const c of cases) {
+      tg.manualSeed(c.seed);
+      const rows = c.perChannel ? [c.c] : [];
+      const values = Array.from(tg.randn([c.n, c.c, c.s]).mul(2).data());
+      const av = tg.randn([...rows, 6]).data(), bv = tg.randn([...rows, 4]).data(), uv = tg.randn([c.n, c.c, c.s]).data();
+      const want = inJavaScript(() => pass(c, values, av, bv, uv));
+      for (const threads of [1, 2, 3]) {
+        tg.setBackend('cpu', { threads });
+        const before = { f: cpuInfo().kernelRuns.rpau ?? 0, g: cpuInfo().kernelRuns.rpauGrad ?? 0, split: splits('rpau') + splits('rpauGrad') };
+        const got = pass(c, values, av, bv, uv);
+        const what = `${JSON.stringify(c)}, ${threads} thread(s)`;
+        ['y', 'dx', 'dnumerator', 'ddenominator'].forEach((name, i) => same(got[i], want[i], `${name} ${what}`));
+        assert.is(cpuInfo().kernelRuns.rpau ?? 0, before.f + 1, `the WebAssembly RPAU forward ran: ${what}`);
+        assert.is(cpuInfo().kernelRuns.rpauGrad ?? 0, before.g + 1, `the WebAssembly RPAU backward ran: ${what}`);
+        assert.is(splits('rpau') + splits('rpauGrad') - before.split, threads > 1 ? 2 : 0, `both kernels split across threads: ${what}`);
+      }
+    }
+  } finally {
+    tg.setBackend('cpu', { threads: 2 });
   }
 });
 

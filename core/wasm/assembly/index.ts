@@ -7,5 +7,6 @@ export { pool2d, pool2dGrad } from './pool';
 export { im2col, col2im } from './im2col';
 export { pauForward54, pauBackward54, anyAtLeast } from './pau';
 export { rpauForward54, rpauBackward54, rpauScratchBytes } from './rpau';
+export { pauForwardGeneral, pauBackwardGeneral } from './pau_general';
 export { deuForwardTable, deuBackwardTable } from './deu';
 export { vmathLanes } from './vmath';

@@ -70,7 +70,7 @@ export let DB1: f64 = 0, DB2: f64 = 0, DB3: f64 = 0, DB4: f64 = 0;
  * as pau.ts's JavaScript loop does), so results do not depend on how the segments are shared out.
  * SEGMENT must equal PAU_SEGMENT there.
  */
-const SEGMENT: i32 = 4096;
+export const SEGMENT: i32 = 4096;
 
 /** y for the segments [lo, hi). */
 export function pauForward54(version: i32, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, out: usize, lo: i32, hi: i32): void {

@@ -4,18 +4,21 @@
 // multiplication modulo 2^32, `(v + GOLDEN) | 0` is i32 addition modulo 2^32, and the uniform
 // u32 / 2^32 and the factor 1 − α + 2α·u are the same float64 operations in the same order, so
 // every factor is bit for bit noiseFactor's. With the evaluation and the coefficient sums also
-// core/cpu/pau.ts's (element order; the exact mode's products (g·∂F/∂c̃)·φ in that association),
-// the results are bit for bit the JavaScript kernel's (tests/wasm/rpau.test.ts). The caller keeps
-// |x| < 2^32 here, as for pau.ts.
+// core/cpu/pau.ts's (element order within segments of 4096, added up segment by segment, as for
+// pau.ts's (5, 4); the exact mode's products (g·∂F/∂c̃)·φ in that association), the results are
+// bit for bit the JavaScript kernel's for any thread count (tests/wasm/rpau.test.ts). The caller
+// keeps |x| < 2^32 here, as for pau.ts.
 //
-// Layout as pau.ts: `blocks` runs of `run` elements, block k uses coefficient row k % rows. The
-// draw of element i is i itself (noise per element) or its row (one draw per channel and call).
+// Layout as pau.ts: `blocks` runs of `run` elements, block k uses coefficient row k % rows, cut
+// into pau.ts's segments, which threads share out (core/cpu/pau_segments.ts). The draw of element
+// i is i itself (noise per element) or its row (one draw per channel and call): a function of the
+// element's index and the key alone, so the factors do not depend on which thread draws them.
 //
 // With noise per element, hashing is most of the work (twelve lowbias32 rounds per element), so
 // the factors of CHUNK elements are drawn first, four elements per i32x4/f64x2 lane group, into a
-// scratch block the caller provides (rpauScratchBytes(), one per call: no static buffer shared by
-// threads), and the evaluation loop then reads them back.
-import { evaluate, F, DX, DA0, DA1, DA2, DA3, DA4, DA5, DB1, DB2, DB3, DB4 } from './pau';
+// scratch block the caller provides (rpauScratchBytes(), one per thread: no static buffer shared
+// by threads), and the evaluation loop then reads them back.
+import { evaluate, F, DX, DA0, DA1, DA2, DA3, DA4, DA5, DB1, DB2, DB3, DB4, SEGMENT } from './pau';
 
 const GOLDEN: u32 = 0x9e3779b9;
 
@@ -138,22 +141,25 @@ export function rpauScratchBytes(): i32 {
   }
 }
 
-export function rpauForward54(version: i32, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, out: usize, key: u32, alpha: f64, flags: i32, scratch: usize): void {
+/** y for the segments [lo, hi) (pau.ts's segments: SEGMENT elements within a block, SEGMENT a multiple of CHUNK). */
+export function rpauForward54(version: i32, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, out: usize, key: u32, alpha: f64, flags: i32, scratch: usize, lo: i32, hi: i32): void {
   const perElement = (flags & PER_ELEMENT) != 0, noisyDenominator = (flags & NOISY_DENOMINATOR) != 0, hk = keyHash(key);
-  for (let block = 0; block < blocks; block++) {
-    const row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
-    const first = block * run, start = <usize>first << 2;
+  const perBlock = (run + SEGMENT - 1) / SEGMENT;
+  for (let k = lo; k < hi; k++) {
+    const block = k / perBlock, row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
+    const segmentFirst = (k % perBlock) * SEGMENT, count = min(SEGMENT, run - segmentFirst);
+    const first = block * run + segmentFirst, start = <usize>first << 2;
     if (!perElement) {
       drawRow(ar, br, hk, alpha, <u32>row, noisyDenominator);
-      for (let i = 0; i < run; i++) {
+      for (let i = 0; i < count; i++) {
         const at = start + (<usize>i << 2);
         evaluate(<f64>load<f32>(x + at), version, A0, A1, A2, A3, A4, A5, B1, B2, B3, B4, false);
         store<f32>(out + at, <f32>F);
       }
       continue;
     }
-    for (let c0 = 0; c0 < run; c0 += CHUNK) {
-      const n = min(CHUNK, run - c0);
+    for (let c0 = 0; c0 < count; c0 += CHUNK) {
+      const n = min(CHUNK, count - c0);
       drawChunk(scratch, ar, br, hk, alpha, <u32>(first + c0), n, noisyDenominator, false);
       for (let e = 0; e < n; e++) {
         const at = start + (<usize>(c0 + e) << 2), s = scratch + (<usize>e << 3);
@@ -167,22 +173,24 @@ export function rpauForward54(version: i32, x: usize, a: usize, b: usize, rows: 
 }
 
 /**
- * dx = g·∂F/∂x at the noisy coefficients, and the coefficient sums added, in element order, to
- * sumA (6 per row) and sumB (4 per row), float64 arrays the caller zeroes: Σ g·∂F/∂c̃
- * (straight-through) or Σ (g·∂F/∂c̃)·∂c̃/∂c (exact; ∂c̃/∂c is the factor).
+ * dx = g·∂F/∂x at the noisy coefficients for the segments [lo, hi), and each segment's
+ * coefficient sums in element order, float64, into partials (ten per segment: a_0…a_5,
+ * b_1…b_4): Σ g·∂F/∂c̃ (straight-through) or Σ (g·∂F/∂c̃)·∂c̃/∂c (exact; ∂c̃/∂c is the factor).
+ * core/cpu/pau_segments.ts adds them to their rows in segment order, as pau.ts's JavaScript loop.
  */
-export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, dx: usize, sumA: usize, sumB: usize, key: u32, alpha: f64, flags: i32, scratch: usize): void {
+export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: usize, rows: i32, blocks: i32, run: i32, dx: usize, partials: usize, key: u32, alpha: f64, flags: i32, scratch: usize, lo: i32, hi: i32): void {
   const perElement = (flags & PER_ELEMENT) != 0, noisyDenominator = (flags & NOISY_DENOMINATOR) != 0, hk = keyHash(key);
   const exact = (flags & EXACT) != 0, exactDenominator = exact && noisyDenominator;
-  for (let block = 0; block < blocks; block++) {
-    const row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
-    const sa = sumA + (<usize>(row * 6) << 3), sb = sumB + (<usize>(row * 4) << 3);
-    let s0 = load<f64>(sa), s1 = load<f64>(sa, 8), s2 = load<f64>(sa, 16), s3 = load<f64>(sa, 24), s4 = load<f64>(sa, 32), s5 = load<f64>(sa, 40);
-    let t1 = load<f64>(sb), t2 = load<f64>(sb, 8), t3 = load<f64>(sb, 16), t4 = load<f64>(sb, 24);
-    const first = block * run, start = <usize>first << 2;
+  const perBlock = (run + SEGMENT - 1) / SEGMENT;
+  for (let k = lo; k < hi; k++) {
+    const block = k / perBlock, row = block % rows, ar = a + (<usize>(row * 6) << 2), br = b + (<usize>(row * 4) << 2);
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0, s5: f64 = 0;
+    let t1: f64 = 0, t2: f64 = 0, t3: f64 = 0, t4: f64 = 0;
+    const segmentFirst = (k % perBlock) * SEGMENT, count = min(SEGMENT, run - segmentFirst);
+    const first = block * run + segmentFirst, start = <usize>first << 2;
     if (!perElement) {
       drawRow(ar, br, hk, alpha, <u32>row, noisyDenominator);
-      for (let i = 0; i < run; i++) {
+      for (let i = 0; i < count; i++) {
         const at = start + (<usize>i << 2);
         evaluate(<f64>load<f32>(x + at), version, A0, A1, A2, A3, A4, A5, B1, B2, B3, B4, true);
         const gi = <f64>load<f32>(g + at);
@@ -199,8 +207,8 @@ export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: us
         }
       }
     }
-    for (let c0 = 0; perElement && c0 < run; c0 += CHUNK) {
-      const n = min(CHUNK, run - c0);
+    for (let c0 = 0; perElement && c0 < count; c0 += CHUNK) {
+      const n = min(CHUNK, count - c0);
       drawChunk(scratch, ar, br, hk, alpha, <u32>(first + c0), n, noisyDenominator, exact);
       for (let e = 0; e < n; e++) {
         const at = start + (<usize>(c0 + e) << 2), s = scratch + (<usize>e << 3);
@@ -223,7 +231,8 @@ export function rpauBackward54(version: i32, g: usize, x: usize, a: usize, b: us
         }
       }
     }
-    store<f64>(sa, s0); store<f64>(sa, s1, 8); store<f64>(sa, s2, 16); store<f64>(sa, s3, 24); store<f64>(sa, s4, 32); store<f64>(sa, s5, 40);
-    store<f64>(sb, t1); store<f64>(sb, t2, 8); store<f64>(sb, t3, 16); store<f64>(sb, t4, 24);
+    const p = partials + (<usize>k * 80);
+    store<f64>(p, s0); store<f64>(p, s1, 8); store<f64>(p, s2, 16); store<f64>(p, s3, 24); store<f64>(p, s4, 32); store<f64>(p, s5, 40);
+    store<f64>(p, t1, 48); store<f64>(p, t2, 56); store<f64>(p, t3, 64); store<f64>(p, t4, 72);
   }
 }
