@@ -1,6 +1,8 @@
 // One rational function F = P/Q at one point, with every partial derivative the backward pass
 // needs (specs/pau.md §1.4). The CPU kernels (pau.ts) call it per element; the coefficient
-// fitter (nn/pau_init/fit.ts) calls it for its Jacobian rows.
+// fitter (nn/pau_init/fit.ts) calls it for its Jacobian rows. Two kernels repeat its arithmetic
+// operation for operation, so a change here must be made there too (tests/wasm/ catch a
+// mismatch): pau_54.ts (degrees (5, 4)) and, for float32, core/wasm/assembly/pau_general.ts.
 //
 // Overflow. P grows like |x|^m and Q like |x|^n, so evaluating them as written overflows long
 // before F = P/Q does (x^5 passes float32's limit at |x| ≈ 5e7 and float64's at 6e61 although

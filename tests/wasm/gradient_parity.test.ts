@@ -134,7 +134,7 @@ if (!wasmRuntime()) {
 
   test('the suite reached the WebAssembly kernels', () => {
     const ran = (k: string) => (cpuInfo().kernelRuns[k] ?? 0) - (before[k] ?? 0);
-    const expected = ['matmul', 'im2col', 'col2im', 'deu', 'deuGrad', 'pau', 'pauGrad', 'rpau', 'rpauGrad', 'pool2d', 'pool2dGrad', 'groupNorm', 'groupNormGrad', 'add', 'mul', 'exp', 'sum'];
+    const expected = ['matmul', 'im2col', 'col2im', 'deu', 'deuGrad', 'pau', 'pauGrad', 'pauGeneral', 'pauGeneralGrad', 'rpau', 'rpauGrad', 'pool2d', 'pool2dGrad', 'groupNorm', 'groupNormGrad', 'add', 'mul', 'exp', 'sum'];
     const missing = expected.filter((k) => !(ran(k) > 0));
     assert.equal(missing, [], `kernels the suite never ran: ${missing.join(', ')} (ran: ${JSON.stringify(cpuInfo().kernelRuns)})`);
   });
@@ -178,10 +178,12 @@ if (!wasmRuntime()) {
 
   test('a WebAssembly kernel with a wrong output value is caught', () => {
     // gemm's C is argument 9; binary's and unary's outputs argument 1; the DEU table kernels' y
-    // and dx arguments 4 and 5; groupNormForward's y argument 8; pool2d's out argument 9
+    // and dx arguments 4 and 5; the PAU kernels' (pau_general.ts's for the suite's 'pau', which
+    // draws other degrees and version C) y and dx arguments 7 and 8; groupNormForward's y
+    // argument 8; pool2d's out argument 9
     const cases: [string, keyof WasmExports, number][] = [
       ['linear', 'gemm', 9], ['add', 'binary', 1], ['exp', 'unary', 1], ['deu, subspaces 1-1-1 Δ ≷ 0', 'deuForwardTable', 4],
-      ['deu, subspaces 1-1-1 Δ ≷ 0', 'deuBackwardTable', 5], ['pau (5, 4)', 'pauForward54', 7], ['pau (5, 4)', 'pauBackward54', 8], ['rpau (5, 4)', 'rpauForward54', 7], ['rpau (5, 4)', 'rpauBackward54', 8], ['groupNorm', 'groupNormForward', 8], ['maxPool2d', 'pool2d', 9],
+      ['deu, subspaces 1-1-1 Δ ≷ 0', 'deuBackwardTable', 5], ['pau (5, 4)', 'pauForward54', 7], ['pau (5, 4)', 'pauBackward54', 8], ['rpau (5, 4)', 'rpauForward54', 7], ['rpau (5, 4)', 'rpauBackward54', 8], ['pau', 'pauForwardGeneral', 7], ['pau', 'pauBackwardGeneral', 8], ['groupNorm', 'groupNormForward', 8], ['maxPool2d', 'pool2d', 9],
     ];
     for (const [op, kernel, arg] of cases) {
       let why = '';
