@@ -192,4 +192,23 @@ test('pau: lengths beyond GENERAL_MAX_LENGTH, and RPAU at degrees other than (5,
   assert.is(runs('pauGeneral') + runs('pauGeneralGrad'), before, 'no general WebAssembly run');
 });
 
+test('pau, any degrees: the segment sums go back to the WebAssembly heap (live bytes and memory size constant over 200 steps)', () => {
+  tg.manualSeed(3);
+  const x = tg.randn([2, 3, 70], { requiresGrad: true }), a = tg.randn([3, 4], { requiresGrad: true }), b = tg.randn([3, 3], { requiresGrad: true });
+  const step = () => tg.tidy(() => {
+    tg.pau(x, a, b, { version: 'C' }).sum().backward();
+    for (const t of [x, a, b]) {
+      t.grad!.dispose();
+      t.grad = null;
+    }
+  });
+  step();
+  const before = cpuInfo().wasmHeap!, backward = runs('pauGeneralGrad');
+  for (let i = 0; i < 200; i++) step();
+  const after = cpuInfo().wasmHeap!;
+  assert.is(runs('pauGeneralGrad'), backward + 200, 'every step ran the WebAssembly general backward');
+  assert.is(after.liveBytes, before.liveBytes, 'live bytes in the WebAssembly heap');
+  assert.is(after.memoryBytes, before.memoryBytes, 'WebAssembly memory size');
+});
+
 test.run();
