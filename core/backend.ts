@@ -127,14 +127,17 @@ export interface FusedKernels {
    * params [F, 5] its columns (a, b, c, c1, c2); y has x's shape. Each neuron's subspace is chosen
    * once from its own (a, b, c), and only that formula runs for it (select, never mask-multiply).
    * Non-finite a, b or c give NaN for that neuron. The CPU kernel is the reference: core/cpu/deu.ts.
+   * With `save` (a backward pass will follow) a backend may also return what its deuBackward can
+   * reuse instead of computing again (`saved`, opaque: the CPU's WebAssembly kernel keeps each
+   * element's φ1, φ2); null when it keeps nothing.
    */
-  deuForward(x: View, params: View, p: DeuParams): Storage;
+  deuForward(x: View, params: View, p: DeuParams, save?: boolean): { y: Storage; saved: Storage | null };
   /**
    * dx = g·∂y/∂t (x's shape) and dparams [F, 5] = Σ over N and the trailing axes of g·∂y/∂θ (§2),
    * where the columns of a, b, c below eps are borrowed by outward gravitation (§3), with t* the
    * mean of neuron f's inputs.
    */
-  deuBackward(g: View, x: View, params: View, p: DeuParams): { dx: Storage; dparams: Storage };
+  deuBackward(g: View, x: View, params: View, p: DeuParams, saved?: View | null): { dx: Storage; dparams: Storage };
   /**
    * PAU (specs/pau.md): y = F(x) elementwise, x's shape. Shared coefficients: numerator [m+1],
    * denominator [n] ([n+1] for version C, b_0 first). Per channel: numerator [C, m+1] and

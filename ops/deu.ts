@@ -78,13 +78,19 @@ export function deu(x: Tensor, params: Tensor | readonly Tensor[], options: DeuO
   }
   checkCompatible('deu', [x, p]);
   const hyper = { eps, s };
-  const y = fromStorage(fusedKernel('deu', x, 'deuForward')(x.kernelView(), p.kernelView(), hyper), x.shape, x.dtype, x.backend);
+  // a backward pass can follow only where record() below keeps an entry: only then does the kernel
+  // keep what its backward can reuse (opaque to this op: a flat tensor held by the tape entry)
+  const save = isGradEnabled() && (x.requiresGrad || p.requiresGrad);
+  const out = fusedKernel('deu', x, 'deuForward')(x.kernelView(), p.kernelView(), hyper, save);
+  const y = fromStorage(out.y, x.shape, x.dtype, x.backend);
+  const kept = out.saved ? fromStorage(out.saved, [out.saved.size], out.saved.dtype, x.backend) : null;
   record('deu', [x, p], y, (g, needs) => {
     // recording on means createGraph: the gradients become ops with second derivatives of their own
     if (isGradEnabled()) return deuGradients(g, x, p, hyper, needs);
-    const grads = fusedKernel('deu', x, 'deuBackward')(g.kernelView(), x.kernelView(), p.kernelView(), hyper);
+    const grads = fusedKernel('deu', x, 'deuBackward')(g.kernelView(), x.kernelView(), p.kernelView(), hyper, kept?.kernelView() ?? null);
     return [fromStorage(grads.dx, x.shape, x.dtype, x.backend), fromStorage(grads.dparams, [F, 5], p.dtype, p.backend)];
-  }, [x, p]);
+  }, kept ? [x, p, kept] : [x, p]);
+  kept?.dispose(); // freed when the tape releases it
   if (p !== params) p.dispose(); // the stacked columns: freed when the tape releases them
   return y;
 }

@@ -43,8 +43,8 @@ export class CpuBackend implements Backend {
       pool2dGrad: (g, x, p) => pool2dGrad(a, g, x, p),
       groupNorm: (x, w, b, groups, eps) => groupNorm(a, x, w, b, groups, eps),
       groupNormGrad: (g, x, w, mean, rstd, groups) => groupNormGrad(a, g, x, w, mean, rstd, groups),
-      deuForward: (x, params, p) => deuForward(a, x, params, p),
-      deuBackward: (g, x, params, p) => deuBackward(a, g, x, params, p),
+      deuForward: (x, params, p, save) => deuForward(a, x, params, p, save ?? false),
+      deuBackward: (g, x, params, p, saved) => deuBackward(a, g, x, params, p, saved ?? null),
       pauForward: (x, numerator, denominator, p) => pauForward(a, x, numerator, denominator, p),
       pauBackward: (g, x, numerator, denominator, p) => pauBackward(a, g, x, numerator, denominator, p),
     };

@@ -24,15 +24,24 @@ import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
+import { DEU_SAVED_SLOTS, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 
-export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams): CpuStorage {
+/**
+ * y, and with `save` (a backward pass will follow) what deuBackward can reuse: where the
+ * WebAssembly kernel runs, each element's exponentials in float64 (DEU_SAVED_SLOTS float32 slots
+ * per element), so that the backward pass need not compute them again.
+ */
+export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams, save: boolean): { y: CpuStorage; saved: CpuStorage | null } {
   const x = arrayOf(xv.storage), params = arrayOf(pv.storage);
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   // written whole on either path (WebAssembly or the loop below): no zeroing
   const y = alloc.alloc(xv.dtype, x.length, false);
   const point = new DeuPoint();
-  if (wasmDeuForward(x, y.array, params, N, F, S, eps, s)) return y;
+  const saved = save && xv.dtype === 'float32' && x.length > 0 ? alloc.alloc('float32', DEU_SAVED_SLOTS * x.length, false) : null;
+  const ran = wasmDeuForward(x, y.array, params, N, F, S, eps, s, saved?.array ?? null);
+  if (ran === 'saved') return { y, saved };
+  if (saved) alloc.release(saved);
+  if (ran) return { y, saved: null };
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);
@@ -44,16 +53,17 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
       }
     }
   }
-  return y;
+  return { y, saved: null };
 }
 
-export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, { eps, s }: DeuParams): { dx: CpuStorage; dparams: CpuStorage } {
+/** dx and dparams; `saved` is what deuForward kept for this x and params (null: nothing kept). */
+export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, { eps, s }: DeuParams, saved: View | null): { dx: CpuStorage; dparams: CpuStorage } {
   const g = arrayOf(gv.storage), x = arrayOf(xv.storage), params = arrayOf(pv.storage);
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const dx = alloc.alloc(xv.dtype, x.length, false), dparams = alloc.alloc(pv.dtype, 5 * F, false);
   const point = new DeuPoint(), borrowed = new DeuPoint();
   const gravities = Array.from({ length: F }, (_, f) => gravitationOf(x, params, N, F, S, f, eps, s));
-  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, gravities)) return { dx, dparams };
+  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, gravities, saved ? arrayOf(saved.storage) : null)) return { dx, dparams };
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);

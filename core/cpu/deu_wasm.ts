@@ -22,7 +22,6 @@ const KIND: Record<Subspace, number> = {
   '1-0-1 ac<0': 6, '1-0-0': 7, '0-1-0': 8, '0-0-1': 9, '0-0-0': 10,
 };
 const NOT_FINITE = 11;
-const ENTRY = 14;
 interface Native {
   rt: WasmRuntime;
   at: number[];
@@ -34,59 +33,99 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray): Native | null 
   return native && !native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, Infinity) ? native : null;
 }
 
-/** The table of every neuron, written straight into the WebAssembly memory (null: no room). */
+/**
+ * The table of every neuron, written straight into the WebAssembly memory (null: no room). The
+ * kernel computes two 1-1-1 neurons of one kind at once, two entries next to each other: so each
+ * Δ > 0 or Δ < 0 neuron waits for the next one of its kind and the two are listed together,
+ * otherwise in the order of f (neighbouring columns stay together in memory, and the threads,
+ * which take equal runs of entries, get both kinds alike).
+ */
 function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravities: readonly (Gravitation | null)[] | null): { ptr: number; release: () => void } | null {
-  // a layer runs this twice per training step: no intermediate arrays or objects per neuron
-  const block = allocFloat32(rt, 2 * (1 + ENTRY * F), false);
+  // each entry has room after its fields for the constants the kernel derives (deuTableBytes)
+  const bytes = rt.exports.deuTableBytes(F), ENTRY = (rt.exports.deuTableBytes(1) - 8) / 8;
+  const block = allocFloat32(rt, bytes / 4, false);
   if (block === null) return null;
-  const table = new Float64Array(rt.memory.buffer, block.ptr, 1 + ENTRY * F);
+  const table = new Float64Array(rt.memory.buffer, block.ptr, bytes / 8);
   table[0] = s;
+  let j = 0;
+  const write = (f: number, kind: number) => writeEntry(table, 1 + ENTRY * j++, f, kind, params, gravities?.[f] ?? null);
+  let waitingReal = -1, waitingOscillation = -1;
   for (let f = 0; f < F; f++) {
-    const at = 1 + ENTRY * f;
     const sub = subspaceOf(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
-    table[at] = f;
-    table[at + 1] = sub === null ? NOT_FINITE : KIND[sub];
-    for (let i = 0; i < 5; i++) table[at + 2 + i] = params[5 * f + i];
-    const gravity = gravities?.[f];
-    if (!gravity) {
-      table[at + 7] = 0;
-      continue;
+    const kind = sub === null ? NOT_FINITE : KIND[sub];
+    if (kind !== REAL_ROOTS && kind !== OSCILLATION) write(f, kind);
+    else if (kind === REAL_ROOTS ? waitingReal < 0 : waitingOscillation < 0) {
+      if (kind === REAL_ROOTS) waitingReal = f;
+      else waitingOscillation = f;
+    } else {
+      write(kind === REAL_ROOTS ? waitingReal : waitingOscillation, kind);
+      write(f, kind);
+      if (kind === REAL_ROOTS) waitingReal = -1;
+      else waitingOscillation = -1;
     }
-    const { nudged, at: k } = gravity;
-    table[at + 7] = (nudged.a ? 1 : 0) | (nudged.b ? 2 : 0) | (nudged.c ? 4 : 0);
-    table[at + 8] = KIND[gravity.subspace];
-    table[at + 9] = k.a;
-    table[at + 10] = k.b;
-    table[at + 11] = k.c;
-    table[at + 12] = k.c1;
-    table[at + 13] = k.c2;
   }
+  if (waitingReal >= 0) write(waitingReal, REAL_ROOTS);
+  if (waitingOscillation >= 0) write(waitingOscillation, OSCILLATION);
   return { ptr: block.ptr, release: () => block.heap.release(block.ptr) };
 }
 
-/** y for every neuron of a layer; false when the WebAssembly kernel cannot run (the caller computes it). */
-export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number): boolean {
+const REAL_ROOTS = KIND['1-1-1 Δ>0'], OSCILLATION = KIND['1-1-1 Δ<0'];
+
+/** Neuron f's fields at table[at …] (a layer runs this twice per training step: no objects per neuron). */
+function writeEntry(table: Float64Array, at: number, f: number, kind: number, params: ArrayLike<number>, gravity: Gravitation | null): void {
+  table[at] = f;
+  table[at + 1] = kind;
+  for (let i = 0; i < 5; i++) table[at + 2 + i] = params[5 * f + i];
+  if (!gravity) {
+    table[at + 7] = 0;
+    return;
+  }
+  const { nudged, at: k } = gravity;
+  table[at + 7] = (nudged.a ? 1 : 0) | (nudged.b ? 2 : 0) | (nudged.c ? 4 : 0);
+  table[at + 8] = KIND[gravity.subspace];
+  table[at + 9] = k.a;
+  table[at + 10] = k.b;
+  table[at + 11] = k.c;
+  table[at + 12] = k.c1;
+  table[at + 13] = k.c2;
+}
+
+/**
+ * What the forward pass keeps for the backward pass, per element of x: its exponentials, up to
+ * three float64s (core/wasm/assembly/deu.ts), in six float32 slots.
+ */
+export const DEU_SAVED_SLOTS = 6;
+
+/**
+ * y for every neuron of a layer, and, where `saved` (DEU_SAVED_SLOTS per element of x) is in the
+ * WebAssembly memory, each element's exponentials for wasmDeuBackward. 'saved' when it wrote
+ * them, 'ran' when it computed y only, false when the WebAssembly kernel cannot run (the caller
+ * computes y).
+ */
+export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, saved: TypedArray | null): 'saved' | 'ran' | false {
   const native = nativeFor([x, y], x);
   if (!native || F === 0) return false;
   const { rt, at } = native;
   const table = tableOf(rt, params, F, eps, s, null);
   if (!table) return false;
+  const keep = saved && saved.length === DEU_SAVED_SLOTS * x.length ? (residentKernels(saved)?.at[0] ?? 0) : 0;
   try {
     countRun('deu');
     const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
-    runShares(rt, DEU_FORWARD, 'deu', [table.ptr, at[0], at[1], N, F, S], runs, () => 0, (lo, hi) => rt.exports.deuForwardTable(table.ptr, lo, hi, at[0], at[1], N, F, S));
+    runShares(rt, DEU_FORWARD, 'deu', [table.ptr, at[0], at[1], N, F, S, keep], runs, () => 0, (lo, hi) => rt.exports.deuForwardTable(table.ptr, lo, hi, at[0], at[1], N, F, S, keep));
   } finally {
     table.release();
   }
-  return true;
+  return keep ? 'saved' : 'ran';
 }
 
 /**
  * dx and the coefficient gradients (into dparams [F, 5]) for every neuron of a layer, with the
- * borrowed columns of `gravities[f]` (outward gravitation, null where none); false when the
+ * borrowed columns of `gravities[f]` (outward gravitation, null where none), reusing the
+ * exponentials that wasmDeuForward saved for this x and params (null: computed again); false when the
  * WebAssembly kernel cannot run.
  */
-export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, gravities: readonly (Gravitation | null)[]): boolean {
+export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, gravities: readonly (Gravitation | null)[], saved: TypedArray | null): boolean {
   const native = nativeFor([g, x, dx], x);
   if (!native || F === 0) return false;
   const { rt, at } = native;
@@ -100,9 +139,10 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   try {
     countRun('deuGrad');
     const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
-    const args = [table.ptr, at[0], at[1], at[2], N, F, S, sums.ptr];
-    runShares(rt, DEU_BACKWARD, 'deuGrad', args, runs, () => 0, (lo, hi) => rt.exports.deuBackwardTable(table.ptr, lo, hi, at[0], at[1], at[2], N, F, S, sums.ptr));
-    // table entry f is neuron f: the sums are dparams, in float64
+    const reuse = saved && saved.length === DEU_SAVED_SLOTS * x.length ? (residentKernels(saved)?.at[0] ?? 0) : 0;
+    const args = [table.ptr, at[0], at[1], at[2], N, F, S, sums.ptr, reuse];
+    runShares(rt, DEU_BACKWARD, 'deuGrad', args, runs, () => 0, (lo, hi) => rt.exports.deuBackwardTable(table.ptr, lo, hi, at[0], at[1], at[2], N, F, S, sums.ptr, reuse));
+    // neuron f's sums are at 5f: they are dparams, in float64
     dparams.set(new Float64Array(rt.memory.buffer, sums.ptr, 5 * F));
   } finally {
     table.release();

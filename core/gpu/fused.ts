@@ -18,7 +18,8 @@ export function fusedKernels(ctx: GpuContext): Partial<FusedKernels> {
     pool2dGrad: (g, x, p) => pool2dGrad(ctx, g, x, p),
     groupNorm: (x, w, b, groups, eps) => groupNorm(ctx, x, w, b, groups, eps),
     groupNormGrad: (g, x, w, mean, rstd, groups) => groupNormGrad(ctx, g, x, w, mean, rstd, groups),
-    deuForward: (x, params, p) => deuForward(ctx, x, params, p),
+    // the gpu kernels keep nothing for the backward pass (it recomputes in float32)
+    deuForward: (x, params, p) => ({ y: deuForward(ctx, x, params, p), saved: null }),
     deuBackward: (g, x, params, p) => deuBackward(ctx, g, x, params, p),
     pauForward: (x, a, b, p) => pauForward(ctx, x, a, b, p),
     pauBackward: (g, x, a, b, p) => pauBackward(ctx, g, x, a, b, p),

@@ -27,8 +27,9 @@ export interface WasmExports {
   rpauForward54(version: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, out: number, key: number, alpha: number, flags: number, scratch: number, lo: number, hi: number): void;
   rpauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, partials: number, key: number, alpha: number, flags: number, scratch: number, lo: number, hi: number): void;
   rpauScratchBytes(): number;
-  deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number): void;
-  deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number): void;
+  deuTableBytes(F: number): number;
+  deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;
+  deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;
   vmathLanes(x: number, n: number, out: number): void;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }

@@ -74,8 +74,8 @@ for (;;) {
   const lo = ctrl[s], hi = ctrl[s + 1];
   try {
     if (kernel === ${GEMM}) ex.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], lo, hi, ctrl[s + 2]);
-    else if (kernel === ${DEU_FORWARD}) ex.deuForwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5]);
-    else if (kernel === ${DEU_BACKWARD}) ex.deuBackwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    else if (kernel === ${DEU_FORWARD}) ex.deuForwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5], a[6]);
+    else if (kernel === ${DEU_BACKWARD}) ex.deuBackwardTable(a[0], lo, hi, a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
     else if (kernel === ${PAU_FORWARD}) ex.pauForward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], lo, hi);
     else if (kernel === ${PAU_BACKWARD}) ex.pauBackward54(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], lo, hi);
     else if (kernel === ${PAU_GENERAL_FORWARD}) ex.pauForwardGeneral(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], lo, hi);

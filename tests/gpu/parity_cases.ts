@@ -706,7 +706,7 @@ const DEU_HYPER = { eps: 0.01, s: 100 };
 
 export const deuForwardCase: ParityCase<DeuCase> = {
   arb: deuArb,
-  call: (k, up, c) => k.deuForward!(up(deuShape(c), floatValues(sizeOf(deuShape(c)), -2, 2, c.seed)), up([c.neurons.length, 5], deuParams(c)), DEU_HYPER),
+  call: (k, up, c) => k.deuForward!(up(deuShape(c), floatValues(sizeOf(deuShape(c)), -2, 2, c.seed)), up([c.neurons.length, 5], deuParams(c)), DEU_HYPER).y,
   tolerance: (_c, _cpu, _up, out) => ({ out: out.out.map((v) => 2e-5 * (1 + Math.abs(v))) }),
   describe: (c) => `deuForward [${deuShape(c)}] subspaces ${c.subs.join(', ')}`,
 };

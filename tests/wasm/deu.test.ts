@@ -15,6 +15,9 @@ import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
 import { subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
+import { arrayOf } from '../../core/cpu/storage.js';
+import { fromStorage } from '../../core/tensor.js';
+import type { Storage, View } from '../../core/backend.js';
 
 function ulp(v: number): number {
   const f = Math.fround(Math.abs(v));
@@ -148,9 +151,9 @@ test('harness: a gradient 1e-5 off (about 80 float32 ulps) in a gravitated neuro
   const original = exports.deuBackwardTable;
   exports.deuBackwardTable = (...args: number[]) => {
     original(...args);
-    // the float64 sums of the table's entries [lo, hi) = args[1], args[2]: 5 per entry at args[9]
+    // the float64 sums, 5 per neuron at args[9] (one call computes this small layer's neurons [0, args[2]))
     const sums = new Float64Array(wasmRuntime()!.memory.buffer, args[9], 5 * args[2]);
-    for (let i = 5 * args[1]; i < sums.length; i++) sums[i] *= 1 + 1e-5;
+    for (let i = 0; i < sums.length; i++) sums[i] *= 1 + 1e-5;
   };
   let caught = false;
   try {
@@ -186,6 +189,73 @@ test('every subspace, gravitation included, is bit-identical for 1, 2 and 3 thre
   }
   assert.is(results[1], results[0], '2 threads differ from 1');
   assert.is(results[2], results[0], '3 threads differ from 1');
+});
+
+/** 1-1-1 neurons of both kinds, at rest and not, and outward gravitation's 0-1-1 between them. */
+function mixedLayer(F: number): number[][] {
+  return Array.from({ length: F }, (_, f) => {
+    const state = f % 4 === 0 ? 0 : 0.1 * ((f % 7) - 3);
+    if (f % 5 === 4) return [0.004, 0.6, 0.5, state, -state];
+    return f % 3 === 0 ? [0.3 + 0.01 * f, 1.5, 0.4, state, 0.5 * state] : [0.7 + 0.01 * f, 0.5, 0.6, -state, state];
+  });
+}
+
+test('the forward pass keeps each element\'s exponentials, and a backward pass reusing them gives the bits it gives computing them again; the copy is read', () => {
+  const F = 23, N = 40, S = 3, hyper = { eps: EPS, s: 100 };
+  tg.manualSeed(11);
+  const x = tg.randn([N, F, S]).mul(2), g = tg.randn([N, F, S]), p = tg.tensor(mixedLayer(F));
+  const k = x.backend.kernels;
+  const toTensor = (st: Storage, shape: number[]) => fromStorage(st, shape, 'float32', x.backend);
+  const backward = (kept: View | null) => {
+    const r = k.deuBackward!(g.kernelView(), x.kernelView(), p.kernelView(), hyper, kept);
+    const dx = toTensor(r.dx, [N, F, S]), dp = toTensor(r.dparams, [F, 5]);
+    const bits = [dx, dp].map((t) => Array.from(new Uint32Array((t.data() as Float32Array).slice().buffer)));
+    dx.dispose();
+    dp.dispose();
+    return bits;
+  };
+  const out = k.deuForward!(x.kernelView(), p.kernelView(), hyper, true);
+  const y = toTensor(out.y, [N, F, S]);
+  assert.ok(out.saved !== null, 'a float32 layer in WebAssembly keeps its exponentials');
+  const kept = toTensor(out.saved!, [out.saved!.size]);
+  try {
+    const [reusedDx, reusedDp] = backward(kept.kernelView());
+    const [computedDx, computedDp] = backward(null);
+    assert.equal(reusedDx, computedDx, 'dx');
+    assert.equal(reusedDp, computedDp, 'dparams');
+    // element 3 (neuron 1, a Δ < 0 one): its e = E(−αt) doubled in the copy changes its dx only
+    const slots = arrayOf(kept.storage) as Float32Array, values = new Float64Array(slots.buffer, slots.byteOffset, slots.length / 2);
+    values[3 * 3] *= 2;
+    const [changedDx] = backward(kept.kernelView());
+    assert.equal(changedDx.map((v, i) => (v === computedDx[i] ? -1 : i)).filter((i) => i >= 0), [3], 'only element 3 changed');
+    // and without a backward pass to come, nothing is kept
+    const plain = k.deuForward!(x.kernelView(), p.kernelView(), hyper, false);
+    assert.is(plain.saved, null, 'nothing kept without save');
+    toTensor(plain.y, [N, F, S]).dispose();
+  } finally {
+    y.dispose();
+    kept.dispose();
+  }
+});
+
+test('what the forward pass keeps lives as long as the tape entry: freed by backward() or by the tape, never kept under noGrad', () => {
+  tg.manualSeed(12);
+  const x = tg.randn([64, 48]), p = tg.tensor(mixedLayer(48), { requiresGrad: true });
+  const base = tg.memory().bytes, yBytes = 64 * 48 * 4, keptBytes = 64 * 48 * 24;
+  const y = tg.deu(x, p);
+  assert.is(tg.memory().bytes - base, yBytes + keptBytes, 'y and 24 bytes per element kept for the backward pass');
+  const loss = y.sum();
+  loss.backward();
+  [loss, y, p.grad!].forEach((t) => t.dispose());
+  p.grad = null;
+  assert.is(tg.memory().bytes, base, 'all freed after backward()');
+  tg.tidy(() => void tg.deu(x, p)); // a forward pass whose graph is dropped
+  assert.is(tg.memory().bytes, base, 'freed with the dropped graph');
+  const z = tg.noGrad(() => tg.deu(x, p));
+  assert.is(tg.memory().bytes - base, yBytes, 'under noGrad only y');
+  z.dispose();
+  x.dispose();
+  p.dispose();
 });
 
 test('large |ω·t| (beyond the vector reduction, where AssemblyScript\'s own sin and cos got the quadrant wrong): WebAssembly, right', () => {

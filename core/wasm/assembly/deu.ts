@@ -2,103 +2,200 @@
 // excluded from the TypeScript project). Every subspace runs here:
 //   - the two nearly every neuron is in, 1-1-1 with Δ > 0 (real roots) and Δ < 0 (damped
 //     oscillation), have loops of their own: core/cpu/deu_fast.ts's, expression for expression in
-//     float64, with the per-neuron constants hoisted and a division by a neuron's constant taken as
-//     a multiplication by its reciprocal (within an ulp of float64);
+//     float64, two neurons of one kind at a time — lane 0 of every vector is one neuron, lane 1 the
+//     other (or the same one again when it has no partner), each walking its own elements in order;
 //   - every other neuron, and the backward pass of one that outward gravitation nudges, runs the
-//     generic loops below on deu_subspaces.ts's formulas (deu_solutions.ts's, in the same order).
-// Both compute two elements at a time (f64x2 lanes: each lane is the scalar expression), with
-// vmath.ts's exp, sin and cos (within an ulp or two of V8's), so results agree with the JavaScript
-// kernel to within a few ulps of float32 (tests/wasm/deu.test.ts). The caller keeps ±∞ inputs
-// (deu_far.ts's path) in JavaScript.
+//     generic loops below on deu_subspaces.ts's formulas (deu_solutions.ts's, in the same order),
+//     two elements of the neuron at a time.
+// exp, sin and cos are vmath.ts's (within an ulp or two of V8's) and a division by a neuron's
+// constant is a multiplication by its reciprocal (within an ulp), so results agree with the
+// JavaScript kernel to within a few ulps of float32 (tests/wasm/deu.test.ts). The caller keeps ±∞
+// inputs (deu_far.ts's path) in JavaScript.
 //
-// The work comes as a table of neurons (tableOf in core/cpu/deu_wasm.ts): a header with s, then per
-// neuron 14 float64s: its index f, its kind (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for
-// the backward pass outward gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none)
-// and the nudged neuron's kind and ã, b̃, c̃, c̃1, c̃2. A call takes the neurons [lo, hi) of the
-// table, so threads split a layer by whole neurons and every neuron is computed by one thread in
-// one fixed order: results do not depend on the split.
+// The backward pass needs each element's exponentials again — Q = E(r₋t) and P = E(r₊t) for Δ > 0,
+// e = E(−αt), cos ωt and sin ωt for Δ < 0 — which cost most of its time: the forward pass can
+// keep them (`saved`: 24 bytes per element of x, those two or three float64s at saved + 24·e for
+// element e) and the backward pass reads them instead of computing them again. The same values
+// either way, so the same results (tests/wasm/deu.test.ts checks both ways bit for bit).
+//
+// The work comes as a table of neurons (tableOf in core/cpu/deu_wasm.ts, which lists neurons of
+// one kind next to each other): a header with s, then per neuron 14 float64s — its index f, its
+// kind (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for the backward pass outward
+// gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none) and the nudged neuron's
+// kind and ã, b̃, c̃, c̃1, c̃2 — and room for the constants the kernel derives. A call takes the
+// entries [lo, hi) of the table, so threads split a layer by whole neurons; every lane computes
+// its neuron's scalar expressions in its elements' order, so results depend neither on the split
+// nor on which neuron shares the other lane.
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
 import { expPair, sinCosPair, sinOf } from './vmath';
 import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, sub, whereAbove } from './deu_lanes';
-import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, Y } from './deu_subspaces';
+import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 
-const ENTRY: usize = 14 * 8; // bytes per neuron in the table
 const HEADER: usize = 8;
+const FIELDS: usize = 14 * 8; // the table's fields per neuron, written by the caller
+// After a neuron's fields, room for its constants as vectors (written by loadTwo, read in the
+// element loops). Kept in memory rather than in globals or locals: a global is reloaded and
+// re-splatted at every use, and some thirty vector constants cannot all stay in registers, so a
+// load from the neuron's own block (one instruction) is the cheapest way to reach each of them.
+// Each neuron is computed by one thread, so its block is never written by two at once.
+const SLOTS: usize = 26;
+const ENTRY: usize = FIELDS + SLOTS * 16;
+
+/** The table's size in bytes for F neurons (the caller allocates it). */
+export function deuTableBytes(F: i32): i32 {
+  return <i32>(HEADER + <usize>F * ENTRY);
+}
+
+// The slots of a constant block (16 bytes each; lane 0 one neuron's value, lane 1 the other's).
+const V_C1 = 0, V_C2 = 1, V_INVC = 2, V_INVD = 3;
+// Δ > 0: r± = (−b ± D)/(2a), b + D, D − b, D = √(b² − 4ac), 2D, 1/(2D²c), and the partials of D
+// and r± by a, b, c (deu_far.ts derives them), each θ's as (D_θ, (b + D)_θ, (D − b)_θ, r₊_θ, r₋_θ)
+const V_RPLUS = 4, V_RMINUS = 5, V_BD = 6, V_DB = 7, V_D = 8, V_D2 = 9, V_INVDEN = 10;
+const V_REAL_A = 11, V_REAL_B = 16, V_REAL_C = 21; // five slots each
+// Δ < 0: −α = −b/(2a), ω = W/(2a), b/W with W = √(4ac − b²), and the partials of α, ω and b/W
+// by a, b, c, each θ's as (α_θ, ω_θ, (b/W)_θ) (α_c = 0)
+const V_NEG_ALPHA = 4, V_OMEGA = 5, V_BW = 6;
+const V_OSC_A = 7, V_OSC_B = 10, V_OSC_C = 13; // three slots each
 
 @inline function at(n: i32, f: i32, F: i32, S: i32): usize {
   return <usize>((n * F + f) * S) << 2;
 }
 
-// The neuron being computed and its constants (globals: each thread has its own instance).
-let kind: i32 = 0;
-let A: f64 = 0, B: f64 = 0, C: f64 = 0, C1: f64 = 0, C2: f64 = 0;
-// Δ > 0: the roots r± and the parts of g;  Δ < 0: the decay α, the frequency ω and b/W
-let D: f64 = 0, rPlus: f64 = 0, rMinus: f64 = 0, bD: f64 = 0, Db: f64 = 0, D2: f64 = 0;
-let alpha: f64 = 0, omega: f64 = 0, bw: f64 = 0;
-/** c1 = c2 = 0 (the reference's initial state): the φ terms, c·φ = 0, are left out of the sums. */
-let rest: bool = false;
-// the partials of those constants by a, b, c (deu_far.ts derives them), for the backward pass
-let Da: f64 = 0, Dbb: f64 = 0, Dc: f64 = 0, rpA: f64 = 0, rmA: f64 = 0, rpB: f64 = 0, rmB: f64 = 0, rpC: f64 = 0, rmC: f64 = 0, den: f64 = 0;
-// Dividing by a neuron's constant is multiplying by its reciprocal (a vector division costs as
-// much as the rest of an element's arithmetic): a result within an ulp of float64 of the quotient.
-// Not inside 1 − N/(2D), which cancels to 0 at t = 0: that one stays a division, as in JavaScript.
-let invC: f64 = 0, invD: f64 = 0, invden: f64 = 0;
-let alA: f64 = 0, omA: f64 = 0, bwA: f64 = 0, alB: f64 = 0, omB: f64 = 0, bwB: f64 = 0, omC: f64 = 0, bwC: f64 = 0;
-
-function loadNeuron(entry: usize): i32 {
-  const f = <i32>load<f64>(entry);
-  kind = <i32>load<f64>(entry, 8);
-  A = load<f64>(entry, 16);
-  B = load<f64>(entry, 24);
-  C = load<f64>(entry, 32);
-  C1 = load<f64>(entry, 40);
-  C2 = load<f64>(entry, 48);
-  rest = C1 == 0 && C2 == 0;
-  D = Math.sqrt(kind == 0 ? B * B - 4 * A * C : 4 * A * C - B * B);
-  rPlus = (-B + D) / (2 * A);
-  rMinus = (-B - D) / (2 * A);
-  bD = B + D;
-  Db = D - B;
-  D2 = 2 * D;
-  alpha = B / (2 * A);
-  omega = D / (2 * A);
-  bw = B / D;
-  Da = (-2 * C) / D;
-  Dbb = B / D;
-  Dc = (-2 * A) / D;
-  rpA = Da / (2 * A) - rPlus / A;
-  rmA = -Da / (2 * A) - rMinus / A;
-  rpB = (-1 + Dbb) / (2 * A);
-  rmB = (-1 - Dbb) / (2 * A);
-  rpC = Dc / (2 * A);
-  rmC = -Dc / (2 * A);
-  den = 2 * D * D * C;
-  invC = 1 / C;
-  invD = 1 / D;
-  invden = 1 / den;
-  const W = D, W3 = W * W * W;
-  alA = -alpha / A;
-  omA = C / (A * W) - omega / A;
-  bwA = (-2 * B * C) / W3;
-  alB = 1 / (2 * A);
-  omB = -B / (2 * A * W);
-  bwB = (4 * A * C) / W3;
-  omC = 1 / W;
-  bwC = (-2 * A * B) / W3;
-  return f;
+/** The constant in slot `slot` of the block at `v`. */
+@inline function slot(v: usize, slot: usize): v128 {
+  return v128.load(v + (slot << 4));
+}
+@inline function setSlot(v: usize, slot: usize, value: f64): void {
+  v128.store(v + (slot << 4), k(value));
 }
 
-/** y at the pair t (before the clip), for the neuron loaded. */
-@inline function value(t: v128): v128 {
-  if (kind == 0) {
-    const P = expPair(capped(mul(k(rPlus), t))), Q = expPair(capped(mul(k(rMinus), t)));
-    const g = mul(sub(k(1), div(add(mul(k(bD), P), mul(k(Db), Q)), k(D2))), k(invC));
-    return add(add(mul(heaviside(t), g), mul(k(C1), Q)), mul(k(C2), P));
+// The two neurons being computed (globals: each thread has its own instance): their kind, and
+// whether both are at rest (c1 = c2 = 0, the reference's initial state: every c·φ term is then
+// 0·(finite) and is left out, unless a NaN t makes it NaN).
+let kind: i32 = 0;
+let rest: bool = false;
+
+/**
+ * The constant block of two 1-1-1 neurons of one kind, at the first's entry: lane 0 of each slot
+ * the first's constant, lane 1 the second's. Sets `kind` and `rest`.
+ */
+function loadTwo(first: usize, second: usize): usize {
+  kind = kindOf(first);
+  rest = atRest(first) && atRest(second);
+  const v = first + FIELDS;
+  writeConstants(first);
+  if (second == first) return v;
+  writeConstants(second);
+  const w = second + FIELDS;
+  for (let i: usize = 0; i < SLOTS; i++) v128.store(v + (i << 4), v128.shuffle<f64>(slot(v, i), slot(w, i), 0, 2));
+  return v;
+}
+
+@inline function atRest(entry: usize): bool {
+  return load<f64>(entry, 40) == 0 && load<f64>(entry, 48) == 0;
+}
+
+/**
+ * Computes neuron `entry`'s constants (deu_fast.ts's, in float64) and writes them into its block
+ * as vectors (both lanes).
+ */
+function writeConstants(entry: usize): void {
+  const A = load<f64>(entry, 16), B = load<f64>(entry, 24), C = load<f64>(entry, 32);
+  const v = entry + FIELDS;
+  setSlot(v, V_C1, load<f64>(entry, 40));
+  setSlot(v, V_C2, load<f64>(entry, 48));
+  setSlot(v, V_INVC, 1 / C);
+  if (kindOf(entry) == REAL_ROOTS) {
+    const D = Math.sqrt(B * B - 4 * A * C), rPlus = (-B + D) / (2 * A), rMinus = (-B - D) / (2 * A);
+    setSlot(v, V_INVD, 1 / D);
+    setSlot(v, V_RPLUS, rPlus);
+    setSlot(v, V_RMINUS, rMinus);
+    setSlot(v, V_BD, B + D);
+    setSlot(v, V_DB, D - B);
+    setSlot(v, V_D, D);
+    setSlot(v, V_D2, 2 * D);
+    setSlot(v, V_INVDEN, 1 / (2 * D * D * C));
+    const Da = (-2 * C) / D, Dbb = B / D, Dc = (-2 * A) / D;
+    realRootsPartials(v, V_REAL_A, Da, Da, Da, Da / (2 * A) - rPlus / A, -Da / (2 * A) - rMinus / A);
+    realRootsPartials(v, V_REAL_B, Dbb, 1 + Dbb, Dbb - 1, (-1 + Dbb) / (2 * A), (-1 - Dbb) / (2 * A));
+    realRootsPartials(v, V_REAL_C, Dc, Dc, Dc, Dc / (2 * A), -Dc / (2 * A));
+  } else {
+    const W = Math.sqrt(4 * A * C - B * B), W3 = W * W * W, alpha = B / (2 * A), omega = W / (2 * A);
+    setSlot(v, V_INVD, 1 / W);
+    setSlot(v, V_NEG_ALPHA, -alpha);
+    setSlot(v, V_OMEGA, omega);
+    setSlot(v, V_BW, B / W);
+    oscillationPartials(v, V_OSC_A, -alpha / A, C / (A * W) - omega / A, (-2 * B * C) / W3);
+    oscillationPartials(v, V_OSC_B, 1 / (2 * A), -B / (2 * A * W), (4 * A * C) / W3);
+    oscillationPartials(v, V_OSC_C, 0, 1 / W, (-2 * A * B) / W3);
   }
-  const e = expPair(capped(mul(neg(k(alpha)), t))), cos = sinCosPair(mul(k(omega), t)), sin = sinOf();
-  const g = mul(sub(k(1), mul(e, add(cos, mul(k(bw), sin)))), k(invC));
-  return add(add(mul(heaviside(t), g), mul(k(C1), mul(e, cos))), mul(k(C2), mul(e, sin)));
+}
+
+@inline function realRootsPartials(v: usize, at: usize, dD: f64, dSum: f64, dDiff: f64, dPlus: f64, dMinus: f64): void {
+  setSlot(v, at, dD);
+  setSlot(v, at + 1, dSum);
+  setSlot(v, at + 2, dDiff);
+  setSlot(v, at + 3, dPlus);
+  setSlot(v, at + 4, dMinus);
+}
+
+@inline function oscillationPartials(v: usize, at: usize, dAlpha: f64, dOmega: f64, dBw: f64): void {
+  setSlot(v, at, dAlpha);
+  setSlot(v, at + 1, dOmega);
+  setSlot(v, at + 2, dBw);
+}
+
+// The exponentials at the pair exponentials() was last called for (or read from the forward
+// pass): Q = E(r₋t), P = E(r₊t) for Δ > 0; e = E(−αt), cos ωt, sin ωt for Δ < 0.
+let Q: v128 = k(0), P: v128 = k(0);
+let E: v128 = k(0), COS: v128 = k(0), SIN: v128 = k(0);
+
+/** The exponentials at the pair t, for the two neurons whose constants are at v. */
+@inline function exponentials(v: usize, t: v128): void {
+  if (kind == REAL_ROOTS) {
+    Q = expPair(capped(mul(slot(v, V_RMINUS), t)));
+    P = expPair(capped(mul(slot(v, V_RPLUS), t)));
+    return;
+  }
+  E = expPair(capped(mul(slot(v, V_NEG_ALPHA), t)));
+  COS = sinCosPair(mul(slot(v, V_OMEGA), t));
+  SIN = sinOf();
+}
+
+/** y at the pair t (before the clip), H·g + c1·φ1 + c2·φ2, after exponentials(v, t). */
+@inline function value(v: usize, t: v128): v128 {
+  if (kind == REAL_ROOTS) {
+    const g = mul(sub(k(1), div(add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q)), slot(v, V_D2))), slot(v, V_INVC));
+    return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), Q)), mul(slot(v, V_C2), P));
+  }
+  const g = mul(sub(k(1), mul(E, add(COS, mul(slot(v, V_BW), SIN)))), slot(v, V_INVC));
+  return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), mul(E, COS))), mul(slot(v, V_C2), mul(E, SIN)));
+}
+
+/** Keeps the exponentials of the element at byte offset o (lane `lane`) at saved + 6·o. */
+@inline function keep(saved: usize, o: usize, lane: u8): void {
+  const at = saved + o * 6;
+  if (kind == REAL_ROOTS) {
+    v128.store(at, lane == 0 ? v128.shuffle<f64>(Q, P, 0, 2) : v128.shuffle<f64>(Q, P, 1, 3));
+    return;
+  }
+  v128.store(at, lane == 0 ? v128.shuffle<f64>(E, COS, 0, 2) : v128.shuffle<f64>(E, COS, 1, 3));
+  store<f64>(at, lane == 0 ? f64x2.extract_lane(SIN, 0) : f64x2.extract_lane(SIN, 1), 16);
+}
+
+/** Reads back what keep() kept for the elements at byte offsets o0 (lane 0) and o1 (lane 1). */
+@inline function reuse(saved: usize, o0: usize, o1: usize): void {
+  const first = saved + o0 * 6, second = saved + o1 * 6;
+  const u = v128.load(first), w = v128.load(second);
+  if (kind == REAL_ROOTS) {
+    Q = v128.shuffle<f64>(u, w, 0, 2);
+    P = v128.shuffle<f64>(u, w, 1, 3);
+    return;
+  }
+  E = v128.shuffle<f64>(u, w, 0, 2);
+  COS = v128.shuffle<f64>(u, w, 1, 3);
+  SIN = f64x2.replace_lane(k(load<f64>(first, 16)), 1, load<f64>(second, 16));
 }
 
 @inline function storePair(y: usize, o0: usize, o1: usize, v: v128): void {
@@ -107,37 +204,64 @@ function loadNeuron(entry: usize): i32 {
   store<f32>(y + o0, f32x4.extract_lane(r, 0)); // o0 last: a lone element is sent as (o0, o0)
 }
 
-/** y for the neurons [lo, hi) of the table. */
-export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+@inline function entryOf(table: usize, j: i32): usize {
+  return table + HEADER + <usize>j * ENTRY;
+}
+@inline function kindOf(entry: usize): i32 {
+  return <i32>load<f64>(entry, 8);
+}
+/** Entry j's partner for the two-neuron loops: entry j + 1 if it is in the range and of j's kind, else j itself. */
+@inline function partnerOf(table: usize, j: i32, hi: i32, kind: i32): i32 {
+  return j + 1 < hi && kindOf(entryOf(table, j + 1)) == kind ? j + 1 : j;
+}
+
+/** y for the neurons [lo, hi) of the table; with `saved` ≠ 0, each 1-1-1 element's exponentials there too. */
+export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
   const s = load<f64>(table);
-  for (let j = lo; j < hi; j++) {
-    const entry = table + HEADER + <usize>j * ENTRY;
-    forwardNeuron(<i32>load<f64>(entry, 8) > OSCILLATION, entry, s, x, y, N, F, S);
+  let j = lo;
+  while (j < hi) {
+    const entry = entryOf(table, j), kind = kindOf(entry);
+    if (kind > OSCILLATION) {
+      forwardNeuron(entry, s, x, y, N, F, S);
+      j++;
+      continue;
+    }
+    const partner = partnerOf(table, j, hi, kind);
+    forwardTwo(entry, entryOf(table, partner), x, y, N, F, S, saved);
+    j = partner + 1;
   }
 }
 
-/**
- * y for one neuron, its elements in pairs (a lone last element as (o0, o0)): by the 1-1-1 Δ ≷ 0
- * loop (value), or with `generic` by deu_subspaces.ts's assemble() for any kind. At rest
- * (c1 = c2 = 0) the 1-1-1 loop writes 0 for t ≤ 0 (H = 0 and every other term is ±0) and skips
- * those elements, so a pair is the next two elements that need work.
- */
-function forwardNeuron(generic: bool, entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32, S: i32): void {
-  const f = generic ? <i32>load<f64>(entry) : loadNeuron(entry), kind = <i32>load<f64>(entry, 8);
+/** y (and the exponentials at `saved`) for two 1-1-1 neurons of one kind, or one neuron twice. */
+function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
+  const v = loadTwo(first, second);
+  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  let o0 = at(0, <i32>load<f64>(first), F, S), o1 = at(0, <i32>load<f64>(second), F, S);
+  for (let n = 0; n < N; n++, o0 += row, o1 += row) {
+    for (let i: usize = 0; i < run; i += 4) {
+      const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
+      exponentials(v, t);
+      storePair(y, o0 + i, o1 + i, value(v, t));
+      if (saved != 0) {
+        keep(saved, o1 + i, 1); // lane 1 first, as storePair (one neuron twice: the same values)
+        keep(saved, o0 + i, 0);
+      }
+    }
+  }
+}
+
+/** y for one neuron of any kind by deu_subspaces.ts's assemble(), its elements in pairs (a lone last element as (o0, o0)). */
+function forwardNeuron(entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  const f = <i32>load<f64>(entry), kind = kindOf(entry);
   const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
-  const skipNonPositive = !generic && rest;
   let pending: usize = -1, tPending: f64 = 0;
   for (let n = 0; n < N; n++) {
     const base = at(n, f, F, S);
     for (let i = 0; i < S; i++) {
       const o = base + (<usize>i << 2);
       const t = <f64>load<f32>(x + o);
-      if (generic && kind == NOT_FINITE) {
+      if (kind == NOT_FINITE) {
         store<f32>(y + o, NaN);
-        continue;
-      }
-      if (skipNonPositive && t <= 0) {
-        store<f32>(y + o, 0);
         continue;
       }
       if (pending == -1) {
@@ -145,22 +269,20 @@ function forwardNeuron(generic: bool, entry: usize, s: f64, x: usize, y: usize, 
         tPending = t;
         continue;
       }
-      storePair(y, pending, o, forwardPair(generic, kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s));
+      assemble(kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s, 0, false);
+      storePair(y, pending, o, Y);
       pending = -1;
     }
   }
-  if (pending != -1) storePair(y, pending, pending, forwardPair(generic, kind, k(tPending), a, b, c, c1, c2, s));
+  if (pending == -1) return;
+  assemble(kind, k(tPending), a, b, c, c1, c2, s, 0, false);
+  storePair(y, pending, pending, Y);
 }
 
-@inline function forwardPair(generic: bool, kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2: f64, s: f64): v128 {
-  if (!generic) return value(t);
-  assemble(kind, t, a, b, c, c1, c2, s, 0, false);
-  return Y;
-}
-
-// The five coefficient-gradient sums of the neuron being computed, added to element by element in
-// the JavaScript kernel's order (lane 0, then lane 1), so a sum that cancels cancels the same way.
+// The five coefficient-gradient sums: of the two neurons being computed, lane by lane (lanes*),
+// and of a generic neuron (sum*, scalars), each added to element by element in the neuron's order.
 let sumA: f64 = 0, sumB: f64 = 0, sumC: f64 = 0, sumC1: f64 = 0, sumC2: f64 = 0;
+let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128 = k(0), lanesC2: v128 = k(0);
 
 @inline function addLanes(sum: f64, v: v128, both: bool): f64 {
   sum += f64x2.extract_lane(v, 0);
@@ -168,106 +290,157 @@ let sumA: f64 = 0, sumB: f64 = 0, sumC: f64 = 0, sumC1: f64 = 0, sumC2: f64 = 0;
 }
 
 /**
- * dx at the pair (o0, o1), and the coefficient sums. A lone element comes as (o0, o0): its lane 1
- * is a copy, stored to the same place and left out of the sums.
+ * Δ > 0: the θ-partial of H·g + c1·Q + c2·P, θ's partials at slot p. Where t > 0,
+ * g_θ = −(N_θ·D − N·D_θ)/(2D²c) (− g/c for θ = c) with N = (b + D)·P + (D − b)·Q and
+ * N_θ = (b + D)_θ·P + (b + D)·t·r₊_θ·P + (D − b)_θ·Q + (D − b)·t·r₋_θ·Q; ∂Q/∂θ = t·r₋_θ·Q and
+ * ∂P/∂θ = t·r₊_θ·P.
  */
-@inline function backwardPair(t: v128, gi: v128, s: f64, floor: f64, g: usize, dx: usize, o0: usize, o1: usize): void {
+@inline function realRootsTheta(v: usize, p: usize, isC: bool, t: v128, H: v128, positive: bool, Nn: v128, gg: v128, phiTerms: bool): v128 {
+  let r = k(0);
+  if (positive) {
+    const bDtP = mul(slot(v, V_BD), t), DbtQ = mul(slot(v, V_DB), t);
+    const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDtP, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(DbtQ, slot(v, p + 4)), Q));
+    let gTheta = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
+    if (isC) gTheta = sub(gTheta, mul(gg, slot(v, V_INVC)));
+    r = mul(H, whereAbove(t, gTheta));
+  }
+  if (phiTerms) r = add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
+  return r;
+}
+
+/**
+ * Δ < 0: the θ-partial of H·g + c1·e·cos ωt + c2·e·sin ωt, θ's partials at slot p. Where t > 0,
+ * g_θ = −(e·(t·ω_θ·dK + sin ωt·(b/W)_θ) − t·e·K·α_θ)/c (− g/c for θ = c) with
+ * K = cos ωt + (b/W)·sin ωt and dK = −sin ωt + (b/W)·cos ωt.
+ */
+@inline function oscillationTheta(v: usize, p: usize, isC: bool, t: v128, H: v128, positive: bool, K: v128, gg: v128, phiTerms: bool): v128 {
+  const dAlpha = slot(v, p), dOmega = slot(v, p + 1);
+  let r = k(0);
+  if (positive) {
+    const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
+    let gTheta = neg(mul(sub(mul(E, add(mul(mul(t, dOmega), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, dAlpha)), slot(v, V_INVC)));
+    if (isC) gTheta = sub(gTheta, mul(gg, slot(v, V_INVC)));
+    r = mul(H, whereAbove(t, gTheta));
+  }
+  if (phiTerms) {
+    const et = mul(E, t);
+    // α_c = 0: deu_fast.ts writes the c-terms without it
+    if (isC) r = add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
+    else {
+      const negAlpha = neg(dAlpha);
+      r = add(add(r, mul(slot(v, V_C1), mul(et, sub(mul(negAlpha, COS), mul(dOmega, SIN))))), mul(slot(v, V_C2), mul(et, add(mul(negAlpha, SIN), mul(dOmega, COS)))));
+    }
+  }
+  return r;
+}
+
+/**
+ * x's gradient at the pair before the multiplication by g — H·g_t + δ_s·g + c1·∂φ1/∂t + c2·∂φ2/∂t,
+ * deu_fast.ts's expression — with the five coefficient gradients g·(∂y/∂a, ∂y/∂b, ∂y/∂c, φ1, φ2),
+ * clipped, added to the lane sums; the exponentials computed or read back already.
+ */
+@inline function backwardPair(v: usize, t: v128, gi: v128, s: f64, floor: f64): v128 {
   const H = heaviside(t), dlt = deltaS(t, s, floor);
-  // at rest the c1·φ terms are 0·(finite): left out, unless a NaN t makes them NaN
+  // the c·φ terms are left out at rest, unless a NaN t makes them NaN
   const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
-  let gt: v128, gg: v128, p1t: v128, p2t: v128, ra: v128, rb: v128, rc: v128, phi1: v128, phi2: v128;
-  if (kind == 0) {
-    const P = expPair(capped(mul(k(rPlus), t))), Q = expPair(capped(mul(k(rMinus), t)));
-    const Nn = add(mul(k(bD), P), mul(k(Db), Q));
-    gg = mul(sub(k(1), div(Nn, k(D2))), k(invC));
-    gt = mul(sub(P, Q), k(invD));
-    p1t = mul(k(rMinus), Q);
-    p2t = mul(k(rPlus), P);
-    ra = rb = rc = k(0);
-    if (v128.any_true(f64x2.gt(t, k(0)))) {
-      // g_θ = −(N_θ·D − N·D_θ)/(2D²c), N_θ = (b + D)_θ·P + (D − b)_θ·Q + t·((b + D)·r₊_θ·P + (D − b)·r₋_θ·Q)
-      const bDtP = mul(k(bD), t), DbtQ = mul(k(Db), t);
-      const dNa = add(add(add(mul(k(Da), P), mul(mul(bDtP, k(rpA)), P)), mul(k(Da), Q)), mul(mul(DbtQ, k(rmA)), Q));
-      const dNb = add(add(add(mul(k(1 + Dbb), P), mul(mul(bDtP, k(rpB)), P)), mul(k(Dbb - 1), Q)), mul(mul(DbtQ, k(rmB)), Q));
-      const dNc = add(add(add(mul(k(Dc), P), mul(mul(bDtP, k(rpC)), P)), mul(k(Dc), Q)), mul(mul(DbtQ, k(rmC)), Q));
-      ra = mul(H, whereAbove(t, neg(mul(sub(mul(dNa, k(D)), mul(Nn, k(Da))), k(invden)))));
-      rb = mul(H, whereAbove(t, neg(mul(sub(mul(dNb, k(D)), mul(Nn, k(Dbb))), k(invden)))));
-      rc = mul(H, whereAbove(t, sub(neg(mul(sub(mul(dNc, k(D)), mul(Nn, k(Dc))), k(invden))), mul(gg, k(invC)))));
-    }
-    if (phiTerms) {
-      ra = add(add(ra, mul(k(C1), mul(mul(t, k(rmA)), Q))), mul(k(C2), mul(mul(t, k(rpA)), P)));
-      rb = add(add(rb, mul(k(C1), mul(mul(t, k(rmB)), Q))), mul(k(C2), mul(mul(t, k(rpB)), P)));
-      rc = add(add(rc, mul(k(C1), mul(mul(t, k(rmC)), Q))), mul(k(C2), mul(mul(t, k(rpC)), P)));
-    }
+  const positive = v128.any_true(f64x2.gt(t, k(0)));
+  let gg: v128, gt: v128, p1t: v128, p2t: v128, ra: v128, rb: v128, rc: v128, phi1: v128, phi2: v128;
+  if (kind == REAL_ROOTS) {
+    const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
+    gg = mul(sub(k(1), div(Nn, slot(v, V_D2))), slot(v, V_INVC));
+    gt = mul(sub(P, Q), slot(v, V_INVD));
+    p1t = mul(slot(v, V_RMINUS), Q);
+    p2t = mul(slot(v, V_RPLUS), P);
+    ra = realRootsTheta(v, V_REAL_A, false, t, H, positive, Nn, gg, phiTerms);
+    rb = realRootsTheta(v, V_REAL_B, false, t, H, positive, Nn, gg, phiTerms);
+    rc = realRootsTheta(v, V_REAL_C, true, t, H, positive, Nn, gg, phiTerms);
     phi1 = Q;
     phi2 = P;
   } else {
-    const e = expPair(capped(mul(neg(k(alpha)), t))), cos = sinCosPair(mul(k(omega), t)), sin = sinOf();
-    const K = add(cos, mul(k(bw), sin));
-    gg = mul(sub(k(1), mul(e, K)), k(invC));
-    gt = mul(mul(mul(k(2), e), sin), k(invD));
-    p1t = mul(e, sub(mul(k(-alpha), cos), mul(k(omega), sin)));
-    p2t = mul(e, add(mul(k(-alpha), sin), mul(k(omega), cos)));
-    ra = rb = rc = k(0);
-    if (v128.any_true(f64x2.gt(t, k(0)))) {
-      // g_θ = −(e·(t·ω_θ·dK + sin·(b/W)_θ) − t·e·K·α_θ)/c
-      const dK = add(neg(sin), mul(k(bw), cos));
-      const tEK = mul(mul(t, e), K);
-      ra = mul(H, whereAbove(t, neg(mul(sub(mul(e, add(mul(mul(t, k(omA)), dK), mul(sin, k(bwA)))), mul(tEK, k(alA))), k(invC)))));
-      rb = mul(H, whereAbove(t, neg(mul(sub(mul(e, add(mul(mul(t, k(omB)), dK), mul(sin, k(bwB)))), mul(tEK, k(alB))), k(invC)))));
-      rc = mul(H, whereAbove(t, sub(neg(mul(sub(mul(e, add(mul(mul(t, k(omC)), dK), mul(sin, k(bwC)))), mul(tEK, k(0))), k(invC))), mul(gg, k(invC)))));
-    }
-    if (phiTerms) {
-      const et = mul(e, t);
-      ra = add(add(ra, mul(k(C1), mul(et, sub(mul(k(-alA), cos), mul(k(omA), sin))))), mul(k(C2), mul(et, add(mul(k(-alA), sin), mul(k(omA), cos)))));
-      rb = add(add(rb, mul(k(C1), mul(et, sub(mul(k(-alB), cos), mul(k(omB), sin))))), mul(k(C2), mul(et, add(mul(k(-alB), sin), mul(k(omB), cos)))));
-      rc = add(add(rc, mul(k(C1), mul(mul(et, k(-omC)), sin))), mul(k(C2), mul(mul(et, k(omC)), cos)));
-    }
-    phi1 = mul(e, cos);
-    phi2 = mul(e, sin);
+    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
+    const K = add(COS, mul(slot(v, V_BW), SIN));
+    gg = mul(sub(k(1), mul(E, K)), slot(v, V_INVC));
+    gt = mul(mul(mul(k(2), E), SIN), slot(v, V_INVD));
+    p1t = mul(E, sub(mul(negAlpha, COS), mul(omega, SIN)));
+    p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
+    ra = oscillationTheta(v, V_OSC_A, false, t, H, positive, K, gg, phiTerms);
+    rb = oscillationTheta(v, V_OSC_B, false, t, H, positive, K, gg, phiTerms);
+    rc = oscillationTheta(v, V_OSC_C, true, t, H, positive, K, gg, phiTerms);
+    phi1 = mul(E, COS);
+    phi2 = mul(E, SIN);
   }
+  lanesA = add(lanesA, mul(gi, clip(ra)));
+  lanesB = add(lanesB, mul(gi, clip(rb)));
+  lanesC = add(lanesC, mul(gi, clip(rc)));
+  lanesC1 = add(lanesC1, mul(gi, clip(phi1)));
+  lanesC2 = add(lanesC2, mul(gi, clip(phi2)));
   let slope = add(mul(H, gt), mul(dlt, gg));
-  if (phiTerms) slope = add(add(slope, mul(k(C1), p1t)), mul(k(C2), p2t));
-  const d = f32x4.demote_f64x2_zero(mul(gi, clip(slope)));
-  store<f32>(dx + o1, f32x4.extract_lane(d, 1));
-  store<f32>(dx + o0, f32x4.extract_lane(d, 0));
-  const both = o1 != o0;
-  sumA = addLanes(sumA, mul(gi, clip(ra)), both);
-  sumB = addLanes(sumB, mul(gi, clip(rb)), both);
-  sumC = addLanes(sumC, mul(gi, clip(rc)), both);
-  sumC1 = addLanes(sumC1, mul(gi, clip(phi1)), both);
-  sumC2 = addLanes(sumC2, mul(gi, clip(phi2)), both);
+  if (phiTerms) slope = add(add(slope, mul(slot(v, V_C1), p1t)), mul(slot(v, V_C2), p2t));
+  return slope;
+}
+
+@inline function storeSums(sums: usize, f: i32, a: f64, b: f64, c: f64, c1: f64, c2: f64): void {
+  const out = sums + <usize>f * 40;
+  store<f64>(out, a);
+  store<f64>(out, b, 8);
+  store<f64>(out, c, 16);
+  store<f64>(out, c1, 24);
+  store<f64>(out, c2, 32);
 }
 
 /**
  * dx for the neurons [lo, hi) of the table, and their five coefficient-gradient sums (a, b, c, c1,
- * c2), float64, at sums + 40·j for table entry j.
+ * c2), float64, at sums + 40·f for neuron f; with `saved` ≠ 0, the exponentials deuForwardTable
+ * kept there for this x and table.
  */
-export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
+export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
   const s = load<f64>(table);
   const floor = deltaFloor(s);
-  for (let j = lo; j < hi; j++) {
-    const entry = table + HEADER + <usize>j * ENTRY;
-    sumA = sumB = sumC = sumC1 = sumC2 = 0;
+  let j = lo;
+  while (j < hi) {
+    const entry = entryOf(table, j), kind = kindOf(entry);
     // borrowed columns (only where a coefficient is below ε, so never in 1-1-1) take the generic loop
-    backwardNeuron(<i32>load<f64>(entry, 8) > OSCILLATION || load<f64>(entry, 56) != 0, entry, s, floor, g, x, dx, N, F, S);
-    const out = sums + <usize>j * 40;
-    store<f64>(out, sumA);
-    store<f64>(out, sumB, 8);
-    store<f64>(out, sumC, 16);
-    store<f64>(out, sumC1, 24);
-    store<f64>(out, sumC2, 32);
+    if (kind > OSCILLATION || load<f64>(entry, 56) != 0) {
+      sumA = sumB = sumC = sumC1 = sumC2 = 0;
+      backwardNeuron(entry, s, floor, g, x, dx, N, F, S);
+      storeSums(sums, <i32>load<f64>(entry), sumA, sumB, sumC, sumC1, sumC2);
+      j++;
+      continue;
+    }
+    const partner = partnerOf(table, j, hi, kind), second = entryOf(table, partner);
+    lanesA = lanesB = lanesC = lanesC1 = lanesC2 = k(0);
+    backwardTwo(entry, second, s, floor, g, x, dx, N, F, S, saved);
+    storeSums(sums, <i32>load<f64>(entry), f64x2.extract_lane(lanesA, 0), f64x2.extract_lane(lanesB, 0), f64x2.extract_lane(lanesC, 0), f64x2.extract_lane(lanesC1, 0), f64x2.extract_lane(lanesC2, 0));
+    if (partner != j) storeSums(sums, <i32>load<f64>(second), f64x2.extract_lane(lanesA, 1), f64x2.extract_lane(lanesB, 1), f64x2.extract_lane(lanesC, 1), f64x2.extract_lane(lanesC1, 1), f64x2.extract_lane(lanesC2, 1));
+    j = partner + 1;
+  }
+}
+
+/** dx and the lane sums for two 1-1-1 neurons of one kind (or one neuron twice), as forwardTwo. */
+function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, saved: usize): void {
+  const v = loadTwo(first, second);
+  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  let o0 = at(0, <i32>load<f64>(first), F, S), o1 = at(0, <i32>load<f64>(second), F, S);
+  for (let n = 0; n < N; n++, o0 += row, o1 += row) {
+    for (let i: usize = 0; i < run; i += 4) {
+      const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
+      const gi = f64x2.replace_lane(k(<f64>load<f32>(g + o0 + i)), 1, <f64>load<f32>(g + o1 + i));
+      if (saved != 0) reuse(saved, o0 + i, o1 + i);
+      else exponentials(v, t);
+      const d = f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, t, gi, s, floor))));
+      store<f32>(dx + o1 + i, f32x4.extract_lane(d, 1));
+      store<f32>(dx + o0 + i, f32x4.extract_lane(d, 0));
+    }
   }
 }
 
 /**
- * dx and the sums for one neuron: its elements in pairs (a lone last element as (o0, o0)), by the
- * 1-1-1 Δ ≷ 0 loop (backwardPair) or, with `generic`, by genericPair (any kind, outward
- * gravitation's borrowed columns included).
+ * dx and the sums for one neuron of any kind (outward gravitation's borrowed columns included) by
+ * genericPair, its elements in pairs (a lone last element as (o0, o0)).
  */
-function backwardNeuron(generic: bool, entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
-  const f = generic ? <i32>load<f64>(entry) : loadNeuron(entry);
-  if (generic && <i32>load<f64>(entry, 8) == NOT_FINITE) {
+function backwardNeuron(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
+  const f = <i32>load<f64>(entry);
+  if (kindOf(entry) == NOT_FINITE) {
     for (let n = 0; n < N; n++) {
       const base = at(n, f, F, S);
       for (let i = 0; i < S; i++) store<f32>(dx + base + (<usize>i << 2), NaN);
@@ -287,18 +460,14 @@ function backwardNeuron(generic: bool, entry: usize, s: f64, floor: f64, g: usiz
         gPending = gi;
         continue;
       }
-      const tv = f64x2.replace_lane(k(tPending), 1, t), gv = f64x2.replace_lane(k(gPending), 1, gi);
-      if (generic) genericPair(entry, tv, gv, s, floor, dx, pending, o);
-      else backwardPair(tv, gv, s, floor, g, dx, pending, o);
+      genericPair(entry, f64x2.replace_lane(k(tPending), 1, t), f64x2.replace_lane(k(gPending), 1, gi), s, floor, dx, pending, o);
       pending = -1;
     }
   }
-  if (pending == -1) return;
-  if (generic) genericPair(entry, k(tPending), k(gPending), s, floor, dx, pending, pending);
-  else backwardPair(k(tPending), k(gPending), s, floor, g, dx, pending, pending);
+  if (pending != -1) genericPair(entry, k(tPending), k(gPending), s, floor, dx, pending, pending);
 }
 
-/** backwardNeuron's step for any kind at the pair (o0, o1); a lone element comes as (o0, o0), as in backwardPair. */
+/** backwardNeuron's step at the pair (o0, o1); a lone element comes as (o0, o0): its lane 1 is stored to the same place and left out of the sums. */
 function genericPair(entry: usize, t: v128, gi: v128, s: f64, floor: f64, dx: usize, o0: usize, o1: usize): void {
   const kind = <i32>load<f64>(entry, 8);
   assemble(kind, t, load<f64>(entry, 16), load<f64>(entry, 24), load<f64>(entry, 32), load<f64>(entry, 40), load<f64>(entry, 48), s, floor, true);
