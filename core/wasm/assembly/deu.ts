@@ -290,70 +290,67 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
 }
 
 /**
- * Δ > 0: the θ-partial of H·g + c1·Q + c2·P, θ's partials at slot p. Where t > 0,
- * g_θ = −(N_θ·D − N·D_θ)/(2D²c) (− g/c for θ = c) with N = (b + D)·P + (D − b)·Q and
- * N_θ = (b + D)_θ·P + (b + D)·t·r₊_θ·P + (D − b)_θ·Q + (D − b)·t·r₋_θ·Q; ∂Q/∂θ = t·r₋_θ·Q and
- * ∂P/∂θ = t·r₊_θ·P.
+ * Δ > 0, θ's partials at slot p: g_θ = −(N_θ·D − N·D_θ)/(2D²c) (− g/c for θ = c), with
+ * N = (b + D)·P + (D − b)·Q and N_θ = (b + D)_θ·P + (b + D)·t·r₊_θ·P + (D − b)_θ·Q + (D − b)·t·r₋_θ·Q.
  */
-@inline function realRootsTheta(v: usize, p: usize, isC: bool, t: v128, H: v128, positive: bool, Nn: v128, gg: v128, phiTerms: bool): v128 {
-  let r = k(0);
-  if (positive) {
-    const bDtP = mul(slot(v, V_BD), t), DbtQ = mul(slot(v, V_DB), t);
-    const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDtP, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(DbtQ, slot(v, p + 4)), Q));
-    let gTheta = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
-    if (isC) gTheta = sub(gTheta, mul(gg, slot(v, V_INVC)));
-    r = mul(H, whereAbove(t, gTheta));
-  }
-  if (phiTerms) r = add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
-  return r;
+@inline function realRootsG(v: usize, p: usize, isC: bool, Nn: v128, bDt: v128, Dbt: v128, gg: v128): v128 {
+  const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDt, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(Dbt, slot(v, p + 4)), Q));
+  const g = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
+  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
+}
+
+/** Δ > 0: r + c1·∂Q/∂θ + c2·∂P/∂θ, with ∂Q/∂θ = t·r₋_θ·Q and ∂P/∂θ = t·r₊_θ·P. */
+@inline function plusRealRootsPhi(v: usize, p: usize, r: v128, t: v128): v128 {
+  return add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
 }
 
 /**
- * Δ < 0: the θ-partial of H·g + c1·e·cos ωt + c2·e·sin ωt, θ's partials at slot p. Where t > 0,
- * g_θ = −(e·(t·ω_θ·dK + sin ωt·(b/W)_θ) − t·e·K·α_θ)/c (− g/c for θ = c) with
- * K = cos ωt + (b/W)·sin ωt and dK = −sin ωt + (b/W)·cos ωt.
+ * Δ < 0, θ's partials at slot p: g_θ = −(e·(t·ω_θ·dK + sin ωt·(b/W)_θ) − t·e·K·α_θ)/c (− g/c for
+ * θ = c), with K = cos ωt + (b/W)·sin ωt and dK = −sin ωt + (b/W)·cos ωt.
  */
-@inline function oscillationTheta(v: usize, p: usize, isC: bool, t: v128, H: v128, positive: bool, K: v128, gg: v128, phiTerms: bool): v128 {
-  const dAlpha = slot(v, p), dOmega = slot(v, p + 1);
-  let r = k(0);
-  if (positive) {
-    const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
-    let gTheta = neg(mul(sub(mul(E, add(mul(mul(t, dOmega), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, dAlpha)), slot(v, V_INVC)));
-    if (isC) gTheta = sub(gTheta, mul(gg, slot(v, V_INVC)));
-    r = mul(H, whereAbove(t, gTheta));
-  }
-  if (phiTerms) {
-    const et = mul(E, t);
-    // α_c = 0: deu_fast.ts writes the c-terms without it
-    if (isC) r = add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
-    else {
-      const negAlpha = neg(dAlpha);
-      r = add(add(r, mul(slot(v, V_C1), mul(et, sub(mul(negAlpha, COS), mul(dOmega, SIN))))), mul(slot(v, V_C2), mul(et, add(mul(negAlpha, SIN), mul(dOmega, COS)))));
-    }
-  }
-  return r;
+@inline function oscillationG(v: usize, p: usize, isC: bool, t: v128, dK: v128, tEK: v128, gg: v128): v128 {
+  const g = neg(mul(sub(mul(E, add(mul(mul(t, slot(v, p + 1)), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, slot(v, p))), slot(v, V_INVC)));
+  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
+}
+
+/** Δ < 0: r + c1·∂(e·cos ωt)/∂θ + c2·∂(e·sin ωt)/∂θ, with et = e·t (α_c = 0: deu_fast.ts writes the c-terms without it). */
+@inline function plusOscillationPhi(v: usize, p: usize, isC: bool, r: v128, et: v128): v128 {
+  const dOmega = slot(v, p + 1);
+  if (isC) return add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
+  const negAlpha = neg(slot(v, p));
+  return add(add(r, mul(slot(v, V_C1), mul(et, sub(mul(negAlpha, COS), mul(dOmega, SIN))))), mul(slot(v, V_C2), mul(et, add(mul(negAlpha, SIN), mul(dOmega, COS)))));
 }
 
 /**
  * x's gradient at the pair before the multiplication by g — H·g_t + δ_s·g + c1·∂φ1/∂t + c2·∂φ2/∂t,
  * deu_fast.ts's expression — with the five coefficient gradients g·(∂y/∂a, ∂y/∂b, ∂y/∂c, φ1, φ2),
- * clipped, added to the lane sums; the exponentials computed or read back already.
+ * clipped, added to the lane sums (∂y/∂θ = H·g_θ + c1·∂φ1/∂θ + c2·∂φ2/∂θ, g_θ only where t > 0);
+ * the exponentials computed or read back already.
  */
 @inline function backwardPair(v: usize, t: v128, gi: v128, s: f64, floor: f64): v128 {
   const H = heaviside(t), dlt = deltaS(t, s, floor);
   // the c·φ terms are left out at rest, unless a NaN t makes them NaN
   const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
   const positive = v128.any_true(f64x2.gt(t, k(0)));
-  let gg: v128, gt: v128, p1t: v128, p2t: v128, ra: v128, rb: v128, rc: v128, phi1: v128, phi2: v128;
+  let gg: v128, gt: v128, p1t: v128, p2t: v128, phi1: v128, phi2: v128;
+  let ra = k(0), rb = k(0), rc = k(0);
   if (kind == REAL_ROOTS) {
     const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
     gg = mul(sub(k(1), div(Nn, slot(v, V_D2))), slot(v, V_INVC));
     gt = mul(sub(P, Q), slot(v, V_INVD));
     p1t = mul(slot(v, V_RMINUS), Q);
     p2t = mul(slot(v, V_RPLUS), P);
-    ra = realRootsTheta(v, V_REAL_A, false, t, H, positive, Nn, gg, phiTerms);
-    rb = realRootsTheta(v, V_REAL_B, false, t, H, positive, Nn, gg, phiTerms);
-    rc = realRootsTheta(v, V_REAL_C, true, t, H, positive, Nn, gg, phiTerms);
+    if (positive) {
+      const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
+      ra = mul(H, whereAbove(t, realRootsG(v, V_REAL_A, false, Nn, bDt, Dbt, gg)));
+      rb = mul(H, whereAbove(t, realRootsG(v, V_REAL_B, false, Nn, bDt, Dbt, gg)));
+      rc = mul(H, whereAbove(t, realRootsG(v, V_REAL_C, true, Nn, bDt, Dbt, gg)));
+    }
+    if (phiTerms) {
+      ra = plusRealRootsPhi(v, V_REAL_A, ra, t);
+      rb = plusRealRootsPhi(v, V_REAL_B, rb, t);
+      rc = plusRealRootsPhi(v, V_REAL_C, rc, t);
+    }
     phi1 = Q;
     phi2 = P;
   } else {
@@ -363,9 +360,18 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     gt = mul(mul(mul(k(2), E), SIN), slot(v, V_INVD));
     p1t = mul(E, sub(mul(negAlpha, COS), mul(omega, SIN)));
     p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
-    ra = oscillationTheta(v, V_OSC_A, false, t, H, positive, K, gg, phiTerms);
-    rb = oscillationTheta(v, V_OSC_B, false, t, H, positive, K, gg, phiTerms);
-    rc = oscillationTheta(v, V_OSC_C, true, t, H, positive, K, gg, phiTerms);
+    if (positive) {
+      const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
+      ra = mul(H, whereAbove(t, oscillationG(v, V_OSC_A, false, t, dK, tEK, gg)));
+      rb = mul(H, whereAbove(t, oscillationG(v, V_OSC_B, false, t, dK, tEK, gg)));
+      rc = mul(H, whereAbove(t, oscillationG(v, V_OSC_C, true, t, dK, tEK, gg)));
+    }
+    if (phiTerms) {
+      const et = mul(E, t);
+      ra = plusOscillationPhi(v, V_OSC_A, false, ra, et);
+      rb = plusOscillationPhi(v, V_OSC_B, false, rb, et);
+      rc = plusOscillationPhi(v, V_OSC_C, true, rc, et);
+    }
     phi1 = mul(E, COS);
     phi2 = mul(E, SIN);
   }
