@@ -146,56 +146,40 @@ function writeConstants(entry: usize): void {
   setSlot(v, at + 2, dBw);
 }
 
-// The exponentials at the pair exponentials() was last called for (or read from the forward
-// pass): Q = E(r₋t), P = E(r₊t) for Δ > 0; e = E(−αt), cos ωt, sin ωt for Δ < 0.
-let Q: v128 = k(0), P: v128 = k(0);
-let E: v128 = k(0), COS: v128 = k(0), SIN: v128 = k(0);
+// An element pair's exponentials, u1, u2, u3: Q = E(r₋t), P = E(r₊t) (and u3 unused) for Δ > 0;
+// e = E(−αt), cos ωt, sin ωt for Δ < 0. Passed as arguments, never kept in globals: V8 keeps a
+// vector global in memory, and a store and a load on every element's critical path cost more
+// than their arithmetic.
 
-/** The exponentials at the pair t, for the two neurons whose constants are at v. */
-@inline function exponentials(v: usize, t: v128): void {
-  if (kind == REAL_ROOTS) {
-    Q = expPair(capped(mul(slot(v, V_RMINUS), t)));
-    P = expPair(capped(mul(slot(v, V_RPLUS), t)));
-    return;
-  }
-  E = expPair(capped(mul(slot(v, V_NEG_ALPHA), t)));
-  COS = sinCosPair(mul(slot(v, V_OMEGA), t));
-  SIN = sinOf();
+/** u1 at the pair t, for the two neurons whose constants are at v (u2, u3: exponential2, exponential3). */
+@inline function exponential1(v: usize, real: bool, t: v128): v128 {
+  return expPair(capped(mul(slot(v, real ? V_RMINUS : V_NEG_ALPHA), t)));
+}
+@inline function exponential2(v: usize, real: bool, t: v128): v128 {
+  return real ? expPair(capped(mul(slot(v, V_RPLUS), t))) : sinCosPair(mul(slot(v, V_OMEGA), t));
+}
+/** sin ωt after exponential2's cos ωt (vmath's sinOf), or 0 for Δ > 0. */
+@inline function exponential3(real: bool): v128 {
+  return real ? k(0) : sinOf();
 }
 
-/** y at the pair t (before the clip), H·g + c1·φ1 + c2·φ2, after exponentials(v, t). */
-@inline function value(v: usize, t: v128): v128 {
-  if (kind == REAL_ROOTS) {
+/** y at the pair t (before the clip), H·g + c1·φ1 + c2·φ2. */
+@inline function value(v: usize, real: bool, t: v128, u1: v128, u2: v128, u3: v128): v128 {
+  if (real) {
+    const Q = u1, P = u2;
     const g = mul(sub(k(1), div(add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q)), slot(v, V_D2))), slot(v, V_INVC));
     return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), Q)), mul(slot(v, V_C2), P));
   }
+  const E = u1, COS = u2, SIN = u3;
   const g = mul(sub(k(1), mul(E, add(COS, mul(slot(v, V_BW), SIN)))), slot(v, V_INVC));
   return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), mul(E, COS))), mul(slot(v, V_C2), mul(E, SIN)));
 }
 
-/** Keeps the exponentials of the element at byte offset o (lane `lane`) at saved + 6·o. */
-@inline function keep(saved: usize, o: usize, lane: u8): void {
+/** Keeps lane `lane`'s exponentials, the element at byte offset o's, at saved + 6·o (two or three float64s). */
+@inline function keep(saved: usize, o: usize, lane: u8, real: bool, u1: v128, u2: v128, u3: v128): void {
   const at = saved + o * 6;
-  if (kind == REAL_ROOTS) {
-    v128.store(at, lane == 0 ? v128.shuffle<f64>(Q, P, 0, 2) : v128.shuffle<f64>(Q, P, 1, 3));
-    return;
-  }
-  v128.store(at, lane == 0 ? v128.shuffle<f64>(E, COS, 0, 2) : v128.shuffle<f64>(E, COS, 1, 3));
-  store<f64>(at, lane == 0 ? f64x2.extract_lane(SIN, 0) : f64x2.extract_lane(SIN, 1), 16);
-}
-
-/** Reads back what keep() kept for the elements at byte offsets o0 (lane 0) and o1 (lane 1). */
-@inline function reuse(saved: usize, o0: usize, o1: usize): void {
-  const first = saved + o0 * 6, second = saved + o1 * 6;
-  const u = v128.load(first), w = v128.load(second);
-  if (kind == REAL_ROOTS) {
-    Q = v128.shuffle<f64>(u, w, 0, 2);
-    P = v128.shuffle<f64>(u, w, 1, 3);
-    return;
-  }
-  E = v128.shuffle<f64>(u, w, 0, 2);
-  COS = v128.shuffle<f64>(u, w, 1, 3);
-  SIN = f64x2.replace_lane(k(load<f64>(first, 16)), 1, load<f64>(second, 16));
+  v128.store(at, lane == 0 ? v128.shuffle<f64>(u1, u2, 0, 2) : v128.shuffle<f64>(u1, u2, 1, 3));
+  if (!real) store<f64>(at, lane == 0 ? f64x2.extract_lane(u3, 0) : f64x2.extract_lane(u3, 1), 16);
 }
 
 @inline function storePair(y: usize, o0: usize, o1: usize, v: v128): void {
@@ -234,17 +218,17 @@ export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usi
 
 /** y (and the exponentials at `saved`) for two 1-1-1 neurons of one kind, or one neuron twice. */
 function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  const v = loadTwo(first, second);
+  const v = loadTwo(first, second), real = kind == REAL_ROOTS;
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   let o0 = at(0, <i32>load<f64>(first), F, S), o1 = at(0, <i32>load<f64>(second), F, S);
   for (let n = 0; n < N; n++, o0 += row, o1 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
-      exponentials(v, t);
-      storePair(y, o0 + i, o1 + i, value(v, t));
+      const u1 = exponential1(v, real, t), u2 = exponential2(v, real, t), u3 = exponential3(real);
+      storePair(y, o0 + i, o1 + i, value(v, real, t, u1, u2, u3));
       if (saved != 0) {
-        keep(saved, o1 + i, 1); // lane 1 first, as storePair (one neuron twice: the same values)
-        keep(saved, o0 + i, 0);
+        keep(saved, o1 + i, 1, real, u1, u2, u3); // lane 1 first, as storePair (one neuron twice: the same values)
+        keep(saved, o0 + i, 0, real, u1, u2, u3);
       }
     }
   }
@@ -293,14 +277,14 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * Δ > 0, θ's partials at slot p: g_θ = −(N_θ·D − N·D_θ)/(2D²c) (− g/c for θ = c), with
  * N = (b + D)·P + (D − b)·Q and N_θ = (b + D)_θ·P + (b + D)·t·r₊_θ·P + (D − b)_θ·Q + (D − b)·t·r₋_θ·Q.
  */
-@inline function realRootsG(v: usize, p: usize, isC: bool, Nn: v128, bDt: v128, Dbt: v128, gg: v128): v128 {
+@inline function realRootsG(v: usize, p: usize, isC: bool, Q: v128, P: v128, Nn: v128, bDt: v128, Dbt: v128, gg: v128): v128 {
   const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDt, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(Dbt, slot(v, p + 4)), Q));
   const g = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
   return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
 }
 
 /** Δ > 0: r + c1·∂Q/∂θ + c2·∂P/∂θ, with ∂Q/∂θ = t·r₋_θ·Q and ∂P/∂θ = t·r₊_θ·P. */
-@inline function plusRealRootsPhi(v: usize, p: usize, r: v128, t: v128): v128 {
+@inline function plusRealRootsPhi(v: usize, p: usize, r: v128, t: v128, Q: v128, P: v128): v128 {
   return add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
 }
 
@@ -308,13 +292,13 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * Δ < 0, θ's partials at slot p: g_θ = −(e·(t·ω_θ·dK + sin ωt·(b/W)_θ) − t·e·K·α_θ)/c (− g/c for
  * θ = c), with K = cos ωt + (b/W)·sin ωt and dK = −sin ωt + (b/W)·cos ωt.
  */
-@inline function oscillationG(v: usize, p: usize, isC: bool, t: v128, dK: v128, tEK: v128, gg: v128): v128 {
+@inline function oscillationG(v: usize, p: usize, isC: bool, t: v128, E: v128, SIN: v128, dK: v128, tEK: v128, gg: v128): v128 {
   const g = neg(mul(sub(mul(E, add(mul(mul(t, slot(v, p + 1)), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, slot(v, p))), slot(v, V_INVC)));
   return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
 }
 
 /** Δ < 0: r + c1·∂(e·cos ωt)/∂θ + c2·∂(e·sin ωt)/∂θ, with et = e·t (α_c = 0: deu_fast.ts writes the c-terms without it). */
-@inline function plusOscillationPhi(v: usize, p: usize, isC: bool, r: v128, et: v128): v128 {
+@inline function plusOscillationPhi(v: usize, p: usize, isC: bool, r: v128, et: v128, COS: v128, SIN: v128): v128 {
   const dOmega = slot(v, p + 1);
   if (isC) return add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
   const negAlpha = neg(slot(v, p));
@@ -325,16 +309,17 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * x's gradient at the pair before the multiplication by g — H·g_t + δ_s·g + c1·∂φ1/∂t + c2·∂φ2/∂t,
  * deu_fast.ts's expression — with the five coefficient gradients g·(∂y/∂a, ∂y/∂b, ∂y/∂c, φ1, φ2),
  * clipped, added to the lane sums (∂y/∂θ = H·g_θ + c1·∂φ1/∂θ + c2·∂φ2/∂θ, g_θ only where t > 0);
- * the exponentials computed or read back already.
+ * u1, u2, u3 the pair's exponentials.
  */
-@inline function backwardPair(v: usize, t: v128, gi: v128, s: f64, floor: f64): v128 {
+@inline function backwardPair(v: usize, real: bool, rest: bool, t: v128, gi: v128, s: f64, floor: f64, u1: v128, u2: v128, u3: v128): v128 {
   const H = heaviside(t), dlt = deltaS(t, s, floor);
   // the c·φ terms are left out at rest, unless a NaN t makes them NaN
   const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
   const positive = v128.any_true(f64x2.gt(t, k(0)));
   let gg: v128, gt: v128, p1t: v128, p2t: v128, phi1: v128, phi2: v128;
   let ra = k(0), rb = k(0), rc = k(0);
-  if (kind == REAL_ROOTS) {
+  if (real) {
+    const Q = u1, P = u2;
     const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
     gg = mul(sub(k(1), div(Nn, slot(v, V_D2))), slot(v, V_INVC));
     gt = mul(sub(P, Q), slot(v, V_INVD));
@@ -342,18 +327,19 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     p2t = mul(slot(v, V_RPLUS), P);
     if (positive) {
       const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
-      ra = mul(H, whereAbove(t, realRootsG(v, V_REAL_A, false, Nn, bDt, Dbt, gg)));
-      rb = mul(H, whereAbove(t, realRootsG(v, V_REAL_B, false, Nn, bDt, Dbt, gg)));
-      rc = mul(H, whereAbove(t, realRootsG(v, V_REAL_C, true, Nn, bDt, Dbt, gg)));
+      ra = mul(H, whereAbove(t, realRootsG(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg)));
+      rb = mul(H, whereAbove(t, realRootsG(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg)));
+      rc = mul(H, whereAbove(t, realRootsG(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg)));
     }
     if (phiTerms) {
-      ra = plusRealRootsPhi(v, V_REAL_A, ra, t);
-      rb = plusRealRootsPhi(v, V_REAL_B, rb, t);
-      rc = plusRealRootsPhi(v, V_REAL_C, rc, t);
+      ra = plusRealRootsPhi(v, V_REAL_A, ra, t, Q, P);
+      rb = plusRealRootsPhi(v, V_REAL_B, rb, t, Q, P);
+      rc = plusRealRootsPhi(v, V_REAL_C, rc, t, Q, P);
     }
     phi1 = Q;
     phi2 = P;
   } else {
+    const E = u1, COS = u2, SIN = u3;
     const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
     const K = add(COS, mul(slot(v, V_BW), SIN));
     gg = mul(sub(k(1), mul(E, K)), slot(v, V_INVC));
@@ -362,15 +348,15 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
     if (positive) {
       const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
-      ra = mul(H, whereAbove(t, oscillationG(v, V_OSC_A, false, t, dK, tEK, gg)));
-      rb = mul(H, whereAbove(t, oscillationG(v, V_OSC_B, false, t, dK, tEK, gg)));
-      rc = mul(H, whereAbove(t, oscillationG(v, V_OSC_C, true, t, dK, tEK, gg)));
+      ra = mul(H, whereAbove(t, oscillationG(v, V_OSC_A, false, t, E, SIN, dK, tEK, gg)));
+      rb = mul(H, whereAbove(t, oscillationG(v, V_OSC_B, false, t, E, SIN, dK, tEK, gg)));
+      rc = mul(H, whereAbove(t, oscillationG(v, V_OSC_C, true, t, E, SIN, dK, tEK, gg)));
     }
     if (phiTerms) {
       const et = mul(E, t);
-      ra = plusOscillationPhi(v, V_OSC_A, false, ra, et);
-      rb = plusOscillationPhi(v, V_OSC_B, false, rb, et);
-      rc = plusOscillationPhi(v, V_OSC_C, true, rc, et);
+      ra = plusOscillationPhi(v, V_OSC_A, false, ra, et, COS, SIN);
+      rb = plusOscillationPhi(v, V_OSC_B, false, rb, et, COS, SIN);
+      rc = plusOscillationPhi(v, V_OSC_C, true, rc, et, COS, SIN);
     }
     phi1 = mul(E, COS);
     phi2 = mul(E, SIN);
@@ -424,16 +410,27 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
 
 /** dx and the lane sums for two 1-1-1 neurons of one kind (or one neuron twice), as forwardTwo. */
 function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  const v = loadTwo(first, second);
+  const v = loadTwo(first, second), real = kind == REAL_ROOTS, resting = rest;
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   let o0 = at(0, <i32>load<f64>(first), F, S), o1 = at(0, <i32>load<f64>(second), F, S);
   for (let n = 0; n < N; n++, o0 += row, o1 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
       const gi = f64x2.replace_lane(k(<f64>load<f32>(g + o0 + i)), 1, <f64>load<f32>(g + o1 + i));
-      if (saved != 0) reuse(saved, o0 + i, o1 + i);
-      else exponentials(v, t);
-      const d = f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, t, gi, s, floor))));
+      let u1: v128, u2: v128, u3: v128;
+      if (saved != 0) {
+        // what keep() kept for the two elements
+        const first = saved + (o0 + i) * 6, second = saved + (o1 + i) * 6;
+        const w0 = v128.load(first), w1 = v128.load(second);
+        u1 = v128.shuffle<f64>(w0, w1, 0, 2);
+        u2 = v128.shuffle<f64>(w0, w1, 1, 3);
+        u3 = real ? k(0) : f64x2.replace_lane(k(load<f64>(first, 16)), 1, load<f64>(second, 16));
+      } else {
+        u1 = exponential1(v, real, t);
+        u2 = exponential2(v, real, t);
+        u3 = exponential3(real);
+      }
+      const d = f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, s, floor, u1, u2, u3))));
       store<f32>(dx + o1 + i, f32x4.extract_lane(d, 1));
       store<f32>(dx + o0 + i, f32x4.extract_lane(d, 0));
     }
