@@ -30,7 +30,7 @@ export interface WasmExports {
   deuTableBytes(F: number): number;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;
-  vmathLanes(x: number, n: number, out: number): void;
+  vmathLanes(x: number, n: number, out: number, separate: boolean): void;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }
 

@@ -17,14 +17,14 @@ function ulp64(v: number): number {
   return 2 ** (Math.floor(Math.log2(a)) - 52);
 }
 
-/** exp, sin and cos of xs by the wasm pairs (an even count is used: a pair per two values). */
-function lanes(xs: number[]): { exp: Float64Array; sin: Float64Array; cos: Float64Array } {
+/** exp, sin and cos of xs by the wasm pairs (an even count is used: a pair per two values); sin and cos by sinCosPair, or with `separate` by sinOrCos. */
+function lanes(xs: number[], separate = false): { exp: Float64Array; sin: Float64Array; cos: Float64Array } {
   const n = xs.length - (xs.length % 2);
   const heap = heapOf(rt!);
   const at = heap.alloc(8 * n + 8, false)!, out = heap.alloc(24 * n + 8, false)!;
   try {
     new Float64Array(rt!.memory.buffer, at, n).set(xs.slice(0, n));
-    rt!.exports.vmathLanes(at, n, out);
+    rt!.exports.vmathLanes(at, n, out, separate);
     const r = new Float64Array(rt!.memory.buffer, out, 3 * n).slice();
     return { exp: r.subarray(0, n), sin: r.subarray(n, 2 * n), cos: r.subarray(2 * n, 3 * n) };
   } finally {
@@ -88,6 +88,15 @@ if (!rt) {
       check('sin', r.sin[i], Math.sin(xs[i]), xs[i], 2 ** -60);
       check('cos', r.cos[i], Math.cos(xs[i]), xs[i], 2 ** -60);
     }
+  });
+
+  test('sinOrCos (sin and cos computed apart, as the DEU backward pass does) is sinCosPair bit for bit, across the vector range, beyond it and at NaN/±∞', () => {
+    const xs: number[] = [0, -0, NaN, Infinity, -Infinity, 1e-300, 823549, 823550, -823551, 2 ** 22 + 3.5, 1e300];
+    for (let i = 0; i < 3000; i++) xs.push((i - 1500) * 0.73 + Math.sin(i), (i % 2 ? -1 : 1) * (1e5 + i * 977.3));
+    const together = lanes(xs), apart = lanes(xs, true);
+    const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.slice().buffer), String);
+    assert.equal(bits(apart.sin), bits(together.sin), 'sin');
+    assert.equal(bits(apart.cos), bits(together.cos), 'cos');
   });
 
   test('the harness catches a wrong quadrant (cos for sin) and an exp 8 ulps off', () => {

@@ -28,7 +28,7 @@
 // nor on which neuron shares the other lane.
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
-import { expPair, sinCosPair, sinOf } from './vmath';
+import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
 import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, sub, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 
@@ -426,9 +426,11 @@ function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, 
         u2 = v128.shuffle<f64>(w0, w1, 1, 3);
         u3 = real ? k(0) : f64x2.replace_lane(k(load<f64>(first, 16)), 1, load<f64>(second, 16));
       } else {
+        // (sin and cos by sinOrCos here: sinCosPair's global for sin, even on this path, slows the
+        // whole loop by a quarter in V8; the two calls' shared arithmetic is merged)
         u1 = exponential1(v, real, t);
-        u2 = exponential2(v, real, t);
-        u3 = exponential3(real);
+        u2 = real ? expPair(capped(mul(slot(v, V_RPLUS), t))) : sinOrCos(mul(slot(v, V_OMEGA), t), false);
+        u3 = real ? k(0) : sinOrCos(mul(slot(v, V_OMEGA), t), true);
       }
       const d = f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, s, floor, u1, u2, u3))));
       store<f32>(dx + o1 + i, f32x4.extract_lane(d, 1));
