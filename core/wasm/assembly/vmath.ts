@@ -79,37 +79,74 @@ let sinOut: v128 = f64x2.splat(0);
 /** cos x for both lanes, and sin x in sinOut: one shared argument reduction. */
 @inline export function sinCosPair(x: v128): v128 {
   if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) {
-    const x0 = f64x2.extract_lane(x, 0), x1 = f64x2.extract_lane(x, 1);
-    sinOut = f64x2.replace_lane(f64x2.splat(hostSin(x0)), 1, hostSin(x1));
-    return f64x2.replace_lane(f64x2.splat(hostCos(x0)), 1, hostCos(x1));
+    sinOut = hostPair(x, true);
+    return hostPair(x, false);
   }
-  // x = q·π/2 + r, |r| ≤ π/4 (plus rounding)
-  const q = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_PIO2)));
+  const q = quadrant(x), r = reduced(x, q), z = f64x2.mul(r, r);
+  const sinR = sinOfReduced(r, z), cosR = cosOfReduced(z);
+  sinOut = inQuadrant(sinR, cosR, q, true);
+  return inQuadrant(sinR, cosR, q, false);
+}
+
+/**
+ * sin x (wantSin) or cos x for both lanes, sinCosPair's arithmetic without its global: where two
+ * calls on the same x are inlined side by side, the compiler merges their shared operations.
+ */
+@inline export function sinOrCos(x: v128, wantSin: bool): v128 {
+  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) return hostPair(x, wantSin);
+  const q = quadrant(x), r = reduced(x, q), z = f64x2.mul(r, r);
+  return inQuadrant(sinOfReduced(r, z), cosOfReduced(z), q, wantSin);
+}
+
+/** The host's sin or cos of both lanes (beyond the vector reduction, or NaN). */
+@inline function hostPair(x: v128, wantSin: bool): v128 {
+  const x0 = f64x2.extract_lane(x, 0), x1 = f64x2.extract_lane(x, 1);
+  return wantSin ? f64x2.replace_lane(f64x2.splat(hostSin(x0)), 1, hostSin(x1)) : f64x2.replace_lane(f64x2.splat(hostCos(x0)), 1, hostCos(x1));
+}
+
+/** q = round(x·2/π): x = q·π/2 + r. */
+@inline function quadrant(x: v128): v128 {
+  return f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_PIO2)));
+}
+
+/** r = x − q·π/2, |r| ≤ π/4 (plus rounding), π/2 in four parts. */
+@inline function reduced(x: v128, q: v128): v128 {
   let r = f64x2.sub(x, f64x2.mul(q, f64x2.splat(PIO2_1)));
   r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_2)));
   r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3)));
-  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3T)));
-  const z = f64x2.mul(r, r), z2 = f64x2.mul(z, z);
-  // sin r = r + r³·(S1 + z·S2 + … + z⁵·S6)
+  return f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3T)));
+}
+
+/** sin r = r + r³·(S1 + z·S2 + … + z⁵·S6), z = r². */
+@inline function sinOfReduced(r: v128, z: v128): v128 {
+  const z2 = f64x2.mul(z, z);
   const s01 = f64x2.add(f64x2.splat(S1), f64x2.mul(f64x2.splat(S2), z));
   const s23 = f64x2.add(f64x2.splat(S3), f64x2.mul(f64x2.splat(S4), z));
   const s45 = f64x2.add(f64x2.splat(S5), f64x2.mul(f64x2.splat(S6), z));
   const sPoly = f64x2.add(s01, f64x2.mul(z2, f64x2.add(s23, f64x2.mul(z2, s45))));
-  const sinR = f64x2.add(r, f64x2.mul(f64x2.mul(z, r), sPoly));
-  // cos r = 1 − z/2 + z²·(C1 + … + z⁵·C6), with 1 − z/2 split as fdlibm does to keep its rounding
+  return f64x2.add(r, f64x2.mul(f64x2.mul(z, r), sPoly));
+}
+
+/** cos r = 1 − z/2 + z²·(C1 + … + z⁵·C6), z = r², with 1 − z/2 split as fdlibm does to keep its rounding. */
+@inline function cosOfReduced(z: v128): v128 {
+  const z2 = f64x2.mul(z, z);
   const c01 = f64x2.add(f64x2.splat(C1), f64x2.mul(f64x2.splat(C2), z));
   const c23 = f64x2.add(f64x2.splat(C3), f64x2.mul(f64x2.splat(C4), z));
   const c45 = f64x2.add(f64x2.splat(C5), f64x2.mul(f64x2.splat(C6), z));
   const cPoly = f64x2.add(c01, f64x2.mul(z2, f64x2.add(c23, f64x2.mul(z2, c45))));
   const hz = f64x2.mul(f64x2.splat(0.5), z), w = f64x2.sub(f64x2.splat(1.0), hz);
-  const cosR = f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w), hz), f64x2.mul(z2, cPoly)));
-  // the quadrant q mod 4: 1 and 3 swap sin and cos, 2 and 3 negate sin, 1 and 2 negate cos
+  return f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w), hz), f64x2.mul(z2, cPoly)));
+}
+
+/** sin x (wantSin) or cos x from sin r and cos r: q mod 4 = 1, 3 swap them, 2, 3 negate sin, 1, 2 negate cos. */
+@inline function inQuadrant(sinR: v128, cosR: v128, q: v128, wantSin: bool): v128 {
   const qi = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(q));
   const swap = i64x2.ne(v128.and(qi, i64x2.splat(1)), i64x2.splat(0));
-  const negSin = i64x2.ne(v128.and(qi, i64x2.splat(2)), i64x2.splat(0));
-  const negCos = i64x2.ne(v128.and(i64x2.add(qi, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(0));
-  const sinQ = v128.bitselect(cosR, sinR, swap), cosQ = v128.bitselect(sinR, cosR, swap);
-  sinOut = v128.bitselect(f64x2.neg(sinQ), sinQ, negSin);
+  if (wantSin) {
+    const sinQ = v128.bitselect(cosR, sinR, swap), negSin = i64x2.ne(v128.and(qi, i64x2.splat(2)), i64x2.splat(0));
+    return v128.bitselect(f64x2.neg(sinQ), sinQ, negSin);
+  }
+  const cosQ = v128.bitselect(sinR, cosR, swap), negCos = i64x2.ne(v128.and(i64x2.add(qi, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(0));
   return v128.bitselect(f64x2.neg(cosQ), cosQ, negCos);
 }
 
@@ -126,38 +163,3 @@ export function vmathLanes(x: usize, n: i32, out: usize, separate: bool): void {
     v128.store(out + (<usize>(2 * n + i) << 3), c);
   }
 }
-/** sin x (wantSin) or cos x for both lanes, without sinCosPair's global: two calls on the same x share their arithmetic once inlined (the compiler merges identical pure operations). */
-@inline export function sinOrCos(x: v128, wantSin: bool): v128 {
-  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) {
-    const x0 = f64x2.extract_lane(x, 0), x1 = f64x2.extract_lane(x, 1);
-    return wantSin ? f64x2.replace_lane(f64x2.splat(hostSin(x0)), 1, hostSin(x1)) : f64x2.replace_lane(f64x2.splat(hostCos(x0)), 1, hostCos(x1));
-  }
-  // x = q·π/2 + r, |r| ≤ π/4 (plus rounding)
-  const q = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_PIO2)));
-  let r = f64x2.sub(x, f64x2.mul(q, f64x2.splat(PIO2_1)));
-  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_2)));
-  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3)));
-  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3T)));
-  const z = f64x2.mul(r, r), z2 = f64x2.mul(z, z);
-  // sin r = r + r³·(S1 + z·S2 + … + z⁵·S6)
-  const s01 = f64x2.add(f64x2.splat(S1), f64x2.mul(f64x2.splat(S2), z));
-  const s23 = f64x2.add(f64x2.splat(S3), f64x2.mul(f64x2.splat(S4), z));
-  const s45 = f64x2.add(f64x2.splat(S5), f64x2.mul(f64x2.splat(S6), z));
-  const sPoly = f64x2.add(s01, f64x2.mul(z2, f64x2.add(s23, f64x2.mul(z2, s45))));
-  const sinR = f64x2.add(r, f64x2.mul(f64x2.mul(z, r), sPoly));
-  // cos r = 1 − z/2 + z²·(C1 + … + z⁵·C6), with 1 − z/2 split as fdlibm does to keep its rounding
-  const c01 = f64x2.add(f64x2.splat(C1), f64x2.mul(f64x2.splat(C2), z));
-  const c23 = f64x2.add(f64x2.splat(C3), f64x2.mul(f64x2.splat(C4), z));
-  const c45 = f64x2.add(f64x2.splat(C5), f64x2.mul(f64x2.splat(C6), z));
-  const cPoly = f64x2.add(c01, f64x2.mul(z2, f64x2.add(c23, f64x2.mul(z2, c45))));
-  const hz = f64x2.mul(f64x2.splat(0.5), z), w = f64x2.sub(f64x2.splat(1.0), hz);
-  const cosR = f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w), hz), f64x2.mul(z2, cPoly)));
-  // the quadrant q mod 4: 1 and 3 swap sin and cos, 2 and 3 negate sin, 1 and 2 negate cos
-  const qi = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(q));
-  const swap = i64x2.ne(v128.and(qi, i64x2.splat(1)), i64x2.splat(0));
-  const negSin = i64x2.ne(v128.and(qi, i64x2.splat(2)), i64x2.splat(0));
-  const negCos = i64x2.ne(v128.and(i64x2.add(qi, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(0));
-  const sinQ = v128.bitselect(cosR, sinR, swap), cosQ = v128.bitselect(sinR, cosR, swap);
-  return wantSin ? v128.bitselect(f64x2.neg(sinQ), sinQ, negSin) : v128.bitselect(f64x2.neg(cosQ), cosQ, negCos);
-}
-
