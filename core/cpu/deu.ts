@@ -62,7 +62,11 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const dx = alloc.alloc(xv.dtype, x.length, false), dparams = alloc.alloc(pv.dtype, 5 * F, false);
   const point = new DeuPoint(), borrowed = new DeuPoint();
-  const gravities = Array.from({ length: F }, (_, f) => gravitationOf(x, params, N, F, S, f, eps, s));
+  // outward gravitation only for neurons with a coefficient below ε (a few, once trained)
+  const gravities = new Array<Gravitation | null>(F).fill(null);
+  for (let f = 0; f < F; f++) {
+    if (Math.abs(params[5 * f]) < eps || Math.abs(params[5 * f + 1]) < eps || Math.abs(params[5 * f + 2]) < eps) gravities[f] = gravitationOf(x, params, N, F, S, f, eps, s);
+  }
   if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, gravities, saved ? arrayOf(saved.storage) : null)) return { dx, dparams };
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);

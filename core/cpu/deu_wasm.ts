@@ -27,10 +27,13 @@ interface Native {
   at: number[];
 }
 
-/** The arrays' pointers if the WebAssembly loops can run on them (no ±∞ in x), else null. */
-function nativeFor(arrays: readonly TypedArray[], x: TypedArray): Native | null {
+/**
+ * The arrays' pointers if the WebAssembly loops can run on them (no ±∞ in x, unless `checked`:
+ * the forward pass that kept `saved` for this x ran here, so it has none), else null.
+ */
+function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false): Native | null {
   const native = residentKernels(...arrays);
-  return native && !native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, Infinity) ? native : null;
+  return native && (checked || !native.rt.exports.anyAtLeast(native.at[arrays.indexOf(x)], x.length, Infinity)) ? native : null;
 }
 
 /**
@@ -126,7 +129,8 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
  * WebAssembly kernel cannot run.
  */
 export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, gravities: readonly (Gravitation | null)[], saved: TypedArray | null): boolean {
-  const native = nativeFor([g, x, dx], x);
+  const kept = saved && saved.length === DEU_SAVED_SLOTS * x.length ? residentKernels(saved) : null;
+  const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
   const table = tableOf(rt, params, F, eps, s, gravities);
@@ -139,7 +143,7 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   try {
     countRun('deuGrad');
     const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
-    const reuse = saved && saved.length === DEU_SAVED_SLOTS * x.length ? (residentKernels(saved)?.at[0] ?? 0) : 0;
+    const reuse = kept?.at[0] ?? 0;
     const args = [table.ptr, at[0], at[1], at[2], N, F, S, sums.ptr, reuse];
     runShares(rt, DEU_BACKWARD, 'deuGrad', args, runs, () => 0, (lo, hi) => rt.exports.deuBackwardTable(table.ptr, lo, hi, at[0], at[1], at[2], N, F, S, sums.ptr, reuse));
     // neuron f's sums are at 5f: they are dparams, in float64
