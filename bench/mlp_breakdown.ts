@@ -1,7 +1,21 @@
 // `npx tsx bench/mlp_breakdown.ts`: where tapegrad's MLP training step (the one bench/run.ts
 // times) spends its time, kernel by kernel. Every kernel of the CPU backend is wrapped with a
 // timer; what is left of the step's time is spent outside kernels (ops, tape, tidy).
+// `--activation deu` times bench/deu.ts's network instead (784-1024-DEU-w-DEU-10, w from
+// `--second`, default 1024; the reference's initial DEU parameters), against which the ReLU
+// network's breakdown (`--activation relu --second w`) shows where the DEU step's extra time goes.
 import * as tg from '../index.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const ACTIVATION = option('activation', 'mlp');
+const SECOND = Number(option('second', '1024'));
+if (!['mlp', 'relu', 'deu'].includes(ACTIVATION) || !(Number.isInteger(SECOND) && SECOND > 0)) {
+  throw new Error(`mlp_breakdown: expected --activation mlp|relu|deu and --second a positive integer, got ${ACTIVATION} and ${option('second', '1024')}`);
+}
 
 const STEPS = 8;
 const kernels = tg.getBackend('cpu').kernels as unknown as Record<string, (...args: unknown[]) => unknown>;
@@ -30,22 +44,29 @@ for (const name of Object.keys(kernels)) {
 }
 
 tg.manualSeed(0);
-const [batch, sizes] = [256, [784, 1024, 512, 10]];
+// mlp: bench/run.ts's 784-1024-512-10 ReLU network; relu/deu: bench/deu.ts's 784-1024-w-10
+const [batch, sizes] = [256, ACTIVATION === 'mlp' ? [784, 1024, 512, 10] : [784, 1024, SECOND, 10]];
 const x = tg.randn([batch, sizes[0]]);
 const labels = tg.tensor(Array.from({ length: batch }, (_, i) => i % 10));
 const params = sizes.slice(1).flatMap((out, l) => [
   tg.tidy(() => tg.randn([out, sizes[l]]).mul(Math.sqrt(2 / sizes[l]))).requiresGrad_(),
   tg.zeros([out]).requiresGrad_(),
 ]);
+// the DEU layers' coefficients: the reference's initialisation (nn.DEU's default)
+const deus = ACTIVATION === 'deu' ? [new tg.nn.DEU(sizes[1]), new tg.nn.DEU(sizes[2])] : [];
+const act = (h: tg.Tensor, layer: number) => (ACTIVATION === 'deu' ? deus[layer].forward(h) : tg.relu(h));
+const trained = [...params, ...deus.flatMap((d) => d.parameters())];
 const step = () => tg.tidy(() => {
   const [w1, b1, w2, b2, w3, b3] = params;
-  const h1 = tg.relu(tg.linear(x, w1, b1));
-  const h2 = tg.relu(tg.linear(h1, w2, b2));
+  const h1 = act(tg.linear(x, w1, b1), 0);
+  const h2 = act(tg.linear(h1, w2, b2), 1);
   const loss = tg.crossEntropy(tg.linear(h2, w3, b3), labels);
   loss.backward();
   tg.noGrad(() => {
-    for (const p of params) {
-      p.assign(p.sub(p.grad!.mul(0.01)));
+    for (const p of trained) {
+      // relu/deu: forward and backward only, from the same parameters every step (as bench/deu.ts
+      // times them: stepping on at lr 0.01 would take the DEU net where that bench never goes)
+      if (ACTIVATION === 'mlp') p.assign(p.sub(p.grad!.mul(0.01)));
       p.grad!.dispose();
       p.grad = null;
     }
