@@ -16,8 +16,10 @@
 // of the element loop; they evaluate the same expressions in the same order as deu_solutions.ts,
 // so their results are bit-identical to the generic path, which every other case still takes.
 // For float32 in the WebAssembly memory every neuron runs in core/wasm/assembly/deu.ts instead, two
-// elements at a time and split across threads by neuron (deu_wasm.ts; within a few ulps: its exp,
-// sin and cos are not V8's); outward gravitation is still computed here, once per neuron.
+// elements (of two 1-1-1 neurons of one kind, or of one other neuron) per f64x2 instruction and
+// split across threads by neuron (deu_wasm.ts; within a few ulps: its exp, sin and cos are not
+// V8's), the forward pass keeping each element's exponentials for the backward pass when one will
+// follow; outward gravitation is still computed here, once per neuron.
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { outwardGravitation, type Gravitation } from './deu_gravitation.js';

@@ -1,10 +1,12 @@
 // The DEU layer in WebAssembly (core/wasm/assembly/deu.ts): every neuron of a float32 layer in the
 // WebAssembly memory with no ±∞ input (deu_far.ts's path stays in JavaScript). The neurons are
 // written into a table in that memory (s, then per neuron 14 float64s: f, its kind, a, b, c, c1,
-// c2, then outward gravitation's borrowed columns and nudged neuron, see the assembly's header)
-// and run by one call per layer, split across the worker threads by whole neurons. Outward
-// gravitation itself (t*, the nudged neuron's c̃1, c̃2) is computed here in JavaScript, once per
-// neuron, by the caller (core/cpu/deu.ts): the kernel only evaluates the nudged neuron.
+// c2, then outward gravitation's borrowed columns and nudged neuron, and room for the constants
+// the kernel derives; see the assembly's header) and run by one call per layer, split across the
+// worker threads by whole neurons. The forward pass can keep each element's exponentials for the
+// backward pass (DEU_SAVED_SLOTS). Outward gravitation itself (t*, the nudged neuron's c̃1, c̃2) is
+// computed here in JavaScript, once per neuron, by the caller (core/cpu/deu.ts): the kernel only
+// evaluates the nudged neuron.
 import type { TypedArray } from '../dtype.js';
 import { allocFloat32, heapOf } from '../wasm/heap.js';
 import { countRun, type WasmRuntime } from '../wasm/runtime.js';
