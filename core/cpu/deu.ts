@@ -27,6 +27,8 @@ import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { DEU_SAVED_SLOTS, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
+import { heapStats } from '../wasm/heap.js';
+import { heapLimit } from '../wasm/runtime.js';
 
 /**
  * y, and with `save` (a backward pass will follow) what deuBackward can reuse: where the
@@ -39,7 +41,7 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
   // written whole on either path (WebAssembly or the loop below): no zeroing
   const y = alloc.alloc(xv.dtype, x.length, false);
   const point = new DeuPoint();
-  const saved = save && xv.dtype === 'float32' && x.length > 0 ? alloc.alloc('float32', DEU_SAVED_SLOTS * x.length, false) : null;
+  const saved = save && xv.dtype === 'float32' && x.length > 0 && roomToKeep(4 * DEU_SAVED_SLOTS * x.length) ? alloc.alloc('float32', DEU_SAVED_SLOTS * x.length, false) : null;
   const ran = wasmDeuForward(x, y.array, params, N, F, S, eps, s, saved?.array ?? null);
   if (ran === 'saved') return { y, saved };
   if (saved) alloc.release(saved);
@@ -56,6 +58,17 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
     }
   }
   return { y, saved: null };
+}
+
+/**
+ * Whether keeping `bytes` leaves the WebAssembly memory at most half full: what the forward pass
+ * keeps only saves time, so it must not push the tensors of a large network out of that memory
+ * (onto the JavaScript heap, where the kernels run slower); beyond, the backward pass computes the
+ * exponentials again.
+ */
+function roomToKeep(bytes: number): boolean {
+  const stats = heapStats();
+  return stats !== null && stats.liveBytes + bytes <= heapLimit() / 2;
 }
 
 /** dx and dparams; `saved` is what deuForward kept for this x and params (null: nothing kept). */
