@@ -68,7 +68,14 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
  */
 function roomToKeep(bytes: number): boolean {
   const stats = heapStats();
-  return stats !== null && stats.liveBytes + bytes <= heapLimit() / 2;
+  return stats !== null && stats.liveBytes + bytes <= heapLimit() * keepShare;
+}
+
+/** The share of the WebAssembly memory the kept exponentials may take it up to (see roomToKeep). */
+let keepShare = 0.5;
+/** For tests: another share (0: never keep), null restores it. */
+export function setKeepShareForTest(share: number | null): void {
+  keepShare = share ?? 0.5;
 }
 
 /** dx and dparams; `saved` is what deuForward kept for this x and params (null: nothing kept). */

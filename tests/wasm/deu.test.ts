@@ -14,9 +14,9 @@ import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
 import { subspaceOf } from '../../core/cpu/deu_solutions.js';
-import { setMemoryLimitForTest, wasmRuntime } from '../../core/wasm/runtime.js';
-import { heapStats } from '../../core/wasm/heap.js';
+import { wasmRuntime } from '../../core/wasm/runtime.js';
 import { arrayOf } from '../../core/cpu/storage.js';
+import { setKeepShareForTest } from '../../core/cpu/deu.js';
 import { fromStorage } from '../../core/tensor.js';
 import type { Storage, View } from '../../core/backend.js';
 
@@ -240,42 +240,34 @@ test('the forward pass keeps each element\'s exponentials, and a backward pass r
 });
 
 test('the forward pass keeps nothing when that would fill more than half the WebAssembly memory, and the gradients are the same bits', () => {
-  // a layer whose 24 bytes per element would pass half the memory limit set below although they
-  // fit under it, with y, the gradients and everything else of the pass (so every kernel stays in
-  // WebAssembly and only the choice to keep changes)
-  const stats = heapStats()!, F = 64;
-  const N = Math.ceil((stats.memoryBytes / 2 + (2 << 20)) / 6 / F) + 64, n = N * F;
-  const limit = stats.memoryBytes + 36 * n + (4 << 20);
   tg.manualSeed(13);
-  const x = tg.randn([N, F]), p = tg.tensor(mixedLayer(F), { requiresGrad: true }), u = tg.randn([N, F]);
-  const grads = () => {
+  const x = tg.randn([64, 48]), p = tg.tensor(mixedLayer(48), { requiresGrad: true }), u = tg.randn([64, 48]);
+  const pass = () => {
     const xv = x.detach().requiresGrad_();
-    const runs = cpuInfo().kernelRuns.deuGrad ?? 0;
-    const loss = tg.deu(xv, p).mul(u).sum();
-    loss.backward();
-    assert.is(cpuInfo().kernelRuns.deuGrad ?? 0, runs + 1, 'the backward pass ran in WebAssembly');
-    const out = [xv.grad!, p.grad!].map((t) => Array.from(new Uint32Array((t.data() as Float32Array).slice().buffer)));
-    [loss, xv.grad!, p.grad!].forEach((t) => t.dispose());
-    p.grad = null;
-    return out;
-  };
-  setMemoryLimitForTest(limit);
-  let computed: number[][];
-  try {
-    assert.ok(heapStats()!.liveBytes + 24 * n > limit / 2, 'the exponentials would pass half the limit');
+    const runs = cpuInfo().kernelRuns, forward = runs.deu ?? 0, backward = runs.deuGrad ?? 0;
     const before = tg.memory().bytes;
-    const y = tg.deu(x, p);
-    assert.is(tg.memory().bytes - before, 4 * n, 'only y: nothing kept');
-    y.dispose();
-    computed = grads();
+    const y = tg.deu(xv, p);
+    const bytes = tg.memory().bytes - before;
+    const loss = y.mul(u).sum();
+    loss.backward();
+    assert.is(cpuInfo().kernelRuns.deu ?? 0, forward + 1, 'the forward pass ran in WebAssembly');
+    assert.is(cpuInfo().kernelRuns.deuGrad ?? 0, backward + 1, 'the backward pass ran in WebAssembly');
+    const grads = [xv.grad!, p.grad!].map((t) => Array.from(new Uint32Array((t.data() as Float32Array).slice().buffer)));
+    [loss, y, xv.grad!, p.grad!].forEach((t) => t.dispose());
+    p.grad = null;
+    return { bytes, grads };
+  };
+  const kept = pass();
+  assert.is(kept.bytes, 64 * 48 * 28, 'y and 24 bytes per element kept');
+  // the memory is as full as roomToKeep allows: 0 of it may be taken
+  setKeepShareForTest(0);
+  try {
+    const computed = pass();
+    assert.is(computed.bytes, 64 * 48 * 4, 'only y: nothing kept');
+    assert.equal(computed.grads, kept.grads, 'the same gradients, kept or computed again');
   } finally {
-    setMemoryLimitForTest(null);
+    setKeepShareForTest(null);
   }
-  const before = tg.memory().bytes;
-  const y = tg.deu(x, p);
-  assert.is(tg.memory().bytes - before, 28 * n, 'without the limit, y and the exponentials');
-  y.dispose();
-  assert.equal(grads(), computed, 'the same gradients, kept or computed again');
   [x, p, u].forEach((t) => t.dispose());
 });
 
