@@ -101,6 +101,11 @@ function writeEntry(table: Float64Array, at: number, f: number, kind: number, pa
  */
 export const DEU_SAVED_SLOTS = 6;
 
+/** `saved`'s pointer if it is the size x needs and in the WebAssembly memory, else null. */
+function keptFor(saved: TypedArray | null, x: TypedArray): Native | null {
+  return saved && saved.length === DEU_SAVED_SLOTS * x.length ? residentKernels(saved) : null;
+}
+
 /**
  * y for every neuron of a layer, and, where `saved` (DEU_SAVED_SLOTS per element of x) is in the
  * WebAssembly memory, each element's exponentials for wasmDeuBackward. 'saved' when it wrote
@@ -113,7 +118,7 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   const { rt, at } = native;
   const table = tableOf(rt, params, F, eps, s, null);
   if (!table) return false;
-  const keep = saved && saved.length === DEU_SAVED_SLOTS * x.length ? (residentKernels(saved)?.at[0] ?? 0) : 0;
+  const keep = keptFor(saved, x)?.at[0] ?? 0;
   try {
     countRun('deu');
     const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
@@ -131,7 +136,7 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
  * WebAssembly kernel cannot run.
  */
 export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, gravities: readonly (Gravitation | null)[], saved: TypedArray | null): boolean {
-  const kept = saved && saved.length === DEU_SAVED_SLOTS * x.length ? residentKernels(saved) : null;
+  const kept = keptFor(saved, x);
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;

@@ -55,13 +55,27 @@ const valueArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, 40, -40, 1e4, -1e4) },
 );
 
-const caseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 9 }) })
-  .chain((d) => fc.record({
-    d: fc.constant(d),
-    neurons: fc.array(neuronArb, { minLength: d.f, maxLength: d.f }),
-    values: fc.array(valueArb, { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
-    u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
-  }));
+interface LayerCase {
+  d: { n: number; f: number; s: number };
+  neurons: number[][];
+  values: number[];
+  u: number[];
+  steep?: number;
+}
+
+/** A layer [n, f, s] of `neuron`s, its inputs and an upstream gradient u (and a steepness s, if `steep` is given). */
+function layerCaseArb(neuron: fc.Arbitrary<number[]>, steep?: fc.Arbitrary<number>): fc.Arbitrary<LayerCase> {
+  return fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 9 }) })
+    .chain((d) => fc.record({
+      d: fc.constant(d),
+      neurons: fc.array(neuron, { minLength: d.f, maxLength: d.f }),
+      values: fc.array(valueArb, { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
+      u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
+      ...(steep ? { steep } : {}),
+    }) as fc.Arbitrary<LayerCase>);
+}
+
+const caseArb = layerCaseArb(neuronArb);
 
 function pass(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[], steep = 100) {
   const x = tg.tensor(values, { shape: [d.n, d.f, d.s], requiresGrad: true });
@@ -112,17 +126,10 @@ const anyNeuronArb = fc.record({
   c2: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
 }).map(({ abc, state, c1, c2 }) => [...abc, state * c1, state * c2]);
 
-const anyCaseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 9 }) })
-  .chain((d) => fc.record({
-    d: fc.constant(d),
-    neurons: fc.array(anyNeuronArb, { minLength: d.f, maxLength: d.f }),
-    values: fc.array(valueArb, { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
-    u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
-    steep: fc.constantFrom(100, 2.5),
-  }));
+const anyCaseArb = layerCaseArb(anyNeuronArb, fc.constantFrom(100, 2.5));
 
 /** The JavaScript kernel's results for the same pass (the reference). */
-function reference(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[], steep: number) {
+function reference(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[], steep = 100) {
   return inJavaScript(() => pass(d, neurons, values, u, steep));
 }
 

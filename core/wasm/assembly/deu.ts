@@ -151,16 +151,24 @@ function writeConstants(entry: usize): void {
 // vector global in memory, and a store and a load on every element's critical path cost more
 // than their arithmetic.
 
-/** u1 at the pair t, for the two neurons whose constants are at v (u2, u3: exponential2, exponential3). */
+// With `apart`, sin and cos are computed by vmath's sinOrCos, each on its own (the inlined pair's
+// shared arithmetic is merged), not by sinCosPair and its global for sin: the backward loop, whose
+// recomputing path this is, runs a quarter slower in V8 when that global is anywhere in it.
+
+/** u1 at the pair t, for the two neurons whose constants are at v. */
 @inline function exponential1(v: usize, real: bool, t: v128): v128 {
   return expPair(capped(mul(slot(v, real ? V_RMINUS : V_NEG_ALPHA), t)));
 }
-@inline function exponential2(v: usize, real: bool, t: v128): v128 {
-  return real ? expPair(capped(mul(slot(v, V_RPLUS), t))) : sinCosPair(mul(slot(v, V_OMEGA), t));
+/** u2: P, or cos ωt. */
+@inline function exponential2(v: usize, real: bool, t: v128, apart: bool): v128 {
+  if (real) return expPair(capped(mul(slot(v, V_RPLUS), t)));
+  const x = mul(slot(v, V_OMEGA), t);
+  return apart ? sinOrCos(x, false) : sinCosPair(x);
 }
-/** sin ωt after exponential2's cos ωt (vmath's sinOf), or 0 for Δ > 0. */
-@inline function exponential3(real: bool): v128 {
-  return real ? k(0) : sinOf();
+/** u3: 0, or sin ωt (after exponential2's cos ωt unless `apart`). */
+@inline function exponential3(v: usize, real: bool, t: v128, apart: bool): v128 {
+  if (real) return k(0);
+  return apart ? sinOrCos(mul(slot(v, V_OMEGA), t), true) : sinOf();
 }
 
 /** y at the pair t (before the clip), H·g + c1·φ1 + c2·φ2. */
@@ -224,7 +232,7 @@ function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: 
   for (let n = 0; n < N; n++, o0 += row, o1 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
-      const u1 = exponential1(v, real, t), u2 = exponential2(v, real, t), u3 = exponential3(real);
+      const u1 = exponential1(v, real, t), u2 = exponential2(v, real, t, false), u3 = exponential3(v, real, t, false);
       storePair(y, o0 + i, o1 + i, value(v, real, t, u1, u2, u3));
       if (saved != 0) {
         keep(saved, o1 + i, 1, real, u1, u2, u3); // lane 1 first, as storePair (one neuron twice: the same values)
@@ -426,11 +434,9 @@ function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, 
         u2 = v128.shuffle<f64>(w0, w1, 1, 3);
         u3 = real ? k(0) : f64x2.replace_lane(k(load<f64>(first, 16)), 1, load<f64>(second, 16));
       } else {
-        // (sin and cos by sinOrCos here: sinCosPair's global for sin, even on this path, slows the
-        // whole loop by a quarter in V8; the two calls' shared arithmetic is merged)
         u1 = exponential1(v, real, t);
-        u2 = real ? expPair(capped(mul(slot(v, V_RPLUS), t))) : sinOrCos(mul(slot(v, V_OMEGA), t), false);
-        u3 = real ? k(0) : sinOrCos(mul(slot(v, V_OMEGA), t), true);
+        u2 = exponential2(v, real, t, true);
+        u3 = exponential3(v, real, t, true);
       }
       const d = f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, s, floor, u1, u2, u3))));
       store<f32>(dx + o1 + i, f32x4.extract_lane(d, 1));
