@@ -29,7 +29,7 @@
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
 import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
-import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, sub, whereAbove } from './deu_lanes';
+import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 
 const HEADER: usize = 8;
@@ -175,11 +175,11 @@ function writeConstants(entry: usize): void {
 @inline function value(v: usize, real: bool, t: v128, u1: v128, u2: v128, u3: v128): v128 {
   if (real) {
     const Q = u1, P = u2;
-    const g = mul(sub(k(1), div(add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q)), slot(v, V_D2))), slot(v, V_INVC));
+    const g = mul(sub(one(), div(add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q)), slot(v, V_D2))), slot(v, V_INVC));
     return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), Q)), mul(slot(v, V_C2), P));
   }
   const E = u1, COS = u2, SIN = u3;
-  const g = mul(sub(k(1), mul(E, add(COS, mul(slot(v, V_BW), SIN)))), slot(v, V_INVC));
+  const g = mul(sub(one(), mul(E, add(COS, mul(slot(v, V_BW), SIN)))), slot(v, V_INVC));
   return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), mul(E, COS))), mul(slot(v, V_C2), mul(E, SIN)));
 }
 
@@ -329,7 +329,7 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
   if (real) {
     const Q = u1, P = u2;
     const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
-    gg = mul(sub(k(1), div(Nn, slot(v, V_D2))), slot(v, V_INVC));
+    gg = mul(sub(one(), div(Nn, slot(v, V_D2))), slot(v, V_INVC));
     gt = mul(sub(P, Q), slot(v, V_INVD));
     p1t = mul(slot(v, V_RMINUS), Q);
     p2t = mul(slot(v, V_RPLUS), P);
@@ -350,8 +350,8 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     const E = u1, COS = u2, SIN = u3;
     const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
     const K = add(COS, mul(slot(v, V_BW), SIN));
-    gg = mul(sub(k(1), mul(E, K)), slot(v, V_INVC));
-    gt = mul(mul(mul(k(2), E), SIN), slot(v, V_INVD));
+    gg = mul(sub(one(), mul(E, K)), slot(v, V_INVC));
+    gt = mul(mul(mul(two(), E), SIN), slot(v, V_INVD));
     p1t = mul(E, sub(mul(negAlpha, COS), mul(omega, SIN)));
     p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
     if (positive) {

@@ -7,6 +7,14 @@ export const M: f64 = 1000; // DEU_NUMERICS.maxValue: outputs and partials are c
 export const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are capped
 
 @inline export function k(v: f64): v128 { return f64x2.splat(v); }
+// The fixed constants of the loops as vectors in memory, read with one load each: V8 builds a
+// vector constant written in the code from immediates, three instructions at every use.
+const FIXED = memory.data<f64>([1, 1, 2, 2, M, M, -M, -M, CAP, CAP]);
+const ONE: usize = 0, TWO: usize = 16, MAX: usize = 32, MIN: usize = 48, CAPPED: usize = 64; // byte offsets
+/** 1.0 in both lanes. */
+@inline export function one(): v128 { return v128.load(FIXED, ONE); }
+/** 2.0 in both lanes. */
+@inline export function two(): v128 { return v128.load(FIXED, TWO); }
 @inline export function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
 @inline export function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
 @inline export function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
@@ -16,13 +24,13 @@ export const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are cappe
 // exactly: NaN fails the comparison and passes through, −0 stays −0. One x86 instruction each,
 // where f64x2.min/max, whose NaN and ±0 rules are IEEE's, take about seven.
 /** Clips to [−M, M] (v < −M ? −M : v > M ? M : v, as clip() in JavaScript; NaN passes through). */
-@inline export function clip(v: v128): v128 { return f64x2.pmax(f64x2.pmin(v, k(M)), k(-M)); }
+@inline export function clip(v: v128): v128 { return f64x2.pmax(f64x2.pmin(v, v128.load(FIXED, MAX)), v128.load(FIXED, MIN)); }
 /** Math.min(v, CAP) lane by lane (NaN stays NaN). */
-@inline export function capped(v: v128): v128 { return f64x2.pmin(v, k(CAP)); }
+@inline export function capped(v: v128): v128 { return f64x2.pmin(v, v128.load(FIXED, CAPPED)); }
 /** The capped exponential E(x) = exp(min(x, CAP)). */
 @inline export function E(x: v128): v128 { return expPair(capped(x)); }
 /** H(t) = t > 0 ? 1 : 0 as a number (multiplied, as the scalar code does: 0·NaN stays NaN). */
-@inline export function heaviside(t: v128): v128 { return v128.and(f64x2.gt(t, k(0)), k(1)); }
+@inline export function heaviside(t: v128): v128 { return v128.and(f64x2.gt(t, k(0)), one()); }
 /** Where t > 0 the value v, else +0 (the scalar code's `if (t > 0)` branches). */
 @inline export function whereAbove(t: v128, v: v128): v128 { return v128.and(v, f64x2.gt(t, k(0))); }
 
@@ -36,6 +44,6 @@ export function deltaFloor(s: f64): f64 {
 @inline export function deltaS(t: v128, s: f64, floor: f64): v128 {
   const z = mul(k(-s), t);
   const e = expPair(capped(z));
-  const d = div(mul(k(s), e), mul(add(k(1), e), add(k(1), e)));
-  return v128.bitselect(k(floor), d, f64x2.ge(z, k(CAP)));
+  const d = div(mul(k(s), e), mul(add(one(), e), add(one(), e)));
+  return v128.bitselect(k(floor), d, f64x2.ge(z, v128.load(FIXED, CAPPED)));
 }

@@ -21,28 +21,46 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // the rest of ln 2
 const SHIFTER_BITS: i64 = 0x4338000000000000; // the bits of 1.5·2^52
 const SHIFTER: f64 = 6755399441055744.0;
 
+// Every constant of the three functions is kept as a vector (both lanes) in memory and read with
+// one load: V8 builds a vector constant written in the code from immediates, three instructions at
+// each use, and these loops use dozens of them per element.
+const EXP_CONSTANTS = memory.data<f64>([
+  -746.0, -746.0, -708.0, -708.0, 709.0, 709.0, LOG2E, LOG2E, LN2_HI, LN2_HI, LN2_LO, LN2_LO,
+  1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0 / 6.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 120.0,
+  1.0 / 720.0, 1.0 / 720.0, 1.0 / 5040.0, 1.0 / 5040.0, 1.0 / 40320.0, 1.0 / 40320.0,
+  1.0 / 362880.0, 1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 3628800.0, 1.0 / 39916800.0, 1.0 / 39916800.0,
+  1.0 / 479001600.0, 1.0 / 479001600.0, 1.0 / 6227020800.0, 1.0 / 6227020800.0, SHIFTER, SHIFTER,
+]);
+// their indices in EXP_CONSTANTS: the range bounds, the reduction's, then 1/k! for k = 0 … 13 (COEF + k)
+const BELOW_ZERO = 0, SUBNORMAL_BELOW = 1, OVERFLOW_ABOVE = 2, TO_LOG2 = 3, LN2_HIGH = 4, LN2_LOW = 5, COEF = 6, SHIFT = 20;
+/** 1023 − the bits of 1.5·2^52, both lanes: added to the bits of n + 1.5·2^52 it gives n + 1023. */
+const EXPONENT_BIAS = memory.data<i64>([1023 - SHIFTER_BITS, 1023 - SHIFTER_BITS]);
+@inline function expConstant(i: usize): v128 {
+  return v128.load(EXP_CONSTANTS + (i << 4));
+}
+
 /** e^x for both lanes; exact to about an ulp of float64. */
 @inline export function expPair(x: v128): v128 {
   // below −746 e^x rounds to 0 (vector path, overridden at the end); from −746 to −708 it is subnormal
-  const zero = f64x2.lt(x, f64x2.splat(-746.0));
-  const inRange = v128.or(v128.and(f64x2.ge(x, f64x2.splat(-708.0)), f64x2.le(x, f64x2.splat(709.0))), zero);
+  const zero = f64x2.lt(x, expConstant(BELOW_ZERO));
+  const inRange = v128.or(v128.and(f64x2.ge(x, expConstant(SUBNORMAL_BELOW)), f64x2.le(x, expConstant(OVERFLOW_ABOVE))), zero);
   if (!i64x2.all_true(inRange)) {
     return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
   }
   // x = n·ln 2 + r, |r| ≤ ln 2 / 2, and e^x = 2^n·e^r
-  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
-  let r = f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI)));
-  r = f64x2.sub(r, f64x2.mul(n, f64x2.splat(LN2_LO)));
+  const n = f64x2.nearest(f64x2.mul(x, expConstant(TO_LOG2)));
+  let r = f64x2.sub(x, f64x2.mul(n, expConstant(LN2_HIGH)));
+  r = f64x2.sub(r, f64x2.mul(n, expConstant(LN2_LOW)));
   // Σ r^k/k! for k ≤ 13: truncation 0.347^14/14! ≈ 4e-18, below float64's half-ulp of 1.1e-16.
   // Estrin's scheme: a short chain of dependent operations, so two pairs in flight overlap.
   const r2 = f64x2.mul(r, r), r4 = f64x2.mul(r2, r2), r8 = f64x2.mul(r4, r4);
-  const p01 = f64x2.add(f64x2.splat(1.0), r);
-  const p23 = f64x2.add(f64x2.splat(0.5), f64x2.mul(f64x2.splat(1.0 / 6.0), r));
-  const p45 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(f64x2.splat(1.0 / 120.0), r));
-  const p67 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(f64x2.splat(1.0 / 5040.0), r));
-  const p89 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(f64x2.splat(1.0 / 362880.0), r));
-  const p1011 = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(f64x2.splat(1.0 / 39916800.0), r));
-  const p1213 = f64x2.add(f64x2.splat(1.0 / 479001600.0), f64x2.mul(f64x2.splat(1.0 / 6227020800.0), r));
+  const p01 = f64x2.add(expConstant(COEF), r);
+  const p23 = f64x2.add(expConstant(COEF + 2), f64x2.mul(expConstant(COEF + 3), r));
+  const p45 = f64x2.add(expConstant(COEF + 4), f64x2.mul(expConstant(COEF + 5), r));
+  const p67 = f64x2.add(expConstant(COEF + 6), f64x2.mul(expConstant(COEF + 7), r));
+  const p89 = f64x2.add(expConstant(COEF + 8), f64x2.mul(expConstant(COEF + 9), r));
+  const p1011 = f64x2.add(expConstant(COEF + 10), f64x2.mul(expConstant(COEF + 11), r));
+  const p1213 = f64x2.add(expConstant(COEF + 12), f64x2.mul(expConstant(COEF + 13), r));
   const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
   const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
   const q2 = f64x2.add(p89, f64x2.mul(p1011, r2));
@@ -51,7 +69,7 @@ const SHIFTER: f64 = 6755399441055744.0;
   const p = f64x2.add(low, f64x2.mul(high, r8));
   // 2^n from its bits: n + 1023 in the exponent field (n ∈ [−1022, 1023] here, so 2^n is normal);
   // n added to 1.5·2^52 leaves n in the low bits of the sum
-  const biased = i64x2.sub(i64x2.add(f64x2.add(n, f64x2.splat(SHIFTER)), i64x2.splat(1023)), i64x2.splat(SHIFTER_BITS));
+  const biased = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(EXPONENT_BIAS));
   return v128.andnot(f64x2.mul(p, i64x2.shl(biased, 52)), zero);
 }
 
@@ -70,6 +88,16 @@ const S4: f64 = 2.75573137070700676789e-06, S5: f64 = -2.50507602534068634195e-0
 const C1: f64 = 4.16666666666666019037e-02, C2: f64 = -1.38888888888741095749e-03, C3: f64 = 2.48015872894767294178e-05;
 const C4: f64 = -2.75573143513906633035e-07, C5: f64 = 2.08757232129817482790e-09, C6: f64 = -1.13596475577881948265e-11;
 
+// sin and cos's constants as vectors in memory (see EXP_CONSTANTS), in this order
+const TRIG_CONSTANTS = memory.data<f64>([
+  REDUCE_LIMIT, REDUCE_LIMIT, INV_PIO2, INV_PIO2, PIO2_1, PIO2_1, PIO2_2, PIO2_2, PIO2_3, PIO2_3, PIO2_3T, PIO2_3T,
+  S1, S1, S2, S2, S3, S3, S4, S4, S5, S5, S6, S6, C1, C1, C2, C2, C3, C3, C4, C4, C5, C5, C6, C6, 0.5, 0.5, 1.0, 1.0,
+]);
+const T_LIMIT = 0, T_INV_PIO2 = 1, T_PIO2 = 2, T_S = 6, T_C = 12, T_HALF = 18, T_ONE = 19; // T_PIO2 + 0 … 3, T_S/T_C + 0 … 5
+@inline function trigConstant(i: usize): v128 {
+  return v128.load(TRIG_CONSTANTS + (i << 4));
+}
+
 /** sin of the last sinCosPair call (cos is its return value). */
 let sinOut: v128 = f64x2.splat(0);
 @inline export function sinOf(): v128 {
@@ -78,7 +106,7 @@ let sinOut: v128 = f64x2.splat(0);
 
 /** cos x for both lanes, and sin x in sinOut: one shared argument reduction. */
 @inline export function sinCosPair(x: v128): v128 {
-  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) {
+  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), trigConstant(T_LIMIT)))) {
     sinOut = hostPair(x, true);
     return hostPair(x, false);
   }
@@ -93,7 +121,7 @@ let sinOut: v128 = f64x2.splat(0);
  * calls on the same x are inlined side by side, the compiler merges their shared operations.
  */
 @inline export function sinOrCos(x: v128, wantSin: bool): v128 {
-  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(REDUCE_LIMIT)))) return hostPair(x, wantSin);
+  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), trigConstant(T_LIMIT)))) return hostPair(x, wantSin);
   const q = quadrant(x), r = reduced(x, q), z = f64x2.mul(r, r);
   return inQuadrant(sinOfReduced(r, z), cosOfReduced(z), q, wantSin);
 }
@@ -106,23 +134,23 @@ let sinOut: v128 = f64x2.splat(0);
 
 /** q = round(x·2/π): x = q·π/2 + r. */
 @inline function quadrant(x: v128): v128 {
-  return f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_PIO2)));
+  return f64x2.nearest(f64x2.mul(x, trigConstant(T_INV_PIO2)));
 }
 
 /** r = x − q·π/2, |r| ≤ π/4 (plus rounding), π/2 in four parts. */
 @inline function reduced(x: v128, q: v128): v128 {
-  let r = f64x2.sub(x, f64x2.mul(q, f64x2.splat(PIO2_1)));
-  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_2)));
-  r = f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3)));
-  return f64x2.sub(r, f64x2.mul(q, f64x2.splat(PIO2_3T)));
+  let r = f64x2.sub(x, f64x2.mul(q, trigConstant(T_PIO2)));
+  r = f64x2.sub(r, f64x2.mul(q, trigConstant(T_PIO2 + 1)));
+  r = f64x2.sub(r, f64x2.mul(q, trigConstant(T_PIO2 + 2)));
+  return f64x2.sub(r, f64x2.mul(q, trigConstant(T_PIO2 + 3)));
 }
 
 /** sin r = r + r³·(S1 + z·S2 + … + z⁵·S6), z = r². */
 @inline function sinOfReduced(r: v128, z: v128): v128 {
   const z2 = f64x2.mul(z, z);
-  const s01 = f64x2.add(f64x2.splat(S1), f64x2.mul(f64x2.splat(S2), z));
-  const s23 = f64x2.add(f64x2.splat(S3), f64x2.mul(f64x2.splat(S4), z));
-  const s45 = f64x2.add(f64x2.splat(S5), f64x2.mul(f64x2.splat(S6), z));
+  const s01 = f64x2.add(trigConstant(T_S), f64x2.mul(trigConstant(T_S + 1), z));
+  const s23 = f64x2.add(trigConstant(T_S + 2), f64x2.mul(trigConstant(T_S + 3), z));
+  const s45 = f64x2.add(trigConstant(T_S + 4), f64x2.mul(trigConstant(T_S + 5), z));
   const sPoly = f64x2.add(s01, f64x2.mul(z2, f64x2.add(s23, f64x2.mul(z2, s45))));
   return f64x2.add(r, f64x2.mul(f64x2.mul(z, r), sPoly));
 }
@@ -130,12 +158,12 @@ let sinOut: v128 = f64x2.splat(0);
 /** cos r = 1 − z/2 + z²·(C1 + … + z⁵·C6), z = r², with 1 − z/2 split as fdlibm does to keep its rounding. */
 @inline function cosOfReduced(z: v128): v128 {
   const z2 = f64x2.mul(z, z);
-  const c01 = f64x2.add(f64x2.splat(C1), f64x2.mul(f64x2.splat(C2), z));
-  const c23 = f64x2.add(f64x2.splat(C3), f64x2.mul(f64x2.splat(C4), z));
-  const c45 = f64x2.add(f64x2.splat(C5), f64x2.mul(f64x2.splat(C6), z));
+  const c01 = f64x2.add(trigConstant(T_C), f64x2.mul(trigConstant(T_C + 1), z));
+  const c23 = f64x2.add(trigConstant(T_C + 2), f64x2.mul(trigConstant(T_C + 3), z));
+  const c45 = f64x2.add(trigConstant(T_C + 4), f64x2.mul(trigConstant(T_C + 5), z));
   const cPoly = f64x2.add(c01, f64x2.mul(z2, f64x2.add(c23, f64x2.mul(z2, c45))));
-  const hz = f64x2.mul(f64x2.splat(0.5), z), w = f64x2.sub(f64x2.splat(1.0), hz);
-  return f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1.0), w), hz), f64x2.mul(z2, cPoly)));
+  const hz = f64x2.mul(trigConstant(T_HALF), z), w = f64x2.sub(trigConstant(T_ONE), hz);
+  return f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(trigConstant(T_ONE), w), hz), f64x2.mul(z2, cPoly)));
 }
 
 /** sin x (wantSin) or cos x from sin r and cos r: q mod 4 = 1, 3 swap them, 2, 3 negate sin, 1, 2 negate cos. */
