@@ -323,9 +323,9 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
   const H = heaviside(t), dlt = deltaS(t, s, floor);
   // the c·φ terms are left out at rest, unless a NaN t makes them NaN
   const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
-  const positive = v128.any_true(f64x2.gt(t, k(0)));
-  let gg: v128, gt: v128, p1t: v128, p2t: v128, phi1: v128, phi2: v128;
-  let ra = k(0), rb = k(0), rc = k(0);
+  // H·g_θ: g_θ where t > 0, +0 elsewhere (whereAbove; H = 1 there, so no multiplication by H),
+  // computed for every pair: a branch on the pair's signs, taken at random, cost more than it saved
+  let gg: v128, gt: v128, p1t: v128, p2t: v128, phi1: v128, phi2: v128, ra: v128, rb: v128, rc: v128;
   if (real) {
     const Q = u1, P = u2;
     const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
@@ -333,12 +333,10 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     gt = mul(sub(P, Q), slot(v, V_INVD));
     p1t = mul(slot(v, V_RMINUS), Q);
     p2t = mul(slot(v, V_RPLUS), P);
-    if (positive) {
-      const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
-      ra = mul(H, whereAbove(t, realRootsG(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg)));
-      rb = mul(H, whereAbove(t, realRootsG(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg)));
-      rc = mul(H, whereAbove(t, realRootsG(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg)));
-    }
+    const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
+    ra = whereAbove(t, realRootsG(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
+    rb = whereAbove(t, realRootsG(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
+    rc = whereAbove(t, realRootsG(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg));
     if (phiTerms) {
       ra = plusRealRootsPhi(v, V_REAL_A, ra, t, Q, P);
       rb = plusRealRootsPhi(v, V_REAL_B, rb, t, Q, P);
@@ -354,12 +352,10 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     gt = mul(mul(mul(two(), E), SIN), slot(v, V_INVD));
     p1t = mul(E, sub(mul(negAlpha, COS), mul(omega, SIN)));
     p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
-    if (positive) {
-      const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
-      ra = mul(H, whereAbove(t, oscillationG(v, V_OSC_A, false, t, E, SIN, dK, tEK, gg)));
-      rb = mul(H, whereAbove(t, oscillationG(v, V_OSC_B, false, t, E, SIN, dK, tEK, gg)));
-      rc = mul(H, whereAbove(t, oscillationG(v, V_OSC_C, true, t, E, SIN, dK, tEK, gg)));
-    }
+    const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
+    ra = whereAbove(t, oscillationG(v, V_OSC_A, false, t, E, SIN, dK, tEK, gg));
+    rb = whereAbove(t, oscillationG(v, V_OSC_B, false, t, E, SIN, dK, tEK, gg));
+    rc = whereAbove(t, oscillationG(v, V_OSC_C, true, t, E, SIN, dK, tEK, gg));
     if (phiTerms) {
       const et = mul(E, t);
       ra = plusOscillationPhi(v, V_OSC_A, false, ra, et, COS, SIN);
