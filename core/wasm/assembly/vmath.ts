@@ -3,14 +3,16 @@
 // float64 (tests/wasm/vmath.test.ts measures it against V8's Math.exp/sin/cos): the same float64
 // arithmetic the spec asks for, only two elements per instruction.
 //
-// Each function covers the arguments that occur in practice with one straight-line vector path
-// and hands a pair with any other lane to a scalar library lane by lane: exp in [−746, −708) or
-// above 709 (subnormal or infinite results) or NaN to AssemblyScript's Math.exp (musl's); sin/cos
-// beyond |x| ≤ 2^19·π/2 (where a three-part π/2 no longer reduces exactly) or NaN to the host's
-// Math.sin/Math.cos (V8's fdlibm, imported), because AssemblyScript's own large-argument reduction
-// returns the wrong quadrant for 2^20·π/2 ≤ |x| < 2^22 (tests/wasm/vmath.test.ts sweeps that range).
-// Which path a pair takes depends only on its values, so results never depend on how the work is
-// split across threads.
+// Each function covers the arguments that occur in practice with one straight-line vector path.
+// A pair with any other lane takes a second path: for exp (a lane in [−746, −708) or above 709,
+// whose result is subnormal or infinite, or NaN) a vector path of its own that scales by 2^n in two
+// normal factors, so that the last product rounds into the subnormals or overflows (no call: a call
+// anywhere in a loop makes V8 keep the loop's vectors in memory around it); for sin/cos (beyond
+// |x| ≤ 2^19·π/2, where a three-part π/2 no longer reduces exactly, or NaN) the host's
+// Math.sin/Math.cos (V8's fdlibm, imported) lane by lane, because AssemblyScript's own
+// large-argument reduction returns the wrong quadrant for 2^20·π/2 ≤ |x| < 2^22
+// (tests/wasm/vmath.test.ts sweeps that range). Which path a pair takes depends only on its
+// values, so results never depend on how the work is split across threads.
 
 @external("env", "hostSin") declare function hostSin(x: f64): f64;
 @external("env", "hostCos") declare function hostCos(x: f64): f64;
@@ -44,15 +46,46 @@ const EXPONENT_BIAS = memory.data<i64>([1023 - SHIFTER_BITS, 1023 - SHIFTER_BITS
   // below −746 e^x rounds to 0 (vector path, overridden at the end); from −746 to −708 it is subnormal
   const zero = f64x2.lt(x, expConstant(BELOW_ZERO));
   const inRange = v128.or(v128.and(f64x2.ge(x, expConstant(SUBNORMAL_BELOW)), f64x2.le(x, expConstant(OVERFLOW_ABOVE))), zero);
-  if (!i64x2.all_true(inRange)) {
-    return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
-  }
+  if (!i64x2.all_true(inRange)) return expAnywhere(x);
   // x = n·ln 2 + r, |r| ≤ ln 2 / 2, and e^x = 2^n·e^r
   const n = f64x2.nearest(f64x2.mul(x, expConstant(TO_LOG2)));
-  let r = f64x2.sub(x, f64x2.mul(n, expConstant(LN2_HIGH)));
-  r = f64x2.sub(r, f64x2.mul(n, expConstant(LN2_LOW)));
-  // Σ r^k/k! for k ≤ 13: truncation 0.347^14/14! ≈ 4e-18, below float64's half-ulp of 1.1e-16.
-  // Estrin's scheme: a short chain of dependent operations, so two pairs in flight overlap.
+  const p = expOfReduced(reduced2(x, n));
+  // 2^n from its bits: n + 1023 in the exponent field (n ∈ [−1022, 1023] here, so 2^n is normal);
+  // n added to 1.5·2^52 leaves n in the low bits of the sum
+  const biased = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(EXPONENT_BIAS));
+  return v128.andnot(f64x2.mul(p, i64x2.shl(biased, 52)), zero);
+}
+
+const EXP_CLAMP = memory.data<f64>([-750.0, -750.0, 710.0, 710.0]); // e^x rounds to 0 below, to ∞ above
+/** 2046 − the bits of 1.5·2^52, both lanes: added to the bits of n + 1.5·2^52 it gives n + 2046. */
+const TWICE_BIAS = memory.data<i64>([2046 - SHIFTER_BITS, 2046 - SHIFTER_BITS]);
+
+/**
+ * expPair's path for a pair with a lane outside [−708, 709] (or NaN): the same e^r, scaled by 2^n
+ * as 2^h·2^(n−h), both factors normal for n ∈ [−1082, 1024] (x clamped to [−750, 710], where e^x
+ * is already 0 and ∞; NaN passes pmin/pmax), so p·2^h is exact and the second product rounds once,
+ * into the subnormals or to ∞. A lane in range gets expPair's bits: both products are exact there.
+ */
+@inline function expAnywhere(x: v128): v128 {
+  const clamped = f64x2.pmax(f64x2.pmin(x, v128.load(EXP_CLAMP, 16)), v128.load(EXP_CLAMP));
+  const n = f64x2.nearest(f64x2.mul(clamped, expConstant(TO_LOG2)));
+  const p = expOfReduced(reduced2(clamped, n));
+  const twice = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(TWICE_BIAS)); // n + 2046 ∈ [964, 3070]
+  const half = i64x2.shr_u(twice, 1);
+  return f64x2.mul(f64x2.mul(p, i64x2.shl(half, 52)), i64x2.shl(i64x2.sub(twice, half), 52));
+}
+
+/** r = x − n·ln 2, ln 2 in two parts. */
+@inline function reduced2(x: v128, n: v128): v128 {
+  const r = f64x2.sub(x, f64x2.mul(n, expConstant(LN2_HIGH)));
+  return f64x2.sub(r, f64x2.mul(n, expConstant(LN2_LOW)));
+}
+
+/**
+ * e^r = Σ r^k/k! for k ≤ 13, |r| ≤ ln 2 / 2: truncation 0.347^14/14! ≈ 4e-18, below float64's
+ * half-ulp of 1.1e-16. Estrin's scheme: a short chain of dependent operations.
+ */
+@inline function expOfReduced(r: v128): v128 {
   const r2 = f64x2.mul(r, r), r4 = f64x2.mul(r2, r2), r8 = f64x2.mul(r4, r4);
   const p01 = f64x2.add(expConstant(COEF), r);
   const p23 = f64x2.add(expConstant(COEF + 2), f64x2.mul(expConstant(COEF + 3), r));
@@ -66,11 +99,7 @@ const EXPONENT_BIAS = memory.data<i64>([1023 - SHIFTER_BITS, 1023 - SHIFTER_BITS
   const q2 = f64x2.add(p89, f64x2.mul(p1011, r2));
   const low = f64x2.add(q0, f64x2.mul(q1, r4));
   const high = f64x2.add(q2, f64x2.mul(p1213, r4));
-  const p = f64x2.add(low, f64x2.mul(high, r8));
-  // 2^n from its bits: n + 1023 in the exponent field (n ∈ [−1022, 1023] here, so 2^n is normal);
-  // n added to 1.5·2^52 leaves n in the low bits of the sum
-  const biased = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(EXPONENT_BIAS));
-  return v128.andnot(f64x2.mul(p, i64x2.shl(biased, 52)), zero);
+  return f64x2.add(low, f64x2.mul(high, r8));
 }
 
 // π/2 in three 33-bit parts and a tail (fdlibm's): q·PIO2_1 and q·PIO2_2 are exact for |q| < 2^20,
