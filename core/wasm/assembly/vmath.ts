@@ -120,9 +120,9 @@ const C4: f64 = -2.75573143513906633035e-07, C5: f64 = 2.08757232129817482790e-0
 // sin and cos's constants as vectors in memory (see EXP_CONSTANTS), in this order
 const TRIG_CONSTANTS = memory.data<f64>([
   REDUCE_LIMIT, REDUCE_LIMIT, INV_PIO2, INV_PIO2, PIO2_1, PIO2_1, PIO2_2, PIO2_2, PIO2_3, PIO2_3, PIO2_3T, PIO2_3T,
-  S1, S1, S2, S2, S3, S3, S4, S4, S5, S5, S6, S6, C1, C1, C2, C2, C3, C3, C4, C4, C5, C5, C6, C6, 0.5, 0.5, 1.0, 1.0,
+  S1, S1, S2, S2, S3, S3, S4, S4, S5, S5, S6, S6, C1, C1, C2, C2, C3, C3, C4, C4, C5, C5, C6, C6, 0.5, 0.5, 1.0, 1.0, SHIFTER, SHIFTER,
 ]);
-const T_LIMIT = 0, T_INV_PIO2 = 1, T_PIO2 = 2, T_S = 6, T_C = 12, T_HALF = 18, T_ONE = 19; // T_PIO2 + 0 … 3, T_S/T_C + 0 … 5
+const T_LIMIT = 0, T_INV_PIO2 = 1, T_PIO2 = 2, T_S = 6, T_C = 12, T_HALF = 18, T_ONE = 19, T_SHIFTER = 20; // T_PIO2 + 0 … 3, T_S/T_C + 0 … 5
 @inline function trigConstant(i: usize): v128 {
   return v128.load(TRIG_CONSTANTS + (i << 4));
 }
@@ -195,16 +195,20 @@ let sinOut: v128 = f64x2.splat(0);
   return f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(trigConstant(T_ONE), w), hz), f64x2.mul(z2, cPoly)));
 }
 
-/** sin x (wantSin) or cos x from sin r and cos r: q mod 4 = 1, 3 swap them, 2, 3 negate sin, 1, 2 negate cos. */
+/** 1 and the sign bit, as i64 in both lanes, for inQuadrant. */
+const QUADRANT_BITS = memory.data<i64>([1, 1, i64.MIN_VALUE, i64.MIN_VALUE]);
+
+/**
+ * sin x (wantSin) or cos x from sin r and cos r: q mod 4 = 1, 3 swap them, 2, 3 negate sin, 1, 2
+ * negate cos. q + 1.5·2^52 holds q (two's complement, |q| ≤ 2^19) in the low bits of its bits;
+ * shifted left by 62, bit 1 lands on the sign bit, which negates by an exclusive or.
+ */
 @inline function inQuadrant(sinR: v128, cosR: v128, q: v128, wantSin: bool): v128 {
-  const qi = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(q));
-  const swap = i64x2.ne(v128.and(qi, i64x2.splat(1)), i64x2.splat(0));
-  if (wantSin) {
-    const sinQ = v128.bitselect(cosR, sinR, swap), negSin = i64x2.ne(v128.and(qi, i64x2.splat(2)), i64x2.splat(0));
-    return v128.bitselect(f64x2.neg(sinQ), sinQ, negSin);
-  }
-  const cosQ = v128.bitselect(sinR, cosR, swap), negCos = i64x2.ne(v128.and(i64x2.add(qi, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(0));
-  return v128.bitselect(f64x2.neg(cosQ), cosQ, negCos);
+  const bits = f64x2.add(q, trigConstant(T_SHIFTER));
+  const one = v128.load(QUADRANT_BITS), sign = v128.load(QUADRANT_BITS, 16);
+  const swap = i64x2.eq(v128.and(bits, one), one);
+  if (wantSin) return v128.xor(v128.bitselect(cosR, sinR, swap), v128.and(i64x2.shl(bits, 62), sign));
+  return v128.xor(v128.bitselect(sinR, cosR, swap), v128.and(i64x2.shl(i64x2.add(bits, one), 62), sign));
 }
 
 /**
