@@ -114,18 +114,35 @@ function band(t: v128, b: f64, c: f64, partials: bool): void {
   ga = neg(gc); p1a = neg(p1c); p2a = neg(p2c);
 }
 
-// Δ < 0: damped oscillation, α = b/(2a), W = √(4ac − b²), ω = W/(2a), K = cos ωt + (b/W)·sin ωt
+/** Bit for bit the same number (−0 is not +0; a NaN is itself). */
+@inline function same(x: f64, y: f64): bool {
+  return reinterpret<i64>(x) == reinterpret<i64>(y);
+}
+
+// Δ < 0: damped oscillation, α = b/(2a), W = √(4ac − b²), ω = W/(2a), K = cos ωt + (b/W)·sin ωt.
+// Its constants (a square root and a dozen divisions) are the same for every pair of a neuron, so
+// they are computed when a, b, c change, not at every pair (the same expressions: the same values).
+let oscA: f64 = NaN, oscB: f64 = NaN, oscC: f64 = NaN;
+let W: f64 = 0, alpha: f64 = 0, omega: f64 = 0, bw: f64 = 0;
+let alA: f64 = 0, omA: f64 = 0, bwA: f64 = 0, alB: f64 = 0, omB: f64 = 0, bwB: f64 = 0, omC: f64 = 0, bwC: f64 = 0;
+function oscillationConstants(a: f64, b: f64, c: f64): void {
+  if (same(a, oscA) && same(b, oscB) && same(c, oscC)) return;
+  oscA = a; oscB = b; oscC = c;
+  W = Math.sqrt(4 * a * c - b * b); alpha = b / (2 * a); omega = W / (2 * a); bw = b / W;
+  const W3 = W * W * W;
+  alA = -alpha / a; omA = c / (a * W) - omega / a; bwA = (-2 * b * c) / W3;
+  alB = 1 / (2 * a); omB = -b / (2 * a * W); bwB = (4 * a * c) / W3;
+  omC = 1 / W; bwC = (-2 * a * b) / W3;
+}
+
 function oscillation(t: v128, a: f64, b: f64, c: f64, partials: bool): void {
-  const W = Math.sqrt(4 * a * c - b * b), alpha = b / (2 * a), omega = W / (2 * a), bw = b / W;
+  oscillationConstants(a, b, c);
   const e = E(mul(k(-alpha), t)), cos = sinCosPair(mul(k(omega), t)), sin = sinOf(), K = add(cos, mul(k(bw), sin));
   g = div(sub(k(1), mul(e, K)), k(c)); p1 = mul(e, cos); p2 = mul(e, sin);
   if (!partials) return;
   gt = div(mul(mul(k(2), e), sin), k(W));
   p1t = mul(e, sub(mul(k(-alpha), cos), mul(k(omega), sin))); p2t = mul(e, add(mul(k(-alpha), sin), mul(k(omega), cos)));
-  const W3 = W * W * W, dK = add(neg(sin), mul(k(bw), cos));
-  const alA = -alpha / a, omA = c / (a * W) - omega / a, bwA = (-2 * b * c) / W3;
-  const alB = 1 / (2 * a), omB = -b / (2 * a * W), bwB = (4 * a * c) / W3;
-  const omC = 1 / W, bwC = (-2 * a * b) / W3;
+  const dK = add(neg(sin), mul(k(bw), cos));
   ga = oscillationG(t, c, e, K, dK, sin, alA, omA, bwA);
   gb = oscillationG(t, c, e, K, dK, sin, alB, omB, bwB);
   gc = sub(oscillationG(t, c, e, K, dK, sin, 0, omC, bwC), div(g, k(c)));
@@ -141,17 +158,27 @@ function oscillation(t: v128, a: f64, b: f64, c: f64, partials: bool): void {
 }
 
 // Δ > 0: D = √(b² − 4ac), r± = (−b ± D)/(2a), P = E(r₊t), Q = E(r₋t), N = (b + D)·P + (D − b)·Q
+// (its constants computed when a, b, c change, as oscillation's)
+let realA: f64 = NaN, realB: f64 = NaN, realC: f64 = NaN;
+let D: f64 = 0, rPlus: f64 = 0, rMinus: f64 = 0, Da: f64 = 0, Db: f64 = 0, Dc: f64 = 0;
+let rpA: f64 = 0, rmA: f64 = 0, rpB: f64 = 0, rmB: f64 = 0, rpC: f64 = 0, rmC: f64 = 0;
+function realRootsConstants(a: f64, b: f64, c: f64): void {
+  if (same(a, realA) && same(b, realB) && same(c, realC)) return;
+  realA = a; realB = b; realC = c;
+  D = Math.sqrt(b * b - 4 * a * c); rPlus = (-b + D) / (2 * a); rMinus = (-b - D) / (2 * a);
+  Da = (-2 * c) / D; Db = b / D; Dc = (-2 * a) / D;
+  rpA = Da / (2 * a) - rPlus / a; rmA = -Da / (2 * a) - rMinus / a;
+  rpB = (-1 + Db) / (2 * a); rmB = (-1 - Db) / (2 * a);
+  rpC = Dc / (2 * a); rmC = -Dc / (2 * a);
+}
+
 function realRoots(t: v128, a: f64, b: f64, c: f64, partials: bool): void {
-  const D = Math.sqrt(b * b - 4 * a * c), rPlus = (-b + D) / (2 * a), rMinus = (-b - D) / (2 * a);
+  realRootsConstants(a, b, c);
   const P = E(mul(k(rPlus), t)), Q = E(mul(k(rMinus), t)), N = add(mul(k(b + D), P), mul(k(D - b), Q));
   g = div(sub(k(1), div(N, k(2 * D))), k(c)); p1 = Q; p2 = P;
   if (!partials) return;
   gt = div(sub(P, Q), k(D));
   p1t = mul(k(rMinus), Q); p2t = mul(k(rPlus), P);
-  const Da = (-2 * c) / D, Db = b / D, Dc = (-2 * a) / D;
-  const rpA = Da / (2 * a) - rPlus / a, rmA = -Da / (2 * a) - rMinus / a;
-  const rpB = (-1 + Db) / (2 * a), rmB = (-1 - Db) / (2 * a);
-  const rpC = Dc / (2 * a), rmC = -Dc / (2 * a);
   ga = realRootsG(t, b, c, D, N, P, Q, Da, Da, Da, rpA, rmA);
   gb = realRootsG(t, b, c, D, N, P, Q, Db, 1 + Db, Db - 1, rpB, rmB);
   gc = sub(realRootsG(t, b, c, D, N, P, Q, Dc, Dc, Dc, rpC, rmC), div(g, k(c)));
