@@ -83,13 +83,14 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   const g = arrayOf(gv.storage), x = arrayOf(xv.storage), params = arrayOf(pv.storage);
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const dx = alloc.alloc(xv.dtype, x.length, false), dparams = alloc.alloc(pv.dtype, 5 * F, false);
+  // (the WebAssembly kernel finds outward gravitation itself, bit for bit as below)
+  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, saved ? arrayOf(saved.storage) : null)) return { dx, dparams };
   const point = new DeuPoint(), borrowed = new DeuPoint();
   // outward gravitation only for neurons with a coefficient below ε (a few, once trained)
   const gravities = new Array<Gravitation | null>(F).fill(null);
   for (let f = 0; f < F; f++) {
     if (Math.abs(params[5 * f]) < eps || Math.abs(params[5 * f + 1]) < eps || Math.abs(params[5 * f + 2]) < eps) gravities[f] = gravitationOf(x, params, N, F, S, f, eps, s);
   }
-  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, gravities, saved ? arrayOf(saved.storage) : null)) return { dx, dparams };
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);
     const sub = subspaceOf(k.a, k.b, k.c, eps);

@@ -1,12 +1,12 @@
 // The DEU layer in WebAssembly (core/wasm/assembly/deu.ts): every neuron of a float32 layer in the
 // WebAssembly memory with no ±∞ input (deu_far.ts's path stays in JavaScript). The neurons are
-// written into a table in that memory (s, then per neuron 14 float64s: f, its kind, a, b, c, c1,
-// c2, then outward gravitation's borrowed columns and nudged neuron, and room for the constants
-// the kernel derives; see the assembly's header) and run by one call per layer, split across the
-// worker threads by whole neurons. The forward pass can keep each element's exponentials for the
-// backward pass (DEU_SAVED_SLOTS). Outward gravitation itself (t*, the nudged neuron's c̃1, c̃2) is
-// computed here in JavaScript, once per neuron, by the caller (core/cpu/deu.ts): the kernel only
-// evaluates the nudged neuron.
+// written into a table in that memory (s and ε, then per neuron 14 float64s: f, its kind, a, b, c,
+// c1, c2, then outward gravitation's borrowed columns and nudged neuron, and room for the
+// constants the kernel derives; see the assembly's header) and run by one call per layer, split
+// across the worker threads by whole neurons. The forward pass can keep each element's
+// exponentials for the backward pass (DEU_SAVED_SLOTS). The backward kernel also finds outward
+// gravitation (t*, the nudged neuron, its c̃1 and c̃2) for each neuron with a coefficient below ε,
+// bit for bit core/cpu/deu_gravitation.ts's (core/wasm/assembly/deu_gravitation.ts says how).
 import type { TypedArray } from '../dtype.js';
 import { allocFloat32, heapOf } from '../wasm/heap.js';
 import { countRun, type WasmRuntime } from '../wasm/runtime.js';
@@ -45,15 +45,17 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false
  * otherwise in the order of f (neighbouring columns stay together in memory, and the threads,
  * which take equal runs of entries, get both kinds alike).
  */
-function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravities: readonly (Gravitation | null)[] | null): { ptr: number; release: () => void } | null {
-  // each entry has room after its fields for the constants the kernel derives (deuTableBytes)
-  const bytes = rt.exports.deuTableBytes(F), ENTRY = (rt.exports.deuTableBytes(1) - 8) / 8;
+function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean): { ptr: number; release: () => void } | null {
+  // a header (s, ε), then the entries, each with room after its fields for the constants the
+  // kernel derives (deuTableBytes)
+  const bytes = rt.exports.deuTableBytes(F), HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuTableBytes(1) / 8 - HEADER;
   const block = allocFloat32(rt, bytes / 4, false);
   if (block === null) return null;
   const table = new Float64Array(rt.memory.buffer, block.ptr, bytes / 8);
   table[0] = s;
+  table[1] = eps;
   let j = 0;
-  const write = (f: number, kind: number) => writeEntry(table, 1 + ENTRY * j++, f, kind, params, gravities?.[f] ?? null);
+  const write = (f: number, kind: number) => writeEntry(table, HEADER + ENTRY * j++, f, kind, params, gravitate && kind !== NOT_FINITE && hasSmall(params, f, eps));
   let waitingReal = -1, waitingOscillation = -1;
   for (let f = 0; f < F; f++) {
     const sub = subspaceOf(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
@@ -76,23 +78,21 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
 
 const REAL_ROOTS = KIND['1-1-1 Δ>0'], OSCILLATION = KIND['1-1-1 Δ<0'];
 
-/** Neuron f's fields at table[at …] (a layer runs this twice per training step: no objects per neuron). */
-function writeEntry(table: Float64Array, at: number, f: number, kind: number, params: ArrayLike<number>, gravity: Gravitation | null): void {
+/** Whether neuron f has a coefficient below ε (the backward pass then applies outward gravitation to it). */
+function hasSmall(params: ArrayLike<number>, f: number, eps: number): boolean {
+  return Math.abs(params[5 * f]) < eps || Math.abs(params[5 * f + 1]) < eps || Math.abs(params[5 * f + 2]) < eps;
+}
+
+/**
+ * Neuron f's fields at table[at …] (a layer runs this twice per training step: no objects per
+ * neuron). With `gravitate`, the borrowed-columns field is −1: the backward kernel finds the
+ * neuron's outward gravitation itself (core/wasm/assembly/deu_gravitation.ts) and fills it in.
+ */
+function writeEntry(table: Float64Array, at: number, f: number, kind: number, params: ArrayLike<number>, gravitate: boolean): void {
   table[at] = f;
   table[at + 1] = kind;
   for (let i = 0; i < 5; i++) table[at + 2 + i] = params[5 * f + i];
-  if (!gravity) {
-    table[at + 7] = 0;
-    return;
-  }
-  const { nudged, at: k } = gravity;
-  table[at + 7] = (nudged.a ? 1 : 0) | (nudged.b ? 2 : 0) | (nudged.c ? 4 : 0);
-  table[at + 8] = KIND[gravity.subspace];
-  table[at + 9] = k.a;
-  table[at + 10] = k.b;
-  table[at + 11] = k.c;
-  table[at + 12] = k.c1;
-  table[at + 13] = k.c2;
+  table[at + 7] = gravitate ? -1 : 0;
 }
 
 /**
@@ -116,7 +116,7 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   const native = nativeFor([x, y], x);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  const table = tableOf(rt, params, F, eps, s, null);
+  const table = tableOf(rt, params, F, eps, s, false);
   if (!table) return false;
   const keep = keptFor(saved, x)?.at[0] ?? 0;
   try {
@@ -130,17 +130,18 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
 }
 
 /**
- * dx and the coefficient gradients (into dparams [F, 5]) for every neuron of a layer, with the
- * borrowed columns of `gravities[f]` (outward gravitation, null where none), reusing the
- * exponentials that wasmDeuForward saved for this x and params (null: computed again); false when the
- * WebAssembly kernel cannot run.
+ * dx and the coefficient gradients (into dparams [F, 5]) for every neuron of a layer, with outward
+ * gravitation's borrowed columns for each neuron that has a coefficient below ε (found by the
+ * kernel, bit for bit core/cpu/deu_gravitation.ts's), reusing the exponentials that
+ * wasmDeuForward saved for this x and params (null: computed again); false when the WebAssembly
+ * kernel cannot run.
  */
-export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, gravities: readonly (Gravitation | null)[], saved: TypedArray | null): boolean {
+export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, saved: TypedArray | null): boolean {
   const kept = keptFor(saved, x);
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  const table = tableOf(rt, params, F, eps, s, gravities);
+  const table = tableOf(rt, params, F, eps, s, true);
   if (!table) return false;
   const sums = allocFloat32(rt, 10 * F, false);
   if (!sums) {
@@ -160,4 +161,36 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
     heapOf(rt).release(sums.ptr);
   }
   return true;
+}
+
+/**
+ * For the tests: outward gravitation as the WebAssembly backward kernel finds it, for every neuron
+ * of a float32 layer in the WebAssembly memory (null where none: no coefficient below ε, or
+ * non-finite ones), in core/cpu/deu_gravitation.ts's form; null when the kernels cannot run.
+ */
+export function kernelGravitationForTest(x: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number): (Gravitation | null)[] | null {
+  const native = residentKernels(x);
+  if (!native || F === 0) return null;
+  const { rt, at } = native;
+  const table = tableOf(rt, params, F, eps, s, true);
+  if (!table) return null;
+  try {
+    rt.exports.deuGravitateTable(table.ptr, 0, F, at[0], N, F, S);
+    const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuTableBytes(1) / 8 - HEADER;
+    const fields = new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8);
+    const out = new Array<Gravitation | null>(F).fill(null);
+    const subspaceOfKind = new Map(Object.entries(KIND).map(([sub, kind]) => [kind, sub as Subspace]));
+    for (let j = 0; j < F; j++) {
+      const e = HEADER + ENTRY * j, borrowed = fields[e + 7];
+      if (borrowed <= 0) continue;
+      out[fields[e]] = {
+        at: { a: fields[e + 9], b: fields[e + 10], c: fields[e + 11], c1: fields[e + 12], c2: fields[e + 13] },
+        subspace: subspaceOfKind.get(fields[e + 8])!,
+        nudged: { a: (borrowed & 1) !== 0, b: (borrowed & 2) !== 0, c: (borrowed & 4) !== 0 },
+      };
+    }
+    return out;
+  } finally {
+    table.release();
+  }
 }

@@ -30,6 +30,7 @@ export interface WasmExports {
   deuTableBytes(F: number): number;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;
+  deuGravitateTable(table: number, lo: number, hi: number, x: number, N: number, F: number, S: number): void;
   vmathLanes(x: number, n: number, out: number, separate: boolean): void;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }
@@ -44,10 +45,11 @@ export interface WasmRuntime {
 
 /**
  * What the kernels import besides the memory: sin and cos for the rare arguments beyond the vector
- * path's reduction (core/wasm/assembly/vmath.ts says why the host's). Worker threads import the
- * same (threads.ts).
+ * path's reduction (core/wasm/assembly/vmath.ts says why the host's), and exp, sin and cos for
+ * outward gravitation's fit, which must be JavaScript's bit for bit (deu_gravitation.ts). Worker
+ * threads import the same (threads.ts).
  */
-export const HOST_MATH = { hostSin: Math.sin, hostCos: Math.cos };
+export const HOST_MATH = { hostSin: Math.sin, hostCos: Math.cos, hostExp: Math.exp };
 
 /** Tensors start above this byte offset; below it: the module's own data and the thread control block. */
 export const RESERVED_BYTES = 1 << 20;

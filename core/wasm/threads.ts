@@ -91,8 +91,8 @@ for (;;) {
 }
 `;
 
-// the imports of runtime.ts's instance (HOST_MATH: the host's sin and cos)
-const INSTANTIATE = "new WebAssembly.Instance(module, { env: { memory, hostSin: Math.sin, hostCos: Math.cos, abort() { throw new Error('wasm kernel aborted'); } } }).exports";
+// the imports of runtime.ts's instance (HOST_MATH: the host's sin, cos and exp)
+const INSTANTIATE = "new WebAssembly.Instance(module, { env: { memory, hostSin: Math.sin, hostCos: Math.cos, hostExp: Math.exp, abort() { throw new Error('wasm kernel aborted'); } } }).exports";
 
 /** Node: the data comes as workerData; the worker is ready before its constructor's caller waits on it. */
 const NODE_WORKER = `

@@ -19,10 +19,11 @@
 // either way, so the same results (tests/wasm/deu.test.ts checks both ways bit for bit).
 //
 // The work comes as a table of neurons (tableOf in core/cpu/deu_wasm.ts, which lists neurons of
-// one kind next to each other): a header with s, then per neuron 14 float64s — its index f, its
-// kind (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for the backward pass outward
-// gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none) and the nudged neuron's
-// kind and ã, b̃, c̃, c̃1, c̃2 — and room for the constants the kernel derives. A call takes the
+// one kind next to each other): a header with s and ε, then per neuron 14 float64s — its index f,
+// its kind (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for the backward pass outward
+// gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none; −1: a coefficient is below
+// ε, and deu_gravitation.ts finds them here) and the nudged neuron's kind and ã, b̃, c̃, c̃1, c̃2
+// — and room for the constants the kernel derives. A call takes the
 // entries [lo, hi) of the table, so threads split a layer by whole neurons; every lane computes
 // its neuron's scalar expressions in its elements' order, so results depend neither on the split
 // nor on which neuron shares the other lane.
@@ -31,8 +32,9 @@
 import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
 import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
+import { gravitate } from './deu_gravitation';
 
-const HEADER: usize = 8;
+const HEADER: usize = 16; // s, then ε
 const FIELDS: usize = 14 * 8; // the table's fields per neuron, written by the caller
 // After a neuron's fields, room for its constants as vectors (written by loadTwo, read in the
 // element loops). Kept in memory rather than in globals or locals: a global is reloaded and
@@ -390,13 +392,15 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * kept there for this x and table.
  */
 export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
-  const s = load<f64>(table);
+  const s = load<f64>(table), eps = load<f64>(table, 8);
   const floor = deltaFloor(s);
   let j = lo;
   while (j < hi) {
     const entry = entryOf(table, j), kind = kindOf(entry);
-    // borrowed columns (only where a coefficient is below ε, so never in 1-1-1) take the generic loop
+    // borrowed columns (only where a coefficient is below ε, so never in 1-1-1) take the generic
+    // loop; −1: outward gravitation is to be found here (deu_gravitation.ts) first
     if (kind > OSCILLATION || load<f64>(entry, 56) != 0) {
+      if (load<f64>(entry, 56) == -1) gravitate(entry, x, N, F, S, eps, s);
       sumA = sumB = sumC = sumC1 = sumC2 = 0;
       backwardNeuron(entry, s, floor, g, x, dx, N, F, S);
       storeSums(sums, <i32>load<f64>(entry), sumA, sumB, sumC, sumC1, sumC2);
@@ -409,6 +413,14 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
     storeSums(sums, <i32>load<f64>(entry), f64x2.extract_lane(lanesA, 0), f64x2.extract_lane(lanesB, 0), f64x2.extract_lane(lanesC, 0), f64x2.extract_lane(lanesC1, 0), f64x2.extract_lane(lanesC2, 0));
     if (partner != j) storeSums(sums, <i32>load<f64>(second), f64x2.extract_lane(lanesA, 1), f64x2.extract_lane(lanesB, 1), f64x2.extract_lane(lanesC, 1), f64x2.extract_lane(lanesC1, 1), f64x2.extract_lane(lanesC2, 1));
     j = partner + 1;
+  }
+}
+
+/** For the tests: outward gravitation alone (gravitate) for the flagged neurons among [lo, hi) of the table. */
+export function deuGravitateTable(table: usize, lo: i32, hi: i32, x: usize, N: i32, F: i32, S: i32): void {
+  for (let j = lo; j < hi; j++) {
+    const entry = entryOf(table, j);
+    if (load<f64>(entry, 56) == -1) gravitate(entry, x, N, F, S, load<f64>(table, 8), load<f64>(table));
   }
 }
 

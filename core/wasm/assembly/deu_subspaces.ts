@@ -5,8 +5,38 @@
 // lane is the scalar expression): it writes g, φ1, φ2 and, for the backward pass, their t-, a-,
 // b- and c-partials; assemble() is evaluate()'s assembly y = H·g + c1·φ1 + c2·φ2 with the clip.
 // exp, sin and cos are vmath.ts's (within about an ulp of V8's).
-import { sinCosPair, sinOf } from './vmath';
-import { add, clip, div, E, heaviside, k, mul, neg, sub, deltaS } from './deu_lanes';
+import { hostCosLanes, hostExpLanes, hostSinLanes, sinCosPair, sinOf } from './vmath';
+import { add, capped, clip, div, E, heaviside, k, mul, neg, sub, deltaS } from './deu_lanes';
+
+// With `exact` set (deu_gravitation.ts, for outward gravitation's fit), exp, sin and cos are the
+// host's (V8's, imported) and δ_s is computed as deu_solutions.ts does, so that these functions
+// give deu_solutions.ts's values bit for bit; otherwise vmath.ts's, within an ulp or two of them.
+let exact = false;
+/** Sets `exact` (see above). */
+export function setExact(on: bool): void {
+  exact = on;
+}
+/** E(x) = exp(min(x, CAP)). */
+@inline function capE(x: v128): v128 {
+  return exact ? hostExpLanes(capped(x)) : E(x);
+}
+let exactSin: v128 = k(0);
+/** cos x, and sin x for sinAfter(). */
+@inline function cosOf(x: v128): v128 {
+  if (!exact) return sinCosPair(x);
+  exactSin = hostSinLanes(x);
+  return hostCosLanes(x);
+}
+/** sin x of the last cosOf(x). */
+@inline function sinAfter(): v128 {
+  return exact ? exactSin : sinOf();
+}
+/** δ_s(t): deu_lanes.ts's, or with `exact` deu_solutions.ts's s·e/((1 + e)·(1 + e)), e = E(−s·t), without the floor constant. */
+@inline function delta(t: v128, s: f64, floor: f64): v128 {
+  if (!exact) return deltaS(t, s, floor);
+  const e = capE(mul(k(-s), t));
+  return div(mul(k(s), e), mul(add(k(1), e), add(k(1), e)));
+}
 
 // A neuron's kind in the table (core/cpu/deu_wasm.ts writes the same numbers)
 export const REAL_ROOTS = 0; // 1-1-1 Δ > 0
@@ -42,7 +72,7 @@ function ramp(t: v128, b: f64, partials: bool): void {
 
 // b·y' + c·y = u: first order, q = E(−ct/b), y = c1·q + H·(1 − q)/c
 function firstOrder(t: v128, b: f64, c: f64, partials: bool): void {
-  const kk = c / b, q = E(mul(k(-kk), t));
+  const kk = c / b, q = capE(mul(k(-kk), t));
   g = div(sub(k(1), q), k(c)); p1 = q;
   if (!partials) return;
   gt = div(q, k(b));
@@ -60,7 +90,7 @@ function doubleRamp(t: v128, a: f64, partials: bool): void {
 
 // a·y'' + c·y = u with ac > 0: undamped oscillator, w = √(ac)/a keeps the sign of a
 function undamped(t: v128, a: f64, c: f64, partials: bool): void {
-  const w = Math.sqrt(a * c) / a, C = sinCosPair(mul(k(w), t)), S = sinOf();
+  const w = Math.sqrt(a * c) / a, C = cosOf(mul(k(w), t)), S = sinAfter();
   g = div(sub(k(1), C), k(c)); p1 = C; p2 = S;
   if (!partials) return;
   const wa = -w / (2 * a), wc = w / (2 * c);
@@ -74,7 +104,7 @@ function undamped(t: v128, a: f64, c: f64, partials: bool): void {
 // a·y'' + c·y = u with ac < 0: hyperbolic, λ = √(−ac)/a, κ = |λ|, g = (1 − cosh κt)/c
 function hyperbolic(t: v128, a: f64, c: f64, partials: bool): void {
   const lam = Math.sqrt(-a * c) / a, kap = Math.abs(lam);
-  const P = E(mul(k(lam), t)), Q = E(mul(k(-lam), t));
+  const P = capE(mul(k(lam), t)), Q = capE(mul(k(-lam), t));
   // E(κt) and E(−κt) are P and Q, or Q and P: the same arguments, so the same values
   const up = lam >= 0 ? P : Q, down = lam >= 0 ? Q : P;
   const cosh = div(add(up, down), k(2)), sinh = div(sub(up, down), k(2));
@@ -90,7 +120,7 @@ function hyperbolic(t: v128, a: f64, c: f64, partials: bool): void {
 
 // a·y'' + b·y' = u: q = E(−bt/a), y = c2 − c1·(a/b)·q + H·[t/b − (a/b²)(1 − q)]
 function noSpring(t: v128, a: f64, b: f64, partials: bool): void {
-  const q = E(div(mul(k(-b), t), k(a))), b2 = b * b;
+  const q = capE(div(mul(k(-b), t), k(a))), b2 = b * b;
   g = sub(div(t, k(b)), div(mul(k(a), sub(k(1), q)), k(b2))); p1 = mul(k(-a / b), q); p2 = k(1);
   if (!partials) return;
   gt = div(sub(k(1), q), k(b));
@@ -102,7 +132,7 @@ function noSpring(t: v128, a: f64, b: f64, partials: bool): void {
 // |Δ| < ε with sign(a) = sign(c): forced to a repeated root, with the reference's pseudo-gradients
 function band(t: v128, b: f64, c: f64, partials: bool): void {
   const cf = (Math.sign(c) * Math.abs(b)) / 2, rho = (-2 * cf) / b;
-  const e = E(mul(k(rho), t));
+  const e = capE(mul(k(rho), t));
   g = div(sub(k(1), mul(e, sub(k(1), mul(k(rho), t)))), k(cf)); p1 = mul(t, e); p2 = e;
   if (!partials) return;
   gt = div(mul(mul(k(rho * rho), t), e), k(cf));
@@ -137,7 +167,7 @@ function oscillationConstants(a: f64, b: f64, c: f64): void {
 
 function oscillation(t: v128, a: f64, b: f64, c: f64, partials: bool): void {
   oscillationConstants(a, b, c);
-  const e = E(mul(k(-alpha), t)), cos = sinCosPair(mul(k(omega), t)), sin = sinOf(), K = add(cos, mul(k(bw), sin));
+  const e = capE(mul(k(-alpha), t)), cos = cosOf(mul(k(omega), t)), sin = sinAfter(), K = add(cos, mul(k(bw), sin));
   g = div(sub(k(1), mul(e, K)), k(c)); p1 = mul(e, cos); p2 = mul(e, sin);
   if (!partials) return;
   gt = div(mul(mul(k(2), e), sin), k(W));
@@ -174,7 +204,7 @@ function realRootsConstants(a: f64, b: f64, c: f64): void {
 
 function realRoots(t: v128, a: f64, b: f64, c: f64, partials: bool): void {
   realRootsConstants(a, b, c);
-  const P = E(mul(k(rPlus), t)), Q = E(mul(k(rMinus), t)), N = add(mul(k(b + D), P), mul(k(D - b), Q));
+  const P = capE(mul(k(rPlus), t)), Q = capE(mul(k(rMinus), t)), N = add(mul(k(b + D), P), mul(k(D - b), Q));
   g = div(sub(k(1), div(N, k(2 * D))), k(c)); p1 = Q; p2 = P;
   if (!partials) return;
   gt = div(sub(P, Q), k(D));
@@ -209,6 +239,19 @@ function parts(kind: i32, t: v128, a: f64, b: f64, c: f64, partials: bool): void
   }
 }
 
+/** φ1 and φ2, unclipped (deu_solutions.ts's basisParts), of a subspace of the form H·g + c1·φ1 + c2·φ2 at the pair t. */
+export function basisAt(kind: i32, t: v128, a: f64, b: f64, c: f64): void {
+  parts(kind, t, a, b, c, false);
+}
+/** φ1 of the last basisAt(). */
+export function basis1(): v128 {
+  return p1;
+}
+/** φ2 of the last basisAt(). */
+export function basis2(): v128 {
+  return p2;
+}
+
 // y and its seven partials at the pair, clipped (deu_solutions.ts's DeuPoint)
 export let Y: v128 = k(0), DT: v128 = k(0), DA: v128 = k(0), DB: v128 = k(0), DC: v128 = k(0), DC1: v128 = k(0), DC2: v128 = k(0);
 
@@ -225,10 +268,10 @@ export function assemble(kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2
   }
   if (kind == SIGMOID) {
     // σ_s(t)/c, σ_s = 1/(1 + E(−s·t))
-    const sigma = div(k(1), add(k(1), E(mul(k(-s), t))));
+    const sigma = div(k(1), add(k(1), capE(mul(k(-s), t))));
     Y = clip(div(sigma, k(c)));
     if (partials) {
-      DT = clip(div(deltaS(t, s, floor), k(c)));
+      DT = clip(div(delta(t, s, floor), k(c)));
       DC = clip(div(neg(sigma), k(c * c)));
     }
     return;
@@ -237,7 +280,7 @@ export function assemble(kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2
   const H = heaviside(t);
   Y = clip(add(add(mul(H, g), mul(k(c1), p1)), mul(k(c2), p2)));
   if (!partials) return;
-  DT = clip(add(add(add(mul(H, gt), mul(deltaS(t, s, floor), g)), mul(k(c1), p1t)), mul(k(c2), p2t)));
+  DT = clip(add(add(add(mul(H, gt), mul(delta(t, s, floor), g)), mul(k(c1), p1t)), mul(k(c2), p2t)));
   DA = clip(add(add(mul(H, ga), mul(k(c1), p1a)), mul(k(c2), p2a)));
   DB = clip(add(add(mul(H, gb), mul(k(c1), p1b)), mul(k(c2), p2b)));
   DC = clip(add(add(mul(H, gc), mul(k(c1), p1c)), mul(k(c2), p2c)));

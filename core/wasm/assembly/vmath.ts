@@ -16,6 +16,7 @@
 
 @external("env", "hostSin") declare function hostSin(x: f64): f64;
 @external("env", "hostCos") declare function hostCos(x: f64): f64;
+@external("env", "hostExp") declare function hostExp(x: f64): f64;
 
 const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 0.6931471803691238; // ln 2 to 32 bits: n·LN2_HI is exact for |n| < 2^21
@@ -159,6 +160,20 @@ let sinOut: v128 = f64x2.splat(0);
 @inline function hostPair(x: v128, wantSin: bool): v128 {
   const x0 = f64x2.extract_lane(x, 0), x1 = f64x2.extract_lane(x, 1);
   return wantSin ? f64x2.replace_lane(f64x2.splat(hostSin(x0)), 1, hostSin(x1)) : f64x2.replace_lane(f64x2.splat(hostCos(x0)), 1, hostCos(x1));
+}
+
+/**
+ * The host's exp, sin or cos (V8's Math.exp/sin/cos) of both lanes: for the few values that must
+ * be JavaScript's bit for bit (outward gravitation's fit, deu_gravitation.ts).
+ */
+export function hostExpLanes(x: v128): v128 {
+  return f64x2.replace_lane(f64x2.splat(hostExp(f64x2.extract_lane(x, 0))), 1, hostExp(f64x2.extract_lane(x, 1)));
+}
+export function hostSinLanes(x: v128): v128 {
+  return hostPair(x, true);
+}
+export function hostCosLanes(x: v128): v128 {
+  return hostPair(x, false);
 }
 
 /** q = round(x·2/π): x = q·π/2 + r. */
