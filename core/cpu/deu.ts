@@ -22,7 +22,7 @@
 // follow; outward gravitation is still computed here, once per neuron.
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
-import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
+import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
@@ -89,7 +89,7 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   // outward gravitation only for neurons with a coefficient below ε (a few, once trained)
   const gravities = new Array<Gravitation | null>(F).fill(null);
   for (let f = 0; f < F; f++) {
-    if (Math.abs(params[5 * f]) < eps || Math.abs(params[5 * f + 1]) < eps || Math.abs(params[5 * f + 2]) < eps) gravities[f] = gravitationOf(x, params, N, F, S, f, eps, s);
+    if (hasSmallCoefficient(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps)) gravities[f] = gravitationOf(x, params, N, F, S, f, eps, s);
   }
   for (let f = 0; f < F; f++) {
     const k = neuronAt(params, f);
@@ -127,7 +127,7 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
 function gravitationOf(x: ArrayLike<number>, params: ArrayLike<number>, N: number, F: number, S: number, f: number, eps: number, s: number): Gravitation | null {
   const k = neuronAt(params, f);
   const sub = subspaceOf(k.a, k.b, k.c, eps);
-  if (sub === null || N * S === 0 || (Math.abs(k.a) >= eps && Math.abs(k.b) >= eps && Math.abs(k.c) >= eps)) return null;
+  if (sub === null || N * S === 0 || !hasSmallCoefficient(k.a, k.b, k.c, eps)) return null;
   let sum = 0;
   for (let n = 0; n < N; n++) for (let i = (n * F + f) * S, end = i + S; i < end; i++) sum += x[i];
   let mean = sum / (N * S);

@@ -18,6 +18,11 @@ export interface Gravitation {
   readonly nudged: { readonly a: boolean; readonly b: boolean; readonly c: boolean };
 }
 
+/** Whether a, b or c is below ε in magnitude: the neurons outward gravitation applies to. */
+export function hasSmallCoefficient(a: number, b: number, c: number, eps: number): boolean {
+  return Math.abs(a) < eps || Math.abs(b) < eps || Math.abs(c) < eps;
+}
+
 /** The nudged neuron for a neuron in subspace `sub`, or null when none of a, b, c is small. */
 export function outwardGravitation(k: Coeffs, sub: Subspace, tStar: number, eps: number, s: number): Gravitation | null {
   const small = (v: number) => Math.abs(v) < eps;

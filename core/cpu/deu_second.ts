@@ -30,7 +30,7 @@ import { type JetAlgebra, type JetNumbers, type JetView, NEAR_JETS, NEAR_NUMBERS
 import { FarJets, farNumbers, type Poly } from './deu_jet_far.js';
 import { FAR_FROM } from './deu_far.js';
 import { borrowedSecond } from './deu_gravitation_second.js';
-import { outwardGravitation, type Gravitation } from './deu_gravitation.js';
+import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { type Coeffs, DEU_NUMERICS, DeuPoint, evaluate, neuronAt, type Subspace, subspaceOf } from './deu_solutions.js';
 
 const CAP = DEU_NUMERICS.expCap;
@@ -382,7 +382,7 @@ export function deuGradPBackward(U: ArrayLike<number>, g: ArrayLike<number>, inp
 /** Outward gravitation for neuron f, as the first-order backward (core/cpu/deu.ts) computes it, and t*. */
 function gravitationOf(k: Coeffs, sub: Subspace, x: ArrayLike<number>, L: Layout, f: number, eps: number, s: number): { gravity: Gravitation | null; mean: number } {
   const count = L.N * L.S;
-  if (count === 0 || (Math.abs(k.a) >= eps && Math.abs(k.b) >= eps && Math.abs(k.c) >= eps)) return { gravity: null, mean: NaN };
+  if (count === 0 || !hasSmallCoefficient(k.a, k.b, k.c, eps)) return { gravity: null, mean: NaN };
   let sum = 0;
   for (const i of elementsOf(L, f)) sum += x[i];
   let mean = sum / count;

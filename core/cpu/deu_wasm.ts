@@ -11,7 +11,7 @@ import type { TypedArray } from '../dtype.js';
 import { allocFloat32, heapOf } from '../wasm/heap.js';
 import { countRun, type WasmRuntime } from '../wasm/runtime.js';
 import { DEU_BACKWARD, DEU_FORWARD, runShares, splitItems } from '../wasm/threads.js';
-import type { Gravitation } from './deu_gravitation.js';
+import { hasSmallCoefficient, type Gravitation } from './deu_gravitation.js';
 import { subspaceOf, type Subspace } from './deu_solutions.js';
 import { residentKernels } from './wasm_switch.js';
 
@@ -55,7 +55,7 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
   table[0] = s;
   table[1] = eps;
   let j = 0;
-  const write = (f: number, kind: number) => writeEntry(table, HEADER + ENTRY * j++, f, kind, params, gravitate && kind !== NOT_FINITE && hasSmall(params, f, eps));
+  const write = (f: number, kind: number) => writeEntry(table, HEADER + ENTRY * j++, f, kind, params, gravitate && kind !== NOT_FINITE && hasSmallCoefficient(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps));
   let waitingReal = -1, waitingOscillation = -1;
   for (let f = 0; f < F; f++) {
     const sub = subspaceOf(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
@@ -77,11 +77,6 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
 }
 
 const REAL_ROOTS = KIND['1-1-1 Δ>0'], OSCILLATION = KIND['1-1-1 Δ<0'];
-
-/** Whether neuron f has a coefficient below ε (the backward pass then applies outward gravitation to it). */
-function hasSmall(params: ArrayLike<number>, f: number, eps: number): boolean {
-  return Math.abs(params[5 * f]) < eps || Math.abs(params[5 * f + 1]) < eps || Math.abs(params[5 * f + 2]) < eps;
-}
 
 /**
  * Neuron f's fields at table[at …] (a layer runs this twice per training step: no objects per

@@ -8,7 +8,7 @@
 // they cost microseconds where the JavaScript, run a few dozen times per step, is rarely optimised
 // by V8 and took up to a tenth of a millisecond each.
 import { assemble, basis1, basis2, basisAt, BAND, DT, OSCILLATION, REAL_ROOTS, setExact, Y } from './deu_subspaces';
-import { clip } from './deu_lanes';
+import { M } from './deu_lanes';
 
 const STEP: f64 = 1e-3; // DEU_NUMERICS.gravitationStep: the forward difference's Δt
 const RIDGE: f64 = 1e-9; // DEU_NUMERICS.ridge
@@ -75,7 +75,7 @@ export function gravitate(entry: usize, x: usize, N: i32, F: i32, S: i32, eps: f
   store<f64>(entry, ((p + RIDGE) * v - r * u) / det, 104);
 }
 
-/** deu_solutions.ts's clip of one value. */
+/** deu_solutions.ts's clip of one value to [−M, M] (NaN passes through). */
 @inline function clipped(v: f64): f64 {
-  return f64x2.extract_lane(clip(f64x2.splat(v)), 0);
+  return v < -M ? -M : v > M ? M : v;
 }

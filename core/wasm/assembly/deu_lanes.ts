@@ -44,6 +44,10 @@ export function deltaFloor(s: f64): f64 {
 @inline export function deltaS(t: v128, s: f64, floor: f64): v128 {
   const z = mul(k(-s), t);
   const e = expPair(capped(z));
-  const d = div(mul(k(s), e), mul(add(one(), e), add(one(), e)));
-  return v128.bitselect(k(floor), d, f64x2.ge(z, v128.load(FIXED, CAPPED)));
+  return v128.bitselect(k(floor), deltaOf(e, s), f64x2.ge(z, v128.load(FIXED, CAPPED)));
+}
+
+/** s·e/((1 + e)·(1 + e)): δ_s from e = E(−s·t). */
+@inline export function deltaOf(e: v128, s: f64): v128 {
+  return div(mul(k(s), e), mul(add(one(), e), add(one(), e)));
 }

@@ -6,7 +6,7 @@
 // b- and c-partials; assemble() is evaluate()'s assembly y = H·g + c1·φ1 + c2·φ2 with the clip.
 // exp, sin and cos are vmath.ts's (within about an ulp of V8's).
 import { hostCosLanes, hostExpLanes, hostSinLanes, sinCosPair, sinOf } from './vmath';
-import { add, capped, clip, div, E, heaviside, k, mul, neg, sub, deltaS } from './deu_lanes';
+import { add, capped, clip, deltaOf, deltaS, div, E, heaviside, k, mul, neg, sub } from './deu_lanes';
 
 // With `exact` set (deu_gravitation.ts, for outward gravitation's fit), exp, sin and cos are the
 // host's (V8's, imported) and δ_s is computed as deu_solutions.ts does, so that these functions
@@ -34,8 +34,7 @@ let exactSin: v128 = k(0);
 /** δ_s(t): deu_lanes.ts's, or with `exact` deu_solutions.ts's s·e/((1 + e)·(1 + e)), e = E(−s·t), without the floor constant. */
 @inline function delta(t: v128, s: f64, floor: f64): v128 {
   if (!exact) return deltaS(t, s, floor);
-  const e = capE(mul(k(-s), t));
-  return div(mul(k(s), e), mul(add(k(1), e), add(k(1), e)));
+  return deltaOf(capE(mul(k(-s), t)), s);
 }
 
 // A neuron's kind in the table (core/cpu/deu_wasm.ts writes the same numbers)
