@@ -122,7 +122,7 @@ const fmt = fmtMs;
  * over the subspaces, as in a net being trained. CPU backend.
  */
 function trainedTable(widths: number[], runs: number, checks: string[]): { lines: string[]; ratios: number[] } {
-  const lines = ['| second layer | DEU ms | ReLU ms | DEU / ReLU | losses after the Adam steps (DEU, ReLU) | first DEU layer\'s subspaces |', '|---|---|---|---|---|---|'];
+  const lines = ['| second layer | DEU ms | DEU, float32 arithmetic, ms | ReLU ms | DEU / ReLU | DEU, float32 arithmetic / ReLU | losses after the Adam steps (DEU, ReLU) | first DEU layer\'s subspaces |', '|---|---|---|---|---|---|---|---|'];
   const ratios: number[] = [];
   const batches = Array.from({ length: ADAM_STEPS }, (_, i) => batchOf(i + 1));
   for (const width of widths) {
@@ -140,15 +140,27 @@ function trainedTable(widths: number[], runs: number, checks: string[]): { lines
       const { step, restore, check } = trainStepOf(m, xBatch);
       checks.push(`cpu ${FIRST}-${width} ${a} after ${ADAM_STEPS} Adam steps (loss ${loss.toFixed(3)}): ${check}`);
       contenders.push({ name: a, op: () => void step(), setup: restore });
+      // the same net and step with setBackend('cpu', { deuArithmetic: 'float32' })
+      if (a === 'DEU') contenders.push({ name: 'DEU32', op: () => inFloat32Arithmetic(step), setup: restore });
     }
     const times = roundRobin(contenders, WARMUP, runs);
-    const [deu, relu] = [median(times.get('DEU')!), median(times.get('ReLU')!)];
+    const [deu, deu32, relu] = [median(times.get('DEU')!), median(times.get('DEU32')!), median(times.get('ReLU')!)];
     ratios.push(deu / relu);
-    lines.push(`| ${width} | ${fmt(deu)} | ${fmt(relu)} | ${deu / relu <= TARGET ? `**${(deu / relu).toFixed(2)}×**` : `${(deu / relu).toFixed(2)}× (over)`} | ${losses.join(', ')} | ${subspaces} |`);
-    console.log(`cpu, after ${ADAM_STEPS} Adam steps, ${FIRST}-${width}: DEU ${fmt(deu)} ms, ReLU ${fmt(relu)} ms, ${(deu / relu).toFixed(2)}×`);
+    lines.push(`| ${width} | ${fmt(deu)} | ${fmt(deu32)} | ${fmt(relu)} | ${deu / relu <= TARGET ? `**${(deu / relu).toFixed(2)}×**` : `${(deu / relu).toFixed(2)}× (over)`} | ${(deu32 / relu).toFixed(2)}× | ${losses.join(', ')} | ${subspaces} |`);
+    console.log(`cpu, after ${ADAM_STEPS} Adam steps, ${FIRST}-${width}: DEU ${fmt(deu)} ms (float32 arithmetic ${fmt(deu32)} ms), ReLU ${fmt(relu)} ms, ${(deu / relu).toFixed(2)}× (${(deu32 / relu).toFixed(2)}×)`);
   }
   batches.forEach((b) => b.x.dispose());
   return { lines, ratios };
+}
+
+/** Runs fn with setBackend('cpu', { deuArithmetic: 'float32' }), then puts the default (float64) back. */
+function inFloat32Arithmetic(fn: () => unknown): void {
+  tg.setBackend('cpu', { deuArithmetic: 'float32' });
+  try {
+    fn();
+  } finally {
+    tg.setBackend('cpu', { deuArithmetic: 'float64' });
+  }
 }
 
 /** How many of a DEU layer's neurons are in each subspace, e.g. "1-1-1 Δ<0 744, 1-1-1 Δ>0 234". */
@@ -260,10 +272,13 @@ function main(): void {
     { name: 'DEU fwd', op: fwd(deuF) }, { name: 'ReLU fwd', op: fwd(reluF) },
     { name: 'DEU fwd+bwd', op: fb(deuF) }, { name: 'ReLU fwd+bwd', op: fb(reluF) },
     { name: 'DEU (c1, c2 ≠ 0) fwd', op: fwd(trainedF) }, { name: 'DEU (c1, c2 ≠ 0) fwd+bwd', op: fb(trainedF) },
+    { name: 'DEU32 fwd', op: () => inFloat32Arithmetic(fwd(deuF)) }, { name: 'DEU32 fwd+bwd', op: () => inFloat32Arithmetic(fb(deuF)) },
+    { name: 'DEU32 (c1, c2 ≠ 0) fwd', op: () => inFloat32Arithmetic(fwd(trainedF)) }, { name: 'DEU32 (c1, c2 ≠ 0) fwd+bwd', op: () => inFloat32Arithmetic(fb(trainedF)) },
   ], WARMUP, RUNS);
   const lm = (n: string) => median(layerTimes.get(n)!);
   const layerLines = ['| 2^20 elements ([256, 4096]) | DEU ms | ReLU ms | DEU / ReLU | DEU Melem/s |', '|---|---|---|---|---|'];
-  for (const [label, deuName, what] of [['fwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd'], ['fwd+bwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd+bwd'], ['fwd, c1, c2 ~ U(−0.1, 0.1) (as after training)', 'DEU (c1, c2 ≠ 0)', 'fwd'], ['fwd+bwd, c1, c2 ~ U(−0.1, 0.1)', 'DEU (c1, c2 ≠ 0)', 'fwd+bwd']]) {
+  const layerRows = [['fwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd'], ['fwd+bwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd+bwd'], ['fwd, c1, c2 ~ U(−0.1, 0.1) (as after training)', 'DEU (c1, c2 ≠ 0)', 'fwd'], ['fwd+bwd, c1, c2 ~ U(−0.1, 0.1)', 'DEU (c1, c2 ≠ 0)', 'fwd+bwd']];
+  for (const [label, deuName, what] of [...layerRows, ...layerRows.map(([l, d, w]) => [`${l}, float32 arithmetic`, d.replace('DEU', 'DEU32'), w])]) {
     const d = lm(`${deuName} ${what}`), r = lm(`ReLU ${what}`);
     layerLines.push(`| ${label} | ${fmt(d)} | ${fmt(r)} | ${(d / r).toFixed(1)}× | ${((N * F) / (d / 1000) / 1e6).toFixed(1)} |`);
     console.log(`layer ${label}: DEU ${fmt(d)} ms, ReLU ${fmt(r)} ms, ${(d / r).toFixed(1)}×`);

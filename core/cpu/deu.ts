@@ -9,7 +9,11 @@
 //   forward:  y = y(t; a, b, c, c1, c2)                              (deu_solutions.ts)
 //   backward: dx = g·∂y/∂t, dparams[f] = Σ over the neuron's elements of g·∂y/∂θ, with the
 //             columns of coefficients stuck below ε borrowed by outward gravitation (deu_gravitation.ts)
-// The arithmetic is float64 for both dtypes; float32 results are rounded when stored.
+// The arithmetic is float64 for both dtypes; float32 results are rounded when stored, and those
+// below float32's normal range (|v| < 2^−126 ≈ 1.2e−38) are flushed to ±0, as
+// torch.set_flush_denormal(True) does: the δ_s and c·φ terms of a trained layer's gradient make
+// a few percent of dx subnormal, and each layer's matmuls that read them ran 10–25 % slower
+// (subnormal operands take a slow path in the processor's SIMD units; bench/RESULTS.md).
 //
 // Speed: the two subspaces almost every trained or freshly initialised neuron is in (1-1-1 with
 // Δ > 0 or Δ < 0) have loops of their own (deu_fast.ts) with the per-neuron constants hoisted out
@@ -57,6 +61,7 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
       }
     }
   }
+  flushSubnormals(y.array);
   return { y, saved: null };
 }
 
@@ -84,7 +89,10 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
   const [N, F] = xv.shape, S = sizeOf(xv.shape.slice(2));
   const dx = alloc.alloc(xv.dtype, x.length, false), dparams = alloc.alloc(pv.dtype, 5 * F, false);
   // (the WebAssembly kernel finds outward gravitation itself, bit for bit as below)
-  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, saved ? arrayOf(saved.storage) : null)) return { dx, dparams };
+  if (wasmDeuBackward(g, x, dx.array, dparams.array, params, N, F, S, eps, s, saved ? arrayOf(saved.storage) : null)) {
+    flushSubnormals(dparams.array); // (the kernel flushes dx; its sums are float64)
+    return { dx, dparams };
+  }
   const point = new DeuPoint(), borrowed = new DeuPoint();
   // outward gravitation only for neurons with a coefficient below ε (a few, once trained)
   const gravities = new Array<Gravitation | null>(F).fill(null);
@@ -117,7 +125,20 @@ export function deuBackward(alloc: CpuAllocator, gv: View, xv: View, pv: View, {
     }
     dparams.array.set(sub === null ? [NaN, NaN, NaN, NaN, NaN] : [da, db, dc, dc1, dc2], 5 * f);
   }
+  flushSubnormals(dx.array);
+  flushSubnormals(dparams.array);
   return { dx, dparams };
+}
+
+const SMALLEST_NORMAL_FLOAT32 = 2 ** -126;
+
+/** A float32 array's subnormal values flushed to zero of the same sign (see the header); float64 arrays are left alone. */
+function flushSubnormals(a: ArrayLike<number> & { [i: number]: number }): void {
+  if (!(a instanceof Float32Array)) return;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v !== 0 && v > -SMALLEST_NORMAL_FLOAT32 && v < SMALLEST_NORMAL_FLOAT32) a[i] = v < 0 ? -0 : 0;
+  }
 }
 
 /**

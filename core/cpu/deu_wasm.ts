@@ -13,7 +13,7 @@ import { countRun, type WasmRuntime } from '../wasm/runtime.js';
 import { DEU_BACKWARD, DEU_FORWARD, runShares, splitItems } from '../wasm/threads.js';
 import { hasSmallCoefficient, type Gravitation } from './deu_gravitation.js';
 import { subspaceOf, type Subspace } from './deu_solutions.js';
-import { residentKernels } from './wasm_switch.js';
+import { deuInFloat32, residentKernels } from './wasm_switch.js';
 
 /** Elements × neurons below which one thread runs the layer (waking the workers costs ~20 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 14;
@@ -40,40 +40,70 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false
 
 /**
  * The table of every neuron, written straight into the WebAssembly memory (null: no room). The
- * kernel computes two 1-1-1 neurons of one kind at once, two entries next to each other: so each
- * Δ > 0 or Δ < 0 neuron waits for the next one of its kind and the two are listed together,
- * otherwise in the order of f (neighbouring columns stay together in memory, and the threads,
- * which take equal runs of entries, get both kinds alike).
+ * kernel computes 1-1-1 neurons of one kind together — four at a time in float32 arithmetic, two
+ * in float64 — from entries next to each other: so each Δ > 0 or Δ < 0 neuron waits until four of
+ * its kind have come and the four are listed together, otherwise in the order of f (neighbouring
+ * columns stay together in memory, and the threads, which take equal runs of entries, get both
+ * kinds alike).
  */
-function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean): { ptr: number; release: () => void } | null {
-  // a header (s, ε), then the entries, each with room after its fields for the constants the
-  // kernel derives (deuTableBytes)
+function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean, single: boolean): Table | null {
+  // a header (s, ε, the arithmetic), then the entries, each with room after its fields for the
+  // constants the kernel derives (deuTableBytes)
   const bytes = rt.exports.deuTableBytes(F), HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuTableBytes(1) / 8 - HEADER;
   const block = allocFloat32(rt, bytes / 4, false);
   if (block === null) return null;
   const table = new Float64Array(rt.memory.buffer, block.ptr, bytes / 8);
   table[0] = s;
   table[1] = eps;
+  table[2] = single ? 1 : 0;
   let j = 0;
+  const starts: number[] = []; // where each group of 1-1-1 neurons, or each other neuron, begins
   const write = (f: number, kind: number) => writeEntry(table, HEADER + ENTRY * j++, f, kind, params, gravitate && kind !== NOT_FINITE && hasSmallCoefficient(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps));
-  let waitingReal = -1, waitingOscillation = -1;
+  const waiting = new Map<number, number[]>([[REAL_ROOTS, []], [OSCILLATION, []]]);
   for (let f = 0; f < F; f++) {
     const sub = subspaceOf(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
     const kind = sub === null ? NOT_FINITE : KIND[sub];
-    if (kind !== REAL_ROOTS && kind !== OSCILLATION) write(f, kind);
-    else if (kind === REAL_ROOTS ? waitingReal < 0 : waitingOscillation < 0) {
-      if (kind === REAL_ROOTS) waitingReal = f;
-      else waitingOscillation = f;
-    } else {
-      write(kind === REAL_ROOTS ? waitingReal : waitingOscillation, kind);
+    const group = waiting.get(kind);
+    if (!group) {
+      starts.push(j);
       write(f, kind);
-      if (kind === REAL_ROOTS) waitingReal = -1;
-      else waitingOscillation = -1;
+      continue;
     }
+    group.push(f);
+    if (group.length < 4) continue;
+    starts.push(j);
+    for (const g of group.splice(0)) write(g, kind);
   }
-  if (waitingReal >= 0) write(waitingReal, REAL_ROOTS);
-  if (waitingOscillation >= 0) write(waitingOscillation, OSCILLATION);
-  return { ptr: block.ptr, release: () => block.heap.release(block.ptr) };
+  for (const [kind, group] of waiting) {
+    if (group.length > 0) starts.push(j);
+    for (const g of group) write(g, kind);
+  }
+  return { ptr: block.ptr, starts, release: () => block.heap.release(block.ptr) };
+}
+
+/**
+ * Whether the 1-1-1 neurons take the float32 loops (core/wasm/assembly/deu_single.ts): unless
+ * setBackend('cpu', { deuArithmetic: 'float64' }), and for |s| ≤ 1e30, where δ_s's s·e^14 stays
+ * finite in float32 (beyond, the float64 loops run).
+ */
+function inFloat32(s: number): boolean {
+  return deuInFloat32() && Math.abs(s) <= 1e30;
+}
+
+interface Table {
+  ptr: number;
+  /** The entries where the kernel's groups (and the other neurons) begin, in order. */
+  starts: number[];
+  release: () => void;
+}
+
+/**
+ * The threads' runs of entries, each boundary moved to the next group's start: the kernel's groups
+ * (and so where the float32 loops keep each element's exponentials) do not depend on the split.
+ */
+function runsOf(rt: WasmRuntime, table: Table, F: number, work: number): [number, number][] {
+  const aligned = (i: number) => table.starts.find((start) => start >= i) ?? F;
+  return splitItems(rt, F, work, PARALLEL_MIN_ELEMENTS).map(([lo, hi]) => [aligned(lo), aligned(hi)]);
 }
 
 const REAL_ROOTS = KIND['1-1-1 Δ>0'], OSCILLATION = KIND['1-1-1 Δ<0'];
@@ -96,6 +126,9 @@ function writeEntry(table: Float64Array, at: number, f: number, kind: number, pa
  */
 export const DEU_SAVED_SLOTS = 6;
 
+/** Whether the forward pass that kept each `saved` ran the float32 loops (they keep three float32s per element, the float64 loops three float64s). */
+const keptInFloat32 = new WeakMap<TypedArray, boolean>();
+
 /** `saved`'s pointer if it is the size x needs and in the WebAssembly memory, else null. */
 function keptFor(saved: TypedArray | null, x: TypedArray): Native | null {
   return saved && saved.length === DEU_SAVED_SLOTS * x.length ? residentKernels(saved) : null;
@@ -111,12 +144,14 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   const native = nativeFor([x, y], x);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  const table = tableOf(rt, params, F, eps, s, false);
+  const single = inFloat32(s);
+  const table = tableOf(rt, params, F, eps, s, false, single);
   if (!table) return false;
   const keep = keptFor(saved, x)?.at[0] ?? 0;
+  if (keep) keptInFloat32.set(saved!, single);
   try {
     countRun('deu');
-    const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
+    const runs = runsOf(rt, table, F, F * N * S);
     runShares(rt, DEU_FORWARD, 'deu', [table.ptr, at[0], at[1], N, F, S, keep], runs, () => 0, (lo, hi) => rt.exports.deuForwardTable(table.ptr, lo, hi, at[0], at[1], N, F, S, keep));
   } finally {
     table.release();
@@ -136,7 +171,9 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  const table = tableOf(rt, params, F, eps, s, true);
+  // the arithmetic of the forward pass that kept `saved` (the layouts differ), else the current one
+  const single = kept ? keptInFloat32.get(saved!) ?? inFloat32(s) : inFloat32(s);
+  const table = tableOf(rt, params, F, eps, s, true, single);
   if (!table) return false;
   const sums = allocFloat32(rt, 10 * F, false);
   if (!sums) {
@@ -145,7 +182,7 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   }
   try {
     countRun('deuGrad');
-    const runs = splitItems(rt, F, F * N * S, PARALLEL_MIN_ELEMENTS);
+    const runs = runsOf(rt, table, F, F * N * S);
     const reuse = kept?.at[0] ?? 0;
     const args = [table.ptr, at[0], at[1], at[2], N, F, S, sums.ptr, reuse];
     runShares(rt, DEU_BACKWARD, 'deuGrad', args, runs, () => 0, (lo, hi) => rt.exports.deuBackwardTable(table.ptr, lo, hi, at[0], at[1], at[2], N, F, S, sums.ptr, reuse));
@@ -167,7 +204,7 @@ export function kernelGravitationForTest(x: TypedArray, params: ArrayLike<number
   const native = residentKernels(x);
   if (!native || F === 0) return null;
   const { rt, at } = native;
-  const table = tableOf(rt, params, F, eps, s, true);
+  const table = tableOf(rt, params, F, eps, s, true, false);
   if (!table) return null;
   try {
     rt.exports.deuGravitateTable(table.ptr, 0, F, at[0], N, F, S);

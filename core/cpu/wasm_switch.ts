@@ -30,12 +30,31 @@ export interface CpuBackendOptions {
   threads?: number;
   /** false runs every kernel in JavaScript (default true: WebAssembly where it loads). */
   wasm?: boolean;
+  /**
+   * The arithmetic of a float32 DEU layer's 1-1-1 neurons in WebAssembly: 'float64' (default; two
+   * neurons per SIMD instruction, within a few float32 ulps of the JavaScript kernel) or 'float32'
+   * (four per instruction, as the reference implementation and the gpu backend compute: faster,
+   * with float32's rounding errors, bench/RESULTS.md measures both).
+   */
+  deuArithmetic?: 'float32' | 'float64';
+}
+
+let deuFloat32 = false;
+/** Whether a float32 DEU layer's 1-1-1 neurons run in float32 arithmetic (setBackend's deuArithmetic). */
+export function deuInFloat32(): boolean {
+  return deuFloat32;
 }
 
 export function configureCpu(options: object): void {
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (key !== 'threads' && key !== 'wasm') fail('setBackend', `unknown option '${key}' for backend 'cpu' (valid: threads, wasm)`);
+    if (key !== 'threads' && key !== 'wasm' && key !== 'deuArithmetic') fail('setBackend', `unknown option '${key}' for backend 'cpu' (valid: threads, wasm, deuArithmetic)`);
+  }
+  if (o.deuArithmetic !== undefined) {
+    if (o.deuArithmetic !== 'float32' && o.deuArithmetic !== 'float64') {
+      fail('setBackend', `option 'deuArithmetic' of backend 'cpu' must be 'float32' or 'float64', got ${JSON.stringify(o.deuArithmetic)}`);
+    }
+    deuFloat32 = o.deuArithmetic === 'float32';
   }
   if (o.wasm !== undefined) {
     if (typeof o.wasm !== 'boolean') fail('setBackend', `option 'wasm' of backend 'cpu' must be true or false, got ${String(o.wasm)}`);
@@ -65,6 +84,8 @@ export interface CpuBackendInfo {
   /** How many times each WebAssembly kernel ran (matmul, add, exp, sum, ...), by name. */
   kernelRuns: Record<string, number>;
   float64Kernels: 'javascript';
+  /** The arithmetic of float32 DEU layers' 1-1-1 neurons in WebAssembly (setBackend's deuArithmetic). */
+  deuArithmetic: 'float32' | 'float64';
 }
 
 export function cpuInfo(): CpuBackendInfo {
@@ -79,5 +100,6 @@ export function cpuInfo(): CpuBackendInfo {
     wasmHeap: heapStats(),
     kernelRuns: Object.fromEntries(wasmKernelRuns),
     float64Kernels: 'javascript',
+    deuArithmetic: deuFloat32 ? 'float32' : 'float64',
   };
 }

@@ -30,18 +30,22 @@
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
 import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
-import { add, capped, clip, deltaFloor, deltaS, div, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
+import { add, capped, clip, deltaFloor, deltaS, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
+import {
+  CONSTANT_SLOTS, slot, SLOTS, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA,
+  V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS,
+} from './deu_slots';
+import { backwardFour, forwardFour, phasesReducible } from './deu_single';
 
-const HEADER: usize = 16; // s, then ε
+const HEADER: usize = 24; // s, ε, then 1 if the 1-1-1 neurons take the float32 loops (deu_single.ts)
 const FIELDS: usize = 14 * 8; // the table's fields per neuron, written by the caller
-// After a neuron's fields, room for its constants as vectors (written by loadTwo, read in the
-// element loops). Kept in memory rather than in globals or locals: a global is reloaded and
-// re-splatted at every use, and some thirty vector constants cannot all stay in registers, so a
-// load from the neuron's own block (one instruction) is the cheapest way to reach each of them.
-// Each neuron is computed by one thread, so its block is never written by two at once.
-const SLOTS: usize = 26;
+// After a neuron's fields, room for its constants as vectors (deu_slots.ts; written by loadTwo or
+// packFour, read in the element loops). Kept in memory rather than in globals or locals: a global
+// is reloaded and re-splatted at every use, and some thirty vector constants cannot all stay in
+// registers, so a load from the neuron's own block (one instruction) is the cheapest way to reach
+// each of them. Each neuron is computed by one thread, so its block is never written by two at once.
 const ENTRY: usize = FIELDS + SLOTS * 16;
 
 /** The table's size in bytes for F neurons (the caller allocates it). */
@@ -49,25 +53,10 @@ export function deuTableBytes(F: i32): i32 {
   return <i32>(HEADER + <usize>F * ENTRY);
 }
 
-// The slots of a constant block (16 bytes each; lane 0 one neuron's value, lane 1 the other's).
-const V_C1 = 0, V_C2 = 1, V_INVC = 2, V_INVD = 3;
-// Δ > 0: r± = (−b ± D)/(2a), b + D, D − b, D = √(b² − 4ac), 2D, 1/(2D²c), and the partials of D
-// and r± by a, b, c (deu_far.ts derives them), each θ's as (D_θ, (b + D)_θ, (D − b)_θ, r₊_θ, r₋_θ)
-const V_RPLUS = 4, V_RMINUS = 5, V_BD = 6, V_DB = 7, V_D = 8, V_D2 = 9, V_INVDEN = 10;
-const V_REAL_A = 11, V_REAL_B = 16, V_REAL_C = 21; // five slots each
-// Δ < 0: −α = −b/(2a), ω = W/(2a), b/W with W = √(4ac − b²), and the partials of α, ω and b/W
-// by a, b, c, each θ's as (α_θ, ω_θ, (b/W)_θ) (α_c = 0)
-const V_NEG_ALPHA = 4, V_OMEGA = 5, V_BW = 6;
-const V_OSC_A = 7, V_OSC_B = 10, V_OSC_C = 13; // three slots each
-
 @inline function at(n: i32, f: i32, F: i32, S: i32): usize {
   return <usize>((n * F + f) * S) << 2;
 }
 
-/** The constant in slot `slot` of the block at `v`. */
-@inline function slot(v: usize, slot: usize): v128 {
-  return v128.load(v + (slot << 4));
-}
 @inline function setSlot(v: usize, slot: usize, value: f64): void {
   v128.store(v + (slot << 4), k(value));
 }
@@ -90,8 +79,47 @@ function loadTwo(first: usize, second: usize): usize {
   if (second == first) return v;
   writeConstants(second);
   const w = second + FIELDS;
-  for (let i: usize = 0; i < SLOTS; i++) v128.store(v + (i << 4), v128.shuffle<f64>(slot(v, i), slot(w, i), 0, 2));
+  for (let i: usize = 0; i < CONSTANT_SLOTS; i++) v128.store(v + (i << 4), v128.shuffle<f64>(slot(v, i), slot(w, i), 0, 2));
   return v;
+}
+
+/**
+ * The constant block of four 1-1-1 neurons of one kind (entries e0 … e3, repeated where fewer) for
+ * the float32 loops, at e0's entry: slot i as f32x4, lane k e_k's constant (computed in float64,
+ * then rounded), and ω of the four in float64 (V_OMEGA_LOW, V_OMEGA_HIGH). Sets `kind` and `rest`.
+ */
+function packFour(e0: usize, e1: usize, e2: usize, e3: usize): usize {
+  kind = kindOf(e0);
+  rest = atRest(e0) && atRest(e1) && atRest(e2) && atRest(e3);
+  writeConstants(e0);
+  if (e1 != e0) writeConstants(e1);
+  if (e2 != e1) writeConstants(e2);
+  if (e3 != e2) writeConstants(e3);
+  const v0 = e0 + FIELDS, v1 = e1 + FIELDS, v2 = e2 + FIELDS, v3 = e3 + FIELDS;
+  const omega: usize = V_OMEGA << 4;
+  v128.store(v0 + (V_OMEGA_LOW << 4), f64x2.replace_lane(k(load<f64>(v0 + omega)), 1, load<f64>(v1 + omega)));
+  v128.store(v0 + (V_OMEGA_HIGH << 4), f64x2.replace_lane(k(load<f64>(v2 + omega)), 1, load<f64>(v3 + omega)));
+  for (let i: usize = 0; i < CONSTANT_SLOTS; i++) {
+    const at = i << 4; // all four read before v0's slot i is overwritten (e1 … e3 may be e0)
+    const c0 = <f32>load<f64>(v0 + at), c1 = <f32>load<f64>(v1 + at), c2 = <f32>load<f64>(v2 + at), c3 = <f32>load<f64>(v3 + at);
+    v128.store(v0 + at, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(c0), 1, c1), 2, c2), 3, c3));
+  }
+  return v0;
+}
+
+/** The entries of the float32 loops' group at j: up to four neighbours of j's kind in [j, hi), as a count. */
+@inline function groupSize(table: usize, j: i32, hi: i32, kind: i32): i32 {
+  let m = 1;
+  while (m < 4 && j + m < hi && kindOf(entryOf(table, j + m)) == kind) m++;
+  return m;
+}
+/** Entry k of the group of m at j (the last one again beyond m). */
+@inline function member(table: usize, j: i32, m: i32, k: i32): usize {
+  return entryOf(table, j + (k < m ? k : m - 1));
+}
+/** Byte offset of neuron `entry`'s first element in x. */
+@inline function firstOf(entry: usize, F: i32, S: i32): usize {
+  return at(0, <i32>load<f64>(entry), F, S);
 }
 
 @inline function atRest(entry: usize): bool {
@@ -193,7 +221,7 @@ function writeConstants(entry: usize): void {
 }
 
 @inline function storePair(y: usize, o0: usize, o1: usize, v: v128): void {
-  const r = f32x4.demote_f64x2_zero(clip(v));
+  const r = flushSubnormals(f32x4.demote_f64x2_zero(clip(v)));
   store<f32>(y + o1, f32x4.extract_lane(r, 1));
   store<f32>(y + o0, f32x4.extract_lane(r, 0)); // o0 last: a lone element is sent as (o0, o0)
 }
@@ -211,13 +239,26 @@ function writeConstants(entry: usize): void {
 
 /** y for the neurons [lo, hi) of the table; with `saved` ≠ 0, each 1-1-1 element's exponentials there too. */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  const s = load<f64>(table);
+  const s = load<f64>(table), single = load<f64>(table, 16) != 0;
   let j = lo;
   while (j < hi) {
     const entry = entryOf(table, j), kind = kindOf(entry);
     if (kind > OSCILLATION) {
       forwardNeuron(entry, s, x, y, N, F, S);
       j++;
+      continue;
+    }
+    if (single) {
+      const m = groupSize(table, j, hi, kind), e1 = member(table, j, m, 1), e2 = member(table, j, m, 2), e3 = member(table, j, m, 3);
+      const v = packFour(entry, e1, e2, e3), o0 = firstOf(entry, F, S), o1 = firstOf(e1, F, S), o2 = firstOf(e2, F, S), o3 = firstOf(e3, F, S);
+      if (kind == REAL_ROOTS || phasesReducible(v, x, o0, o1, o2, o3, N, F, S)) {
+        forwardFour(v, m, kind == REAL_ROOTS, o0, o1, o2, o3, x, y, N, F, S, saved);
+      } else {
+        // an argument ω·t beyond vmath_single.ts's reduction: the float64 loops, two by two
+        forwardTwo(entry, e1, x, y, N, F, S, saved);
+        if (e2 != e1) forwardTwo(e2, e3, x, y, N, F, S, saved);
+      }
+      j += m;
       continue;
     }
     const partner = partnerOf(table, j, hi, kind);
@@ -392,7 +433,7 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * kept there for this x and table.
  */
 export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
-  const s = load<f64>(table), eps = load<f64>(table, 8);
+  const s = load<f64>(table), eps = load<f64>(table, 8), single = load<f64>(table, 16) != 0;
   const floor = deltaFloor(s);
   let j = lo;
   while (j < hi) {
@@ -407,13 +448,31 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
       j++;
       continue;
     }
-    const partner = partnerOf(table, j, hi, kind), second = entryOf(table, partner);
-    lanesA = lanesB = lanesC = lanesC1 = lanesC2 = k(0);
-    backwardTwo(entry, second, s, floor, g, x, dx, N, F, S, saved);
-    storeSums(sums, <i32>load<f64>(entry), f64x2.extract_lane(lanesA, 0), f64x2.extract_lane(lanesB, 0), f64x2.extract_lane(lanesC, 0), f64x2.extract_lane(lanesC1, 0), f64x2.extract_lane(lanesC2, 0));
-    if (partner != j) storeSums(sums, <i32>load<f64>(second), f64x2.extract_lane(lanesA, 1), f64x2.extract_lane(lanesB, 1), f64x2.extract_lane(lanesC, 1), f64x2.extract_lane(lanesC1, 1), f64x2.extract_lane(lanesC2, 1));
+    if (single) {
+      const m = groupSize(table, j, hi, kind), e1 = member(table, j, m, 1), e2 = member(table, j, m, 2), e3 = member(table, j, m, 3);
+      const v = packFour(entry, e1, e2, e3), o0 = firstOf(entry, F, S), o1 = firstOf(e1, F, S), o2 = firstOf(e2, F, S), o3 = firstOf(e3, F, S);
+      if (kind == REAL_ROOTS || phasesReducible(v, x, o0, o1, o2, o3, N, F, S)) {
+        backwardFour(v, m, kind == REAL_ROOTS, rest, entry, e1, e2, e3, o0, o1, o2, o3, s, floor, g, x, dx, N, F, S, sums, saved);
+      } else {
+        // as the forward pass (the same test on the same x): the float64 loops, two by two
+        backwardTwoWithSums(entry, e1, s, floor, g, x, dx, N, F, S, sums, saved);
+        if (e2 != e1) backwardTwoWithSums(e2, e3, s, floor, g, x, dx, N, F, S, sums, saved);
+      }
+      j += m;
+      continue;
+    }
+    const partner = partnerOf(table, j, hi, kind);
+    backwardTwoWithSums(entry, entryOf(table, partner), s, floor, g, x, dx, N, F, S, sums, saved);
     j = partner + 1;
   }
+}
+
+/** backwardTwo and the two neurons' sums (one neuron's when second is first). */
+function backwardTwoWithSums(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
+  lanesA = lanesB = lanesC = lanesC1 = lanesC2 = k(0);
+  backwardTwo(first, second, s, floor, g, x, dx, N, F, S, saved);
+  storeSums(sums, <i32>load<f64>(first), f64x2.extract_lane(lanesA, 0), f64x2.extract_lane(lanesB, 0), f64x2.extract_lane(lanesC, 0), f64x2.extract_lane(lanesC1, 0), f64x2.extract_lane(lanesC2, 0));
+  if (second != first) storeSums(sums, <i32>load<f64>(second), f64x2.extract_lane(lanesA, 1), f64x2.extract_lane(lanesB, 1), f64x2.extract_lane(lanesC, 1), f64x2.extract_lane(lanesC1, 1), f64x2.extract_lane(lanesC2, 1));
 }
 
 /** For the tests: outward gravitation alone (gravitate) for the flagged neurons among [lo, hi) of the table. */
@@ -446,7 +505,7 @@ function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, 
         u2 = exponential2(v, real, t, true);
         u3 = exponential3(v, real, t, true);
       }
-      const d = f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, s, floor, u1, u2, u3))));
+      const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, s, floor, u1, u2, u3)))));
       store<f32>(dx + o1 + i, f32x4.extract_lane(d, 1));
       store<f32>(dx + o0 + i, f32x4.extract_lane(d, 0));
     }
@@ -490,7 +549,7 @@ function backwardNeuron(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx
 function genericPair(entry: usize, t: v128, gi: v128, s: f64, floor: f64, dx: usize, o0: usize, o1: usize): void {
   const kind = <i32>load<f64>(entry, 8);
   assemble(kind, t, load<f64>(entry, 16), load<f64>(entry, 24), load<f64>(entry, 32), load<f64>(entry, 40), load<f64>(entry, 48), s, floor, true);
-  const d = f32x4.demote_f64x2_zero(mul(gi, DT));
+  const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, DT)));
   store<f32>(dx + o1, f32x4.extract_lane(d, 1));
   store<f32>(dx + o0, f32x4.extract_lane(d, 0));
   const both = o1 != o0;

@@ -51,3 +51,12 @@ export function deltaFloor(s: f64): f64 {
 @inline export function deltaOf(e: v128, s: f64): v128 {
   return div(mul(k(s), e), mul(add(one(), e), add(one(), e)));
 }
+
+// float32 results below the normal range (|v| < 2^−126) are flushed to ±0 (core/cpu/deu.ts says
+// why): the smallest normal float32 and the bits that are not the sign, four lanes each
+const FLUSH = memory.data<u32>([0x00800000, 0x00800000, 0x00800000, 0x00800000, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff]);
+/** v (f32x4) with its subnormal lanes flushed to zero of the same sign (NaN and the rest unchanged). */
+@inline export function flushSubnormals(v: v128): v128 {
+  const tiny = f32x4.lt(f32x4.abs(v), v128.load(FLUSH));
+  return v128.andnot(v, v128.and(tiny, v128.load(FLUSH, 16)));
+}

@@ -10,3 +10,4 @@ export { rpauForward54, rpauBackward54, rpauScratchBytes } from './rpau';
 export { pauForwardGeneral, pauBackwardGeneral } from './pau_general';
 export { deuTableBytes, deuForwardTable, deuBackwardTable, deuGravitateTable } from './deu';
 export { vmathLanes } from './vmath';
+export { vmathSingleLanes } from './vmath_single';

@@ -1,0 +1,289 @@
+// The DEU loops of the two subspaces nearly every neuron is in (1-1-1 with Δ > 0 and Δ < 0) in
+// float32 arithmetic, four neurons at a time (f32x4: lane k is the k-th neuron of a group of one
+// kind, each walking its own elements in order). deu.ts runs them instead of its float64 pairs
+// when the table's header asks for float32 (core/cpu/deu_wasm.ts: a float32 layer, unless
+// setBackend('cpu', { deuArithmetic: 'float64' })), as the reference implementation (PyTorch,
+// float32) and the gpu backend compute the layer. The expressions are deu.ts's (and deu_fast.ts's)
+// in the same order; only the arithmetic is float32, with these exceptions:
+//   - each neuron's constants are derived in float64 (deu.ts's writeConstants) and then rounded;
+//   - sin and cos take their argument ω·t and its reduction in float64 (vmath_single.ts);
+//   - the coefficient-gradient sums are accumulated in float64 (two f64x2 per coefficient).
+// How far the results are from the float64 arithmetic is measured in tests/wasm/deu_single.test.ts
+// and bench/RESULTS.md.
+import { slot, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
+import { flushSubnormals } from './deu_lanes';
+import { cosOfReduced, expQuad, highPair, lowPair, quadrants, reduced, reducible, sinOfReduced, sinOrCosQuad } from './vmath_single';
+
+@inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
+@inline function sub(a: v128, b: v128): v128 { return f32x4.sub(a, b); }
+@inline function mul(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
+@inline function div(a: v128, b: v128): v128 { return f32x4.div(a, b); }
+@inline function neg(a: v128): v128 { return f32x4.neg(a); }
+@inline function k(v: f32): v128 { return f32x4.splat(v); }
+
+// 1, 2, deu_lanes.ts's M (the clip) and CAP (the exponent cap), then 1/2, four lanes each
+const FIXED = memory.data<f32>([1, 1, 1, 1, 2, 2, 2, 2, 1000, 1000, 1000, 1000, -1000, -1000, -1000, -1000, 14, 14, 14, 14, 0.5, 0.5, 0.5, 0.5]);
+@inline function one(): v128 { return v128.load(FIXED); }
+@inline function two(): v128 { return v128.load(FIXED, 16); }
+/** Clips to [−M, M] as clip() in JavaScript (NaN passes through, −0 stays −0: see deu_lanes.ts). */
+@inline function clip(v: v128): v128 { return f32x4.pmax(f32x4.pmin(v, v128.load(FIXED, 32)), v128.load(FIXED, 48)); }
+/** E(x) = exp(min(x, CAP)). */
+@inline function E(x: v128): v128 { return expQuad(f32x4.pmin(x, v128.load(FIXED, 64))); }
+/** v/2 (exact): with a multiplication by 1/D, N/(2D) without a division. */
+@inline function halfOf(v: v128): v128 { return mul(v, v128.load(FIXED, 80)); }
+@inline function heaviside(t: v128): v128 { return v128.and(f32x4.gt(t, k(0)), one()); }
+@inline function whereAbove(t: v128, v: v128): v128 { return v128.and(v, f32x4.gt(t, k(0))); }
+
+/** The four lanes' elements at x + o0 … o3 (float32). */
+@inline function gather(x: usize, o0: usize, o1: usize, o2: usize, o3: usize): v128 {
+  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(x + o0)), 1, load<f32>(x + o1)), 2, load<f32>(x + o2)), 3, load<f32>(x + o3));
+}
+/** Stores the four lanes at y + o0 … o3, subnormals flushed (o0 last, as deu.ts's storePair: a repeated neuron writes the same values). */
+@inline function scatter(y: usize, o0: usize, o1: usize, o2: usize, o3: usize, result: v128): void {
+  const v = flushSubnormals(result);
+  store<f32>(y + o3, f32x4.extract_lane(v, 3));
+  store<f32>(y + o2, f32x4.extract_lane(v, 2));
+  store<f32>(y + o1, f32x4.extract_lane(v, 1));
+  store<f32>(y + o0, f32x4.extract_lane(v, 0));
+}
+
+// An element's exponentials u1, u2, u3, as deu.ts: Q = E(r₋t), P = E(r₊t) (u3 unused) for Δ > 0;
+// e = E(−αt), cos ωt, sin ωt for Δ < 0. The forward pass can keep them for the backward pass in the
+// buffer deu.ts's pairs keep theirs in, 24 bytes at saved + 24·e for element e, as whole vectors:
+// for the group's element (n, i), u1 in its first neuron's element's 24 bytes, u2 in its second's,
+// u3 in its third's; a group of two puts u3's halves after u1 and u2; a group of one keeps its
+// three values. A group's size depends only on the table (core/cpu/deu_wasm.ts splits the threads'
+// work between groups), so the backward pass finds them where the forward pass put them.
+let sinOut: v128 = k(0); // sin ωt of the last exponentials() (u3)
+
+/**
+ * Whether every ω·t of an oscillation group's elements is within vmath_single.ts's reduction
+ * (|ω·t| ≤ 2^19·π/2; NaN passes): if not, deu.ts runs the group by its float64 loops, forward and
+ * backward alike (the same test on the same x), so the float32 loops have no call to the host's
+ * sin/cos in them (a call anywhere in a loop makes V8 keep the loop's vectors in memory around it).
+ */
+export function phasesReducible(v: usize, x: usize, o0: usize, o1: usize, o2: usize, o3: usize, N: i32, F: i32, S: i32): bool {
+  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  let largest = k(0);
+  for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
+    for (let i: usize = 0; i < run; i += 4) largest = f32x4.pmax(largest, f32x4.abs(gather(x, o0 + i, o1 + i, o2 + i, o3 + i)));
+  }
+  return reducible(f64x2.mul(slot(v, V_OMEGA_LOW), lowPair(largest)), f64x2.mul(slot(v, V_OMEGA_HIGH), highPair(largest)));
+}
+
+/** u1 and u2 (returned) and u3 (sinOut) at t for the group whose constants are at v (phasesReducible). */
+@inline function exponentials(v: usize, real: bool, t: v128): v128 {
+  if (real) return E(mul(slot(v, V_RPLUS), t));
+  const lo = f64x2.mul(slot(v, V_OMEGA_LOW), lowPair(t)), hi = f64x2.mul(slot(v, V_OMEGA_HIGH), highPair(t));
+  const q = quadrants(lo, hi), r = reduced(lo, hi), sin = sinOfReduced(r), cos = cosOfReduced(r);
+  sinOut = sinOrCosQuad(q, sin, cos, true);
+  return sinOrCosQuad(q, sin, cos, false);
+}
+@inline function firstExponential(v: usize, real: bool, t: v128): v128 {
+  return E(mul(slot(v, real ? V_RMINUS : V_NEG_ALPHA), t));
+}
+
+/** y at t (before the clip), H·g + c1·φ1 + c2·φ2, deu.ts's value() in float32. */
+@inline function value(v: usize, real: bool, t: v128, u1: v128, u2: v128, u3: v128): v128 {
+  if (real) {
+    const Q = u1, P = u2;
+    const g = mul(sub(one(), halfOf(mul(add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q)), slot(v, V_INVD)))), slot(v, V_INVC));
+    return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), Q)), mul(slot(v, V_C2), P));
+  }
+  const e = u1, COS = u2, SIN = u3;
+  const g = mul(sub(one(), mul(e, add(COS, mul(slot(v, V_BW), SIN)))), slot(v, V_INVC));
+  return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), mul(e, COS))), mul(slot(v, V_C2), mul(e, SIN)));
+}
+
+/** Lane `lane` of the float64 pairs (lanes 0, 1 of low; 2, 3 of high). */
+@inline function lane64(low: v128, high: v128, lane: u8): f64 {
+  return lane == 0 ? f64x2.extract_lane(low, 0) : lane == 1 ? f64x2.extract_lane(low, 1) : lane == 2 ? f64x2.extract_lane(high, 0) : f64x2.extract_lane(high, 1);
+}
+
+/** Keeps the group's exponentials at the element (n, i) whose byte offsets in x are p0 … p2 (m: the group's size). */
+@inline function keep(saved: usize, m: i32, real: bool, p0: usize, p1: usize, p2: usize, u1: v128, u2: v128, u3: v128): void {
+  const at0 = saved + p0 * 6, at1 = saved + p1 * 6;
+  if (m == 1) {
+    store<f32>(at0, f32x4.extract_lane(u1, 0));
+    store<f32>(at0, f32x4.extract_lane(u2, 0), 4);
+    store<f32>(at0, f32x4.extract_lane(u3, 0), 8);
+    return;
+  }
+  v128.store(at0, u1);
+  v128.store(at1, u2);
+  if (real) return;
+  if (m == 2) {
+    v128.store64_lane(at0, u3, 0, 16);
+    v128.store64_lane(at1, u3, 1, 16);
+  } else {
+    v128.store(saved + p2 * 6, u3);
+  }
+}
+
+/** What keep() kept: u1 (which 0), u2 (1) or u3 (2). */
+@inline function kept(saved: usize, m: i32, p0: usize, p1: usize, p2: usize, which: i32): v128 {
+  const at0 = saved + p0 * 6, at1 = saved + p1 * 6;
+  if (m == 1) return f32x4.splat(load<f32>(at0 + (<usize>which << 2)));
+  if (which == 0) return v128.load(at0);
+  if (which == 1) return v128.load(at1);
+  if (m == 2) return v128.load64_lane(at1, v128.load64_zero(at0, 16), 1, 16);
+  return v128.load(saved + p2 * 6);
+}
+
+/** y for a group of m ≤ 4 (v from deu.ts's packFour; o0 … o3 each lane's neuron's first element in x, repeated beyond m). */
+export function forwardFour(v: usize, m: i32, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
+  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
+    for (let i: usize = 0; i < run; i += 4) {
+      const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i);
+      const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
+      scatter(y, o0 + i, o1 + i, o2 + i, o3 + i, clip(value(v, real, t, u1, u2, u3)));
+      if (saved != 0) keep(saved, m, real, o0 + i, o1 + i, o2 + i, u1, u2, u3);
+    }
+  }
+}
+
+// The coefficient-gradient sums of the group: float32 partial sums of up to BLOCK consecutive
+// elements (acc…), added into float64 sums (…Low: lanes 0, 1; …High: lanes 2, 3) after each block,
+// so that no float32 sum is longer than BLOCK terms.
+const BLOCK = 8;
+let accA = k(0), accB = k(0), accC = k(0), accC1 = k(0), accC2 = k(0);
+let aLow = f64x2.splat(0), aHigh = f64x2.splat(0), bLow = f64x2.splat(0), bHigh = f64x2.splat(0), cLow = f64x2.splat(0), cHigh = f64x2.splat(0);
+let c1Low = f64x2.splat(0), c1High = f64x2.splat(0), c2Low = f64x2.splat(0), c2High = f64x2.splat(0);
+
+/** Adds the float32 partial sums into the float64 sums and starts new ones. */
+function flushSums(): void {
+  aLow = f64x2.add(aLow, lowPair(accA)); aHigh = f64x2.add(aHigh, highPair(accA));
+  bLow = f64x2.add(bLow, lowPair(accB)); bHigh = f64x2.add(bHigh, highPair(accB));
+  cLow = f64x2.add(cLow, lowPair(accC)); cHigh = f64x2.add(cHigh, highPair(accC));
+  c1Low = f64x2.add(c1Low, lowPair(accC1)); c1High = f64x2.add(c1High, highPair(accC1));
+  c2Low = f64x2.add(c2Low, lowPair(accC2)); c2High = f64x2.add(c2High, highPair(accC2));
+  accA = accB = accC = accC1 = accC2 = k(0);
+}
+
+/** δ_s(t) = s·e/(1 + e)², e = E(−s·t), the constant floor where the cap is active. */
+@inline function deltaS(t: v128, negS: v128, s: v128, floor: v128): v128 {
+  const z = mul(negS, t);
+  const e = E(z);
+  return v128.bitselect(floor, div(mul(s, e), mul(add(one(), e), add(one(), e))), f32x4.ge(z, v128.load(FIXED, 64)));
+}
+
+@inline function realRootsG(v: usize, p: usize, isC: bool, Q: v128, P: v128, Nn: v128, bDt: v128, Dbt: v128, gg: v128): v128 {
+  const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDt, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(Dbt, slot(v, p + 4)), Q));
+  const g = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
+  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
+}
+@inline function plusRealRootsPhi(v: usize, p: usize, r: v128, t: v128, Q: v128, P: v128): v128 {
+  return add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
+}
+@inline function oscillationG(v: usize, p: usize, isC: bool, t: v128, e: v128, SIN: v128, dK: v128, tEK: v128, gg: v128): v128 {
+  const g = neg(mul(sub(mul(e, add(mul(mul(t, slot(v, p + 1)), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, slot(v, p))), slot(v, V_INVC)));
+  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
+}
+@inline function plusOscillationPhi(v: usize, p: usize, isC: bool, r: v128, et: v128, COS: v128, SIN: v128): v128 {
+  const dOmega = slot(v, p + 1);
+  if (isC) return add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
+  const negAlpha = neg(slot(v, p));
+  return add(add(r, mul(slot(v, V_C1), mul(et, sub(mul(negAlpha, COS), mul(dOmega, SIN))))), mul(slot(v, V_C2), mul(et, add(mul(negAlpha, SIN), mul(dOmega, COS)))));
+}
+
+/** deu.ts's backwardPair in float32: the slope ∂y/∂t (before the multiplication by g) and the sums. */
+@inline function backwardQuad(v: usize, real: bool, rest: bool, t: v128, gi: v128, negS: v128, s: v128, floor: v128, u1: v128, u2: v128, u3: v128): v128 {
+  const H = heaviside(t), dlt = deltaS(t, negS, s, floor);
+  const phiTerms = !rest || !i32x4.all_true(f32x4.eq(t, t));
+  let gg: v128, gt: v128, p1t: v128, p2t: v128, phi1: v128, phi2: v128, ra: v128, rb: v128, rc: v128;
+  if (real) {
+    const Q = u1, P = u2;
+    const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
+    gg = mul(sub(one(), halfOf(mul(Nn, slot(v, V_INVD)))), slot(v, V_INVC));
+    gt = mul(sub(P, Q), slot(v, V_INVD));
+    p1t = mul(slot(v, V_RMINUS), Q);
+    p2t = mul(slot(v, V_RPLUS), P);
+    const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
+    ra = whereAbove(t, realRootsG(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
+    rb = whereAbove(t, realRootsG(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
+    rc = whereAbove(t, realRootsG(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg));
+    if (phiTerms) {
+      ra = plusRealRootsPhi(v, V_REAL_A, ra, t, Q, P);
+      rb = plusRealRootsPhi(v, V_REAL_B, rb, t, Q, P);
+      rc = plusRealRootsPhi(v, V_REAL_C, rc, t, Q, P);
+    }
+    phi1 = Q;
+    phi2 = P;
+  } else {
+    const e = u1, COS = u2, SIN = u3;
+    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
+    const K = add(COS, mul(slot(v, V_BW), SIN));
+    gg = mul(sub(one(), mul(e, K)), slot(v, V_INVC));
+    gt = mul(mul(mul(two(), e), SIN), slot(v, V_INVD));
+    p1t = mul(e, sub(mul(negAlpha, COS), mul(omega, SIN)));
+    p2t = mul(e, add(mul(negAlpha, SIN), mul(omega, COS)));
+    const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, e), K);
+    ra = whereAbove(t, oscillationG(v, V_OSC_A, false, t, e, SIN, dK, tEK, gg));
+    rb = whereAbove(t, oscillationG(v, V_OSC_B, false, t, e, SIN, dK, tEK, gg));
+    rc = whereAbove(t, oscillationG(v, V_OSC_C, true, t, e, SIN, dK, tEK, gg));
+    if (phiTerms) {
+      const et = mul(e, t);
+      ra = plusOscillationPhi(v, V_OSC_A, false, ra, et, COS, SIN);
+      rb = plusOscillationPhi(v, V_OSC_B, false, rb, et, COS, SIN);
+      rc = plusOscillationPhi(v, V_OSC_C, true, rc, et, COS, SIN);
+    }
+    phi1 = mul(e, COS);
+    phi2 = mul(e, SIN);
+  }
+  accA = add(accA, mul(gi, clip(ra)));
+  accB = add(accB, mul(gi, clip(rb)));
+  accC = add(accC, mul(gi, clip(rc)));
+  accC1 = add(accC1, mul(gi, clip(phi1)));
+  accC2 = add(accC2, mul(gi, clip(phi2)));
+  let slope = add(mul(H, gt), mul(dlt, gg));
+  if (phiTerms) slope = add(add(slope, mul(slot(v, V_C1), p1t)), mul(slot(v, V_C2), p2t));
+  return slope;
+}
+
+/** Neuron `entry`'s five sums (the group's lane `lane`) at sums + 40·f, float64. */
+@inline function storeSums(sums: usize, entry: usize, lane: u8): void {
+  const out = sums + <usize>(<i32>load<f64>(entry)) * 40;
+  store<f64>(out, lane64(aLow, aHigh, lane));
+  store<f64>(out, lane64(bLow, bHigh, lane), 8);
+  store<f64>(out, lane64(cLow, cHigh, lane), 16);
+  store<f64>(out, lane64(c1Low, c1High, lane), 24);
+  store<f64>(out, lane64(c2Low, c2High, lane), 32);
+}
+
+/**
+ * dx for a group of four (entries e0 … e3, as forwardFour) and each neuron's five coefficient-
+ * gradient sums at sums + 40·f; with `saved` ≠ 0, the exponentials forwardFour kept there.
+ */
+export function backwardFour(v: usize, m: i32, real: bool, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
+  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
+  aLow = aHigh = bLow = bHigh = cLow = cHigh = c1Low = c1High = c2Low = c2High = f64x2.splat(0);
+  accA = accB = accC = accC1 = accC2 = k(0);
+  let inBlock = 0;
+  for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
+    for (let i: usize = 0; i < run; i += 4) {
+      const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i), gi = gather(g, o0 + i, o1 + i, o2 + i, o3 + i);
+      let u1: v128, u2: v128, u3: v128;
+      if (saved != 0) {
+        u1 = kept(saved, m, o0 + i, o1 + i, o2 + i, 0);
+        u2 = kept(saved, m, o0 + i, o1 + i, o2 + i, 1);
+        u3 = real ? k(0) : kept(saved, m, o0 + i, o1 + i, o2 + i, 2);
+      } else {
+        u1 = firstExponential(v, real, t);
+        u2 = exponentials(v, real, t);
+        u3 = real ? k(0) : sinOut;
+      }
+      scatter(dx, o0 + i, o1 + i, o2 + i, o3 + i, mul(gi, clip(backwardQuad(v, real, rest, t, gi, negS, s, floor, u1, u2, u3))));
+      if (++inBlock == BLOCK) {
+        flushSums();
+        inBlock = 0;
+      }
+    }
+  }
+  flushSums();
+  storeSums(sums, e3, 3);
+  storeSums(sums, e2, 2);
+  storeSums(sums, e1, 1);
+  storeSums(sums, e0, 0);
+}

@@ -1,0 +1,205 @@
+// The DEU kernel's float32 arithmetic (setBackend('cpu', { deuArithmetic: 'float32' }):
+// core/wasm/assembly/deu_single.ts, four 1-1-1 neurons per f32x4 instruction) against the
+// JavaScript kernel's float64 arithmetic (the reference), fast-check over the same layers as
+// tests/wasm/deu.test.ts's 1-1-1 test (a, c ∈ [0.2, 2], both kinds, at rest and not, inputs across
+// the step, the caps and the clip, NaN and ±0). Measured over 4,000 draws the worst errors were
+// 8e-7·(1 + |want|) for y, 2.4e-5·(1 + |want|) for dx (δ_s·g: g's float32 cancellation near t = 0
+// times δ_s ≤ s/4 = 25) and 7.5e-7·count·(1 + |want|) for the coefficient gradients (sums over
+// count elements); the tolerances below are 4–5 times those. Then what must hold exactly: the bits
+// do not depend on the thread count, a backward pass reusing what the forward pass kept gives the
+// bits of one computing it again (groups of one to four neurons, both kinds), a group with an
+// argument ω·t beyond the float32 reduction runs the float64 loops, and the option is validated.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import * as tg from '../../index.js';
+import { cpuInfo } from '../../core/cpu/wasm_switch.js';
+import { inJavaScript } from './in_javascript.js';
+import { setKeepShareForTest } from '../../core/cpu/deu.js';
+import { wasmRuntime } from '../../core/wasm/runtime.js';
+
+const TOLERANCE = { y: 4e-6, dx: 1e-4, dparams: 4e-6 };
+
+/** Why got is not within tolerance·(1 + |want|) (times `count` for sums) of want, or null. */
+function mismatch(got: ArrayLike<number>, want: ArrayLike<number>, tolerance: number, count: number, what: string): string | null {
+  for (let i = 0; i < want.length; i++) {
+    if (Number.isNaN(want[i]) && Number.isNaN(got[i])) continue;
+    if (!(Math.abs(got[i] - want[i]) <= tolerance * count * (1 + Math.abs(want[i])))) return `${what}: element ${i} is ${got[i]}, the float64 kernel gives ${want[i]}`;
+  }
+  return null;
+}
+
+/** Runs fn with the float32 arithmetic, then puts the default (float64) back. */
+function inFloat32<T>(fn: () => T): T {
+  tg.setBackend('cpu', { deuArithmetic: 'float32' });
+  try {
+    return fn();
+  } finally {
+    tg.setBackend('cpu', { deuArithmetic: 'float64' });
+  }
+}
+
+const neuronArb = fc.record({
+  a: fc.double({ min: 0.2, max: 2, noNaN: true }),
+  c: fc.double({ min: 0.2, max: 2, noNaN: true }),
+  oscillating: fc.boolean(),
+  state: fc.constantFrom(0, 1),
+  c1: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+  c2: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+}).map(({ a, c, oscillating, state, c1, c2 }) => {
+  const edge = 2 * Math.sqrt(a * c);
+  return [a, oscillating ? 0.3 * edge : 1.7 * edge, c, state * c1, state * c2];
+});
+const valueArb = fc.oneof(
+  { weight: 10, arbitrary: fc.double({ min: -8, max: 8, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, 40, -40, 1e4, -1e4) },
+);
+// up to 9 neurons: groups of four, and the leftover groups of one to three
+const caseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 9 }), s: fc.integer({ min: 1, max: 9 }) })
+  .chain((d) => fc.record({
+    d: fc.constant(d),
+    neurons: fc.array(neuronArb, { minLength: d.f, maxLength: d.f }),
+    values: fc.array(valueArb, { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
+    u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
+  }));
+
+function pass(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[]) {
+  const x = tg.tensor(values, { shape: [d.n, d.f, d.s], requiresGrad: true });
+  const p = tg.tensor(neurons, { requiresGrad: true });
+  const y = tg.deu(x, p, { s: 100 });
+  y.mul(tg.tensor(u, { shape: [d.n, d.f, d.s] })).sum().backward();
+  return [y.data(), x.grad!.data(), p.grad!.data()];
+}
+
+/** The first output of the float32 arithmetic outside its tolerance of the float64 reference, or null. */
+function firstMismatch(got: ArrayLike<number>[], want: ArrayLike<number>[], count: number, what: string): string | null {
+  return mismatch(got[0], want[0], TOLERANCE.y, 1, `y ${what}`)
+    ?? mismatch(got[1], want[1], TOLERANCE.dx, 1, `dx ${what}`)
+    ?? mismatch(got[2], want[2], TOLERANCE.dparams, count, `dparams ${what}`);
+}
+
+const bits = (t: tg.Tensor) => Array.from(new Uint32Array((t.data() as Float32Array).slice().buffer)).join(',');
+
+/** One neuron per kind and state (1-1-1 only), repeated F times in a mixed order: groups of four and leftovers. */
+function mixedLayer(F: number): number[][] {
+  return Array.from({ length: F }, (_, f) => {
+    const state = f % 4 === 0 ? 0 : 0.1 * ((f % 7) - 3);
+    return f % 3 === 0 ? [0.3 + 0.01 * f, 1.5, 0.4, state, 0.5 * state] : [0.7 + 0.01 * f, 0.5, 0.6, -state, state];
+  });
+}
+
+if (!wasmRuntime()) {
+  test.skip('skipped: WebAssembly kernels unavailable here, so the float32 arithmetic cannot run', () => {});
+} else {
+  test('float32 arithmetic, subspaces 1-1-1 Δ > 0 and Δ < 0: forward and gradients within float32 error of the float64 kernel (fast-check)', () => {
+    const before = cpuInfo().kernelRuns.deuGrad ?? 0;
+    fc.assert(fc.property(caseArb, ({ d, neurons, values, u }) => {
+      const got = inFloat32(() => pass(d, neurons, values, u));
+      const want = inJavaScript(() => pass(d, neurons, values, u));
+      const why = firstMismatch(got, want, d.n * d.s, `${JSON.stringify(d)} ${JSON.stringify(neurons)}`);
+      if (why) assert.unreachable(why);
+    }), { seed: 61, numRuns: 300 });
+    assert.ok((cpuInfo().kernelRuns.deuGrad ?? 0) > before, 'the WebAssembly DEU ran');
+  });
+
+  test('harness: a float32-arithmetic coefficient gradient 1 % off, or a dx 0.1 % off, is caught', () => {
+    const d = { n: 2, f: 5, s: 3 };
+    const neurons = mixedLayer(5), values = Array.from({ length: 30 }, (_, i) => Math.sin(i) * 3), u = Array.from({ length: 30 }, (_, i) => Math.cos(i));
+    const got = inFloat32(() => pass(d, neurons, values, u)).map((a) => Array.from(a));
+    const want = inJavaScript(() => pass(d, neurons, values, u));
+    assert.is(firstMismatch(got, want, 6, 'as computed'), null, 'the float32 results pass');
+    const j = want[2].findIndex((v) => Math.abs(v) > 0.5);
+    const gradOff = got.map((a) => a.slice());
+    gradOff[2][j] *= 1.01;
+    assert.ok(firstMismatch(gradOff, want, 6, 'perturbed') !== null, 'a coefficient gradient 1 % off');
+    const i = want[1].findIndex((v) => Math.abs(v) > 0.5);
+    const dxOff = got.map((a) => a.slice());
+    dxOff[1][i] *= 1.001;
+    assert.ok(firstMismatch(dxOff, want, 6, 'perturbed') !== null, 'a dx 0.1 % off');
+  });
+
+  test('float32 arithmetic: bit-identical for 1, 2 and 3 threads', () => {
+    const F = 37, N = 613;
+    tg.manualSeed(21);
+    const x = tg.randn([N, F]).mul(2), u = tg.randn([N, F]);
+    const results: string[] = [];
+    inFloat32(() => {
+      try {
+        for (const threads of [1, 2, 3]) {
+          tg.setBackend('cpu', { threads });
+          const xv = x.detach().requiresGrad_(), p = tg.tensor(mixedLayer(F), { requiresGrad: true });
+          const y = tg.deu(xv, p);
+          y.mul(u).sum().backward();
+          results.push([y, xv.grad!, p.grad!].map(bits).join('|'));
+        }
+      } finally {
+        tg.setBackend('cpu', { threads: 2 });
+      }
+    });
+    assert.is(results[1], results[0], '2 threads differ from 1');
+    assert.is(results[2], results[0], '3 threads differ from 1');
+  });
+
+  test('float32 arithmetic: a backward pass reusing what the forward pass kept gives the bits of one computing it again (groups of 1 … 4 of both kinds)', () => {
+    for (const F of [1, 2, 3, 5, 6, 7, 11]) {
+      tg.manualSeed(30 + F);
+      const x = tg.randn([40, F, 3]).mul(2), u = tg.randn([40, F, 3]);
+      const run = () => {
+        const xv = x.detach().requiresGrad_(), p = tg.tensor(mixedLayer(F), { requiresGrad: true });
+        tg.deu(xv, p).mul(u).sum().backward();
+        return [xv.grad!, p.grad!].map(bits).join('|');
+      };
+      const kept = inFloat32(run);
+      setKeepShareForTest(0);
+      let computed: string;
+      try {
+        computed = inFloat32(run);
+      } finally {
+        setKeepShareForTest(null);
+      }
+      assert.is(kept, computed, `F = ${F}`);
+    }
+  });
+
+  test('the arithmetic of the forward pass that kept the exponentials is the backward pass\'s, even when the option changes in between', () => {
+    tg.manualSeed(41);
+    const x = tg.randn([32, 9]).mul(2), u = tg.randn([32, 9]);
+    const run = (forward: 'float32' | 'float64', backward: 'float32' | 'float64') => {
+      const xv = x.detach().requiresGrad_(), p = tg.tensor(mixedLayer(9), { requiresGrad: true });
+      tg.setBackend('cpu', { deuArithmetic: forward });
+      try {
+        const loss = tg.deu(xv, p).mul(u).sum();
+        tg.setBackend('cpu', { deuArithmetic: backward });
+        loss.backward();
+      } finally {
+        tg.setBackend('cpu', { deuArithmetic: 'float64' });
+      }
+      return [xv.grad!, p.grad!].map(bits).join('|');
+    };
+    assert.is(run('float32', 'float64'), run('float32', 'float32'), 'kept in float32');
+    assert.is(run('float64', 'float32'), run('float64', 'float64'), 'kept in float64');
+    assert.is.not(run('float32', 'float32'), run('float64', 'float64'), 'the two arithmetics differ');
+  });
+
+  test('float32 arithmetic: an oscillation group with an argument ω·t beyond 2^19·π/2 runs the float64 loops (its bits), the rest float32', () => {
+    // neurons 0 … 3 (Δ < 0, ω ≈ 0.9) form one group; its inputs reach 1e6, so ω·t passes 2^19·π/2
+    const neurons = [...mixedLayer(4).map(() => [0.6, 0.5, 0.6, 0.1, -0.2]), ...mixedLayer(4).map(() => [0.3, 1.5, 0.4, 0.2, 0.1])];
+    const values = Array.from({ length: 3 * 8 }, (_, i) => (i % 8 < 4 && i < 8 ? 1e6 : Math.sin(i)));
+    const u = Array.from({ length: 24 }, (_, i) => Math.cos(i));
+    const d = { n: 3, f: 8, s: 1 };
+    const single = inFloat32(() => pass(d, neurons, values, u)), double = pass(d, neurons, values, u);
+    const oscillation = (a: ArrayLike<number>, perNeuron: number) => Array.from(a).filter((_, i) => (perNeuron === 5 ? Math.floor(i / 5) : i % 8) < 4);
+    assert.equal(oscillation(single[0], 1), oscillation(double[0], 1), 'y of the oscillation group: the float64 loops\' bits');
+    assert.equal(oscillation(single[1], 1), oscillation(double[1], 1), 'dx of the oscillation group');
+    assert.equal(oscillation(single[2], 5), oscillation(double[2], 5), 'dparams of the oscillation group');
+    assert.ok(Array.from(single[1]).some((v, i) => i % 8 >= 4 && v !== double[1][i]), 'the real-roots group ran in float32');
+  });
+
+  test('setBackend(\'cpu\', { deuArithmetic }) takes \'float32\' or \'float64\', and backendInfo reports it', () => {
+    assert.throws(() => tg.setBackend('cpu', { deuArithmetic: 'float16' }), /setBackend.*deuArithmetic.*'float32' or 'float64'.*"float16"/);
+    assert.is(cpuInfo().deuArithmetic, 'float64', 'the default');
+    inFloat32(() => assert.is(cpuInfo().deuArithmetic, 'float32'));
+  });
+}
+
+test.run();
