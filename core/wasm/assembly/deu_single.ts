@@ -1,16 +1,17 @@
 // The DEU loops of the two subspaces nearly every neuron is in (1-1-1 with Δ > 0 and Δ < 0) in
 // float32 arithmetic, four neurons at a time (f32x4: lane k is the k-th neuron of a group of one
 // kind, each walking its own elements in order). deu.ts runs them instead of its float64 pairs
-// when the table's header asks for float32 (core/cpu/deu_wasm.ts: a float32 layer, unless
-// setBackend('cpu', { deuArithmetic: 'float64' })), as the reference implementation (PyTorch,
-// float32) and the gpu backend compute the layer. The expressions are deu.ts's (and deu_fast.ts's)
-// in the same order; only the arithmetic is float32, with these exceptions:
+// when the table's header asks for float32 (core/cpu/deu_wasm.ts: setBackend('cpu',
+// { deuArithmetic: 'float32' }); the default is float64), as the reference implementation
+// (PyTorch, float32) and the gpu backend compute the layer. The expressions are deu.ts's (and
+// deu_fast.ts's) in the same order; only the arithmetic is float32, with these exceptions:
 //   - each neuron's constants are derived in float64 (deu.ts's writeConstants) and then rounded;
+//   - N/(2D) is N·(1/D)/2, a multiplication instead of a division;
 //   - sin and cos take their argument ω·t and its reduction in float64 (vmath_single.ts);
-//   - the coefficient-gradient sums are accumulated in float64 (two f64x2 per coefficient).
+//   - the coefficient-gradient sums are float32 over blocks of 8 elements, added up in float64.
 // How far the results are from the float64 arithmetic is measured in tests/wasm/deu_single.test.ts
 // and bench/RESULTS.md.
-import { slot, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
+import { slot, V_BD, V_BW, V_C1, V_C2, V_D, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
 import { flushSubnormals } from './deu_lanes';
 import { cosOfReduced, expQuad, highPair, lowPair, quadrants, reduced, reducible, sinOfReduced, sinOrCosQuad } from './vmath_single';
 
