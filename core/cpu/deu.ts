@@ -30,7 +30,7 @@ import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { DEU_SAVED_SLOTS, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
+import { DEU_SAVED_SLOTS, keepsExponentials, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 import { heapStats } from '../wasm/heap.js';
 import { heapLimit } from '../wasm/runtime.js';
 
@@ -45,7 +45,7 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
   // written whole on either path (WebAssembly or the loop below): no zeroing
   const y = alloc.alloc(xv.dtype, x.length, false);
   const point = new DeuPoint();
-  const saved = save && xv.dtype === 'float32' && x.length > 0 && roomToKeep(4 * DEU_SAVED_SLOTS * x.length) ? alloc.alloc('float32', DEU_SAVED_SLOTS * x.length, false) : null;
+  const saved = save && xv.dtype === 'float32' && x.length > 0 && keepsExponentials(s) && roomToKeep(4 * DEU_SAVED_SLOTS * x.length) ? alloc.alloc('float32', DEU_SAVED_SLOTS * x.length, false) : null;
   const ran = wasmDeuForward(x, y.array, params, N, F, S, eps, s, saved?.array ?? null);
   if (ran === 'saved') return { y, saved };
   if (saved) alloc.release(saved);

@@ -82,8 +82,16 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
 }
 
 /**
- * Whether the 1-1-1 neurons take the float32 loops (core/wasm/assembly/deu_single.ts): unless
- * setBackend('cpu', { deuArithmetic: 'float64' }), and for |s| ≤ 1e30, where δ_s's s·e^14 stays
+ * Whether a forward pass with steepness s keeps each element's exponentials for the backward pass
+ * (the float64 loops do; the float32 loops compute them again, core/wasm/assembly/deu_single.ts).
+ */
+export function keepsExponentials(s: number): boolean {
+  return !inFloat32(s);
+}
+
+/**
+ * Whether the 1-1-1 neurons take the float32 loops (core/wasm/assembly/deu_single.ts): with
+ * setBackend('cpu', { deuArithmetic: 'float32' }), and for |s| ≤ 1e30, where δ_s's s·e^14 stays
  * finite in float32 (beyond, the float64 loops run).
  */
 function inFloat32(s: number): boolean {
@@ -99,7 +107,8 @@ interface Table {
 
 /**
  * The threads' runs of entries, each boundary moved to the next group's start: the kernel's groups
- * (and so where the float32 loops keep each element's exponentials) do not depend on the split.
+ * do not depend on the split (in float32 arithmetic a group with an argument ω·t beyond its sin/cos
+ * runs the float64 loops, all four neurons: so a neuron's bits would otherwise depend on it).
  */
 function runsOf(rt: WasmRuntime, table: Table, F: number, work: number): [number, number][] {
   const aligned = (i: number) => table.starts.find((start) => start >= i) ?? F;
@@ -126,9 +135,6 @@ function writeEntry(table: Float64Array, at: number, f: number, kind: number, pa
  */
 export const DEU_SAVED_SLOTS = 6;
 
-/** Whether the forward pass that kept each `saved` ran the float32 loops (they keep three float32s per element, the float64 loops three float64s). */
-const keptInFloat32 = new WeakMap<TypedArray, boolean>();
-
 /** `saved`'s pointer if it is the size x needs and in the WebAssembly memory, else null. */
 function keptFor(saved: TypedArray | null, x: TypedArray): Native | null {
   return saved && saved.length === DEU_SAVED_SLOTS * x.length ? residentKernels(saved) : null;
@@ -147,8 +153,7 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   const single = inFloat32(s);
   const table = tableOf(rt, params, F, eps, s, false, single);
   if (!table) return false;
-  const keep = keptFor(saved, x)?.at[0] ?? 0;
-  if (keep) keptInFloat32.set(saved!, single);
+  const keep = single ? 0 : keptFor(saved, x)?.at[0] ?? 0;
   try {
     countRun('deu');
     const runs = runsOf(rt, table, F, F * N * S);
@@ -171,8 +176,8 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  // the arithmetic of the forward pass that kept `saved` (the layouts differ), else the current one
-  const single = kept ? keptInFloat32.get(saved!) ?? inFloat32(s) : inFloat32(s);
+  // what a forward pass kept is the float64 loops' (the float32 loops keep nothing): read by them
+  const single = kept === null && inFloat32(s);
   const table = tableOf(rt, params, F, eps, s, true, single);
   if (!table) return false;
   const sums = allocFloat32(rt, 10 * F, false);

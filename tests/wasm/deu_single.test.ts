@@ -6,16 +6,15 @@
 // 8e-7·(1 + |want|) for y, 2.4e-5·(1 + |want|) for dx (δ_s·g: g's float32 cancellation near t = 0
 // times δ_s ≤ s/4 = 25) and 7.5e-7·count·(1 + |want|) for the coefficient gradients (sums over
 // count elements); the tolerances below are 4–5 times those. Then what must hold exactly: the bits
-// do not depend on the thread count, a backward pass reusing what the forward pass kept gives the
-// bits of one computing it again (groups of one to four neurons, both kinds), a group with an
-// argument ω·t beyond the float32 reduction runs the float64 loops, and the option is validated.
+// do not depend on the thread count (groups of one to four neurons, both kinds), nothing is kept
+// for the backward pass, a group with an argument ω·t beyond the float32 reduction runs the float64
+// loops, and the option is validated.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
-import { setKeepShareForTest } from '../../core/cpu/deu.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
 
 const TOLERANCE = { y: 4e-6, dx: 1e-4, dparams: 4e-6 };
@@ -140,45 +139,31 @@ if (!wasmRuntime()) {
     assert.is(results[2], results[0], '3 threads differ from 1');
   });
 
-  test('float32 arithmetic: a backward pass reusing what the forward pass kept gives the bits of one computing it again (groups of 1 … 4 of both kinds)', () => {
-    for (const F of [1, 2, 3, 5, 6, 7, 11]) {
-      tg.manualSeed(30 + F);
-      const x = tg.randn([40, F, 3]).mul(2), u = tg.randn([40, F, 3]);
-      const run = () => {
-        const xv = x.detach().requiresGrad_(), p = tg.tensor(mixedLayer(F), { requiresGrad: true });
-        tg.deu(xv, p).mul(u).sum().backward();
-        return [xv.grad!, p.grad!].map(bits).join('|');
-      };
-      const kept = inFloat32(run);
-      setKeepShareForTest(0);
-      let computed: string;
-      try {
-        computed = inFloat32(run);
-      } finally {
-        setKeepShareForTest(null);
-      }
-      assert.is(kept, computed, `F = ${F}`);
-    }
-  });
-
-  test('the arithmetic of the forward pass that kept the exponentials is the backward pass\'s, even when the option changes in between', () => {
+  test('float32 arithmetic keeps nothing for the backward pass (the tape holds y only), which computes the exponentials again; a pass kept by the float64 loops is read by them, whatever the option says by then', () => {
     tg.manualSeed(41);
     const x = tg.randn([32, 9]).mul(2), u = tg.randn([32, 9]);
     const run = (forward: 'float32' | 'float64', backward: 'float32' | 'float64') => {
       const xv = x.detach().requiresGrad_(), p = tg.tensor(mixedLayer(9), { requiresGrad: true });
       tg.setBackend('cpu', { deuArithmetic: forward });
+      let held: number;
       try {
-        const loss = tg.deu(xv, p).mul(u).sum();
+        const before = tg.memory().bytes;
+        const y = tg.deu(xv, p);
+        held = tg.memory().bytes - before;
+        const loss = y.mul(u).sum();
         tg.setBackend('cpu', { deuArithmetic: backward });
         loss.backward();
       } finally {
         tg.setBackend('cpu', { deuArithmetic: 'float64' });
       }
-      return [xv.grad!, p.grad!].map(bits).join('|');
+      return { held, grads: [xv.grad!, p.grad!].map(bits).join('|') };
     };
-    assert.is(run('float32', 'float64'), run('float32', 'float32'), 'kept in float32');
-    assert.is(run('float64', 'float32'), run('float64', 'float64'), 'kept in float64');
-    assert.is.not(run('float32', 'float32'), run('float64', 'float64'), 'the two arithmetics differ');
+    const single = run('float32', 'float32'), double = run('float64', 'float64');
+    assert.is(single.held, 32 * 9 * 4, 'float32 arithmetic: y only');
+    assert.is(double.held, 32 * 9 * 28, 'float64 arithmetic: y and 24 bytes per element kept');
+    assert.is.not(single.grads, double.grads, 'the two arithmetics differ');
+    assert.is(run('float32', 'float64').grads, double.grads, 'nothing kept: the backward pass runs in the arithmetic asked for then');
+    assert.is(run('float64', 'float32').grads, double.grads, 'kept by the float64 loops: read by them');
   });
 
   test('float32 arithmetic: an oscillation group with an argument ω·t beyond 2^19·π/2 runs the float64 loops (its bits), the rest float32', () => {

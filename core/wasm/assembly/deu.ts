@@ -252,7 +252,7 @@ export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usi
       const m = groupSize(table, j, hi, kind), e1 = member(table, j, m, 1), e2 = member(table, j, m, 2), e3 = member(table, j, m, 3);
       const v = packFour(entry, e1, e2, e3), o0 = firstOf(entry, F, S), o1 = firstOf(e1, F, S), o2 = firstOf(e2, F, S), o3 = firstOf(e3, F, S);
       if (kind == REAL_ROOTS || phasesReducible(v, x, o0, o1, o2, o3, N, F, S)) {
-        forwardFour(v, m, kind == REAL_ROOTS, o0, o1, o2, o3, x, y, N, F, S, saved);
+        forwardFour(v, kind == REAL_ROOTS, o0, o1, o2, o3, x, y, N, F, S);
       } else {
         // an argument ω·t beyond vmath_single.ts's reduction: the float64 loops, two by two
         forwardTwo(entry, e1, x, y, N, F, S, saved);
@@ -452,7 +452,7 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
       const m = groupSize(table, j, hi, kind), e1 = member(table, j, m, 1), e2 = member(table, j, m, 2), e3 = member(table, j, m, 3);
       const v = packFour(entry, e1, e2, e3), o0 = firstOf(entry, F, S), o1 = firstOf(e1, F, S), o2 = firstOf(e2, F, S), o3 = firstOf(e3, F, S);
       if (kind == REAL_ROOTS || phasesReducible(v, x, o0, o1, o2, o3, N, F, S)) {
-        backwardFour(v, m, kind == REAL_ROOTS, rest, entry, e1, e2, e3, o0, o1, o2, o3, s, floor, g, x, dx, N, F, S, sums, saved);
+        backwardFour(v, kind == REAL_ROOTS, rest, entry, e1, e2, e3, o0, o1, o2, o3, s, floor, g, x, dx, N, F, S, sums);
       } else {
         // as the forward pass (the same test on the same x): the float64 loops, two by two
         backwardTwoWithSums(entry, e1, s, floor, g, x, dx, N, F, S, sums, saved);

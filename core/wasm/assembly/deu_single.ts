@@ -49,12 +49,10 @@ const FIXED = memory.data<f32>([1, 1, 1, 1, 2, 2, 2, 2, 1000, 1000, 1000, 1000, 
 }
 
 // An element's exponentials u1, u2, u3, as deu.ts: Q = E(r₋t), P = E(r₊t) (u3 unused) for Δ > 0;
-// e = E(−αt), cos ωt, sin ωt for Δ < 0. The forward pass can keep them for the backward pass in the
-// buffer deu.ts's pairs keep theirs in, 24 bytes at saved + 24·e for element e, as whole vectors:
-// for the group's element (n, i), u1 in its first neuron's element's 24 bytes, u2 in its second's,
-// u3 in its third's; a group of two puts u3's halves after u1 and u2; a group of one keeps its
-// three values. A group's size depends only on the table (core/cpu/deu_wasm.ts splits the threads'
-// work between groups), so the backward pass finds them where the forward pass put them.
+// e = E(−αt), cos ωt, sin ωt for Δ < 0. Unlike deu.ts's float64 pairs, these loops keep nothing for
+// the backward pass, which computes them again: in float32 that costs the backward pass about as
+// much as reading them back (0.2 ms for 256×1024, one thread), and keeping them cost the forward
+// pass more (0.4 ms), besides 24 bytes per element held by the tape.
 let sinOut: v128 = k(0); // sin ωt of the last exponentials() (u3)
 
 /**
@@ -101,45 +99,14 @@ export function phasesReducible(v: usize, x: usize, o0: usize, o1: usize, o2: us
   return lane == 0 ? f64x2.extract_lane(low, 0) : lane == 1 ? f64x2.extract_lane(low, 1) : lane == 2 ? f64x2.extract_lane(high, 0) : f64x2.extract_lane(high, 1);
 }
 
-/** Keeps the group's exponentials at the element (n, i) whose byte offsets in x are p0 … p2 (m: the group's size). */
-@inline function keep(saved: usize, m: i32, real: bool, p0: usize, p1: usize, p2: usize, u1: v128, u2: v128, u3: v128): void {
-  const at0 = saved + p0 * 6, at1 = saved + p1 * 6;
-  if (m == 1) {
-    store<f32>(at0, f32x4.extract_lane(u1, 0));
-    store<f32>(at0, f32x4.extract_lane(u2, 0), 4);
-    store<f32>(at0, f32x4.extract_lane(u3, 0), 8);
-    return;
-  }
-  v128.store(at0, u1);
-  v128.store(at1, u2);
-  if (real) return;
-  if (m == 2) {
-    v128.store64_lane(at0, u3, 0, 16);
-    v128.store64_lane(at1, u3, 1, 16);
-  } else {
-    v128.store(saved + p2 * 6, u3);
-  }
-}
-
-/** What keep() kept: u1 (which 0), u2 (1) or u3 (2). */
-@inline function kept(saved: usize, m: i32, p0: usize, p1: usize, p2: usize, which: i32): v128 {
-  const at0 = saved + p0 * 6, at1 = saved + p1 * 6;
-  if (m == 1) return f32x4.splat(load<f32>(at0 + (<usize>which << 2)));
-  if (which == 0) return v128.load(at0);
-  if (which == 1) return v128.load(at1);
-  if (m == 2) return v128.load64_lane(at1, v128.load64_zero(at0, 16), 1, 16);
-  return v128.load(saved + p2 * 6);
-}
-
-/** y for a group of m ≤ 4 (v from deu.ts's packFour; o0 … o3 each lane's neuron's first element in x, repeated beyond m). */
-export function forwardFour(v: usize, m: i32, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
+/** y for a group of up to four (v from deu.ts's packFour; o0 … o3 each lane's neuron's first element in x, repeated where fewer). */
+export function forwardFour(v: usize, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i);
       const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
       scatter(y, o0 + i, o1 + i, o2 + i, o3 + i, clip(value(v, real, t, u1, u2, u3)));
-      if (saved != 0) keep(saved, m, real, o0 + i, o1 + i, o2 + i, u1, u2, u3);
     }
   }
 }
@@ -254,9 +221,9 @@ function flushSums(): void {
 
 /**
  * dx for a group of four (entries e0 … e3, as forwardFour) and each neuron's five coefficient-
- * gradient sums at sums + 40·f; with `saved` ≠ 0, the exponentials forwardFour kept there.
+ * gradient sums at sums + 40·f.
  */
-export function backwardFour(v: usize, m: i32, real: bool, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
+export function backwardFour(v: usize, real: bool, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
   aLow = aHigh = bLow = bHigh = cLow = cHigh = c1Low = c1High = c2Low = c2High = f64x2.splat(0);
@@ -265,16 +232,7 @@ export function backwardFour(v: usize, m: i32, real: bool, rest: bool, e0: usize
   for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i), gi = gather(g, o0 + i, o1 + i, o2 + i, o3 + i);
-      let u1: v128, u2: v128, u3: v128;
-      if (saved != 0) {
-        u1 = kept(saved, m, o0 + i, o1 + i, o2 + i, 0);
-        u2 = kept(saved, m, o0 + i, o1 + i, o2 + i, 1);
-        u3 = real ? k(0) : kept(saved, m, o0 + i, o1 + i, o2 + i, 2);
-      } else {
-        u1 = firstExponential(v, real, t);
-        u2 = exponentials(v, real, t);
-        u3 = real ? k(0) : sinOut;
-      }
+      const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
       scatter(dx, o0 + i, o1 + i, o2 + i, o3 + i, mul(gi, clip(backwardQuad(v, real, rest, t, gi, negS, s, floor, u1, u2, u3))));
       if (++inBlock == BLOCK) {
         flushSums();
