@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
+import { layerCaseArb, neuronArb, pass } from './deu_layers.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
 
 const TOLERANCE = { y: 4e-6, dx: 1e-4, dparams: 4e-6 };
@@ -38,37 +39,8 @@ function inFloat32<T>(fn: () => T): T {
   }
 }
 
-const neuronArb = fc.record({
-  a: fc.double({ min: 0.2, max: 2, noNaN: true }),
-  c: fc.double({ min: 0.2, max: 2, noNaN: true }),
-  oscillating: fc.boolean(),
-  state: fc.constantFrom(0, 1),
-  c1: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
-  c2: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
-}).map(({ a, c, oscillating, state, c1, c2 }) => {
-  const edge = 2 * Math.sqrt(a * c);
-  return [a, oscillating ? 0.3 * edge : 1.7 * edge, c, state * c1, state * c2];
-});
-const valueArb = fc.oneof(
-  { weight: 10, arbitrary: fc.double({ min: -8, max: 8, noNaN: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, 40, -40, 1e4, -1e4) },
-);
 // up to 9 neurons: groups of four, and the leftover groups of one to three
-const caseArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 9 }), s: fc.integer({ min: 1, max: 9 }) })
-  .chain((d) => fc.record({
-    d: fc.constant(d),
-    neurons: fc.array(neuronArb, { minLength: d.f, maxLength: d.f }),
-    values: fc.array(valueArb, { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
-    u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d.n * d.f * d.s, maxLength: d.n * d.f * d.s }),
-  }));
-
-function pass(d: { n: number; f: number; s: number }, neurons: number[][], values: number[], u: number[]) {
-  const x = tg.tensor(values, { shape: [d.n, d.f, d.s], requiresGrad: true });
-  const p = tg.tensor(neurons, { requiresGrad: true });
-  const y = tg.deu(x, p, { s: 100 });
-  y.mul(tg.tensor(u, { shape: [d.n, d.f, d.s] })).sum().backward();
-  return [y.data(), x.grad!.data(), p.grad!.data()];
-}
+const caseArb = layerCaseArb(neuronArb, undefined, 9);
 
 /** The first output of the float32 arithmetic outside its tolerance of the float64 reference, or null. */
 function firstMismatch(got: ArrayLike<number>[], want: ArrayLike<number>[], count: number, what: string): string | null {
