@@ -158,6 +158,17 @@ test('sums over every axis but a block of kept axes (bias gradients): within 1 u
   assert.ok(runsOf('sum') > before, 'the WebAssembly sum ran');
 });
 
+test('column sums (a Linear layer\'s bias gradient, sum over axis 0 of [A, C]): bit for bit the JavaScript kernel, NaN and ±∞ included', () => {
+  const before = runsOf('sum');
+  for (const [A, C] of [[1, 1], [3, 8], [7, 13], [37, 29], [256, 1030]]) {
+    const values = Array.from({ length: A * C }, (_, i) => (i % 97 === 5 ? NaN : i % 89 === 7 ? Infinity : Math.sin(i) * 10 ** ((i % 7) - 3)));
+    const x = tg.tensor(values, { shape: [A, C] });
+    const got = Array.from(x.sum(0).data() as Float32Array), want = Array.from(inJavaScript(() => x.sum(0).data()) as Float32Array);
+    assert.equal(got.map((v) => (Number.isNaN(v) ? 'NaN' : v)), want.map((v) => (Number.isNaN(v) ? 'NaN' : v)), `[${A}, ${C}]`);
+  }
+  assert.ok(runsOf('sum') > before, 'the WebAssembly sum ran');
+});
+
 test('a float64 tensor and an unlisted op run the JavaScript kernels', () => {
   const before = runsOf('add');
   tg.tensor([1, 2], { dtype: 'float64' }).add(tg.tensor([3, 4], { dtype: 'float64' }));
