@@ -23,7 +23,9 @@
 // elements (of two 1-1-1 neurons of one kind, or of one other neuron) per f64x2 instruction and
 // split across threads by neuron (deu_wasm.ts; within a few ulps: its exp, sin and cos are not
 // V8's), the forward pass keeping each element's exponentials for the backward pass when one will
-// follow; outward gravitation is still computed here, once per neuron.
+// follow, and the backward kernel finding outward gravitation itself (bit for bit this file's).
+// With setBackend('cpu', { deuArithmetic: 'float32' }) the 1-1-1 neurons compute in float32 there
+// instead, four per f32x4 instruction, keeping nothing (core/wasm/assembly/deu_single.ts).
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu_gravitation.js';
