@@ -4,7 +4,7 @@
 // → second (16 … 1024) → act → 10, batch 256, one training step (forward, backward, SGD update)
 // per activation: DEU, Maxout (3 affine maps, as the paper), PReLU, ReLU; ratios to ReLU. Then
 // the DEU layer alone against ReLU, forward and forward+backward, on 2^20 elements.
-// Contenders run round-robin in one process (the order rotating every round); figures are medians
+// Contenders run round-robin in one process (in an order that changes every round, bench/timing.ts); figures are medians
 // after warm-up. Each row first checks that every contender computes something finite and that
 // the step changes the weights. The table is printed and written as the "deu" section (replacing the previous one) of
 // bench/RESULTS.md.

@@ -5,7 +5,7 @@
 // as a user must to see it; both libraries start from the same weights and data.
 import type * as TF from '@tensorflow/tfjs-core';
 import * as tg from '../index.js';
-import { median } from './timing.js';
+import { median, orderOf } from './timing.js';
 
 export { median };
 
@@ -124,8 +124,8 @@ export function tfjsMlp(tf: typeof TF): Workload {
 
 
 /**
- * Times contenders round-robin (one run of each per round, after one warm-up run each), so drift
- * affects them alike; returns every contender's run times in ms.
+ * Times contenders round-robin (one run of each per round, in bench/timing.ts's changing order,
+ * after one warm-up run each), so drift affects them alike; returns every contender's run times in ms.
  */
 export async function interleave(contenders: Record<string, Workload>, rounds: number, activate: (name: string) => Promise<void> = async () => {}): Promise<Record<string, number[]>> {
   const times: Record<string, number[]> = {};
@@ -134,8 +134,10 @@ export async function interleave(contenders: Record<string, Workload>, rounds: n
     contenders[name].run();
     times[name] = [];
   }
+  const entries = Object.entries(contenders);
   for (let r = 0; r < rounds; r++) {
-    for (const [name, w] of Object.entries(contenders)) {
+    for (const i of orderOf(r, entries.length)) {
+      const [name, w] = entries[i];
       await activate(name);
       const t0 = performance.now();
       w.run();

@@ -1,6 +1,6 @@
 // `npx tsx bench/nn.ts` (or `npm run bench:nn`): issue #4, point 7. Convolution, GroupNorm and a
 // LeNet-5 training step: tapegrad's CPU backend against TensorFlow.js (cpu and wasm) in one process.
-// Contenders run round-robin (the order rotating every round); figures are medians after warm-up.
+// Contenders run round-robin (in an order that changes every round, bench/timing.ts); figures are medians after warm-up.
 // Every row first checks that the contenders computed the same thing (or, for GroupNorm, checks
 // tapegrad against a float64 reference), so no row can pass by doing nothing. The table is printed
 // and written as the "nn" section of bench/RESULTS.md (replacing the previous one) (after its Interpretation section,
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { writeResultsSection } from './results_section.js';
-import { median, fmtMs } from './timing.js';
+import { median, fmtMs, orderOf } from './timing.js';
 import * as tg from '../index.js';
 
 const WARMUP = 1;
@@ -333,8 +333,8 @@ async function measure(row: Row): Promise<Map<string, number[]>> {
   const live = row.contenders.filter((c) => typeof c.op === 'function' && c.single === undefined);
   const times = new Map<string, number[]>(live.map((c) => [c.name, []]));
   for (let round = 0; round < WARMUP + RUNS; round++) {
-    for (let i = 0; i < live.length; i++) {
-      const c = live[(i + round) % live.length];
+    for (const i of orderOf(round, live.length)) {
+      const c = live[i];
       await activate(c.backend);
       const t0 = performance.now();
       (c.op as () => void)();

@@ -5,7 +5,7 @@
 //      whose noise factors are ten full-size random tensors;
 //   3. a LeNet-5 training step (spec §5.1, SGD, batch 128 of 1×32×32) with PAU against ReLU.
 // Targets (issue #7): fused ≥ 3× faster than composed; PAU LeNet step ≤ 1.3× the ReLU step.
-// Contenders run round-robin (the order rotating every round) in one process; figures are
+// Contenders run round-robin (in an order that changes every round, bench/timing.ts) in one process; figures are
 // medians after warm-up. Every row first checks that its contenders compute the same thing.
 // The table is printed and written as the "PAU" section of bench/RESULTS.md (replacing the previous one) unless
 // --no-write is given.

@@ -1,6 +1,6 @@
 // `npm run bench`: tapegrad's CPU backend against TensorFlow.js on tfjs-backend-cpu and
 // tfjs-backend-wasm, in one process. Timings on a shared machine drift, so the contenders run
-// round-robin (one run each, the order rotating every round) and each row reports medians.
+// round-robin (one run each, in an order that changes every round: bench/timing.ts) and each row reports medians.
 // Every row first checks that the contenders computed the same thing, so no row can pass by
 // doing nothing. The figures go to bench/out/RESULTS.md, or to the tracked bench/RESULTS.md with
 // --write-results; its "Interpretation" section is written by people and kept when the script
@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tg from '../index.js';
 import { resultsFile } from './results_section.js';
+import { orderOf } from './timing.js';
 
 const QUICK = process.argv.includes('--quick');
 const WARMUP = QUICK ? 1 : 2;
@@ -105,21 +106,27 @@ function assertClose(what: string, got: ArrayLike<number>, expected: ArrayLike<n
 
 // ---------- rows ----------
 
-async function matmulRow(n: number, runs: number): Promise<Row> {
+/**
+ * C = A·B for n×n float32 matrices, read back (or, with `readBack` false, left in the backend and
+ * freed: the op itself, against tfjs-wasm only; see elementwiseRow).
+ */
+async function matmulRow(n: number, runs: number, readBack = true): Promise<Row> {
   const [av, bv] = [randn(n * n), randn(n * n)];
   const a = tg.tensor(av, { shape: [n, n] });
   const b = tg.tensor(bv, { shape: [n, n] });
   const tfx = await onEachTfjs(() => [tf.tensor2d(av, [n, n]), tf.tensor2d(bv, [n, n])] as const);
   const tfMatmul = (peer: 'tfjs-cpu' | 'tfjs-wasm') => () => {
     const c = tf.matMul(tfx[peer][0], tfx[peer][1]);
-    c.dataSync();
+    if (readBack) c.dataSync();
     c.dispose();
   };
   return {
-    label: `matmul ${n}×${n}×${n} float32`,
+    label: `matmul ${n}×${n}×${n} float32${readBack ? '' : ', no read-back'}`,
     work: { amount: 2 * n ** 3, unit: 'GFLOP/s' },
     runs,
-    ops: { tapegrad: () => tg.tidy(() => void a.matmul(b).data()), 'tfjs-cpu': tfMatmul('tfjs-cpu'), 'tfjs-wasm': tfMatmul('tfjs-wasm') },
+    ops: readBack
+      ? { tapegrad: () => tg.tidy(() => void a.matmul(b).data()), 'tfjs-cpu': tfMatmul('tfjs-cpu'), 'tfjs-wasm': tfMatmul('tfjs-wasm') }
+      : { tapegrad: () => tg.tidy(() => void a.matmul(b)), 'tfjs-wasm': tfMatmul('tfjs-wasm') },
     check: async () => {
       const ours = tg.tidy(() => a.matmul(b).data());
       // 64 entries from a float64 dot product, independent of every peer: error ≤ c·Σ|a·b|
@@ -158,9 +165,13 @@ type TfOp = (x: tf.Tensor, y: tf.Tensor) => tf.Tensor;
 
 /**
  * add, exp and sum over 2^20 elements. `tol` is relative to the largest magnitude of the result,
- * or for a sum (`ofSum`) to Σ|x|, the scale of its rounding errors.
+ * or for a sum (`ofSum`) to Σ|x|, the scale of its rounding errors. Each run reads the result
+ * back, unless `readBack` is false: then it stays in the backend and is freed (tfjs-wasm computes
+ * synchronously, as tapegrad does), which times the op itself, against tfjs-wasm only. Reading a 4 MB
+ * result back costs every contender a fresh 4 MB JavaScript array, whose 700–900 first-touch page
+ * faults (measured with process.resourceUsage()) take 11–15 ms on this machine: more than the op.
  */
-async function elementwiseRow(label: string, ours: TgOp, theirs: TfOp, tol: number, runs: number, ofSum = false): Promise<Row> {
+async function elementwiseRow(label: string, ours: TgOp, theirs: TfOp, tol: number, runs: number, ofSum = false, readBack = true): Promise<Row> {
   const size = 1 << 20;
   const shape = [1024, 1024];
   const [xv, yv] = [randn(size), randn(size)];
@@ -168,14 +179,16 @@ async function elementwiseRow(label: string, ours: TgOp, theirs: TfOp, tol: numb
   const tfx = await onEachTfjs(() => [tf.tensor2d(xv, [1024, 1024]), tf.tensor2d(yv, [1024, 1024])] as const);
   const tfOp = (peer: 'tfjs-cpu' | 'tfjs-wasm') => () => {
     const r = theirs(tfx[peer][0], tfx[peer][1]);
-    r.dataSync();
+    if (readBack) r.dataSync();
     r.dispose();
   };
   return {
     label,
     work: { amount: size, unit: 'Melem/s' },
     runs,
-    ops: { tapegrad: () => tg.tidy(() => void ours(x, y).data()), 'tfjs-cpu': tfOp('tfjs-cpu'), 'tfjs-wasm': tfOp('tfjs-wasm') },
+    ops: readBack
+      ? { tapegrad: () => tg.tidy(() => void ours(x, y).data()), 'tfjs-cpu': tfOp('tfjs-cpu'), 'tfjs-wasm': tfOp('tfjs-wasm') }
+      : { tapegrad: () => tg.tidy(() => void ours(x, y)), 'tfjs-wasm': tfOp('tfjs-wasm') },
     check: async () => {
       const mine = tg.tidy(() => ours(x, y).data());
       const scale = ofSum ? xv.reduce((s, v) => s + Math.abs(v), 0) : maxAbs(mine);
@@ -446,8 +459,8 @@ async function measure(row: Row): Promise<Result> {
   const peers = PEERS.filter((p) => opOf(row, p) !== undefined);
   const times: Partial<Record<Peer, number[]>> = Object.fromEntries(peers.map((p) => [p, []]));
   for (let round = 0; round < WARMUP + row.runs; round++) {
-    for (let i = 0; i < peers.length; i++) {
-      const peer = peers[(i + round) % peers.length];
+    for (const i of orderOf(round, peers.length)) {
+      const peer = peers[i];
       await activate(peer);
       const op = opOf(row, peer)!;
       const t0 = performance.now();
@@ -508,7 +521,7 @@ function writeResults(results: Result[], checks: string[], wasmFlags: string, se
     `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; load average ${loadBefore[0].toFixed(1)} before the run, ${os.loadavg()[0].toFixed(1)} after (other processes share the cores)`,
     `- Node ${process.version} (V8 ${process.versions.v8}); TensorFlow.js ${tf.version.tfjs} (${wasmFlags})`,
     `- every figure is the median of the runs shown below, after ${WARMUP} warm-up run(s); the contenders run round-robin in one process, so drift affects them alike; tapegrad runs with its default ${DEFAULT_THREADS} thread(s) and, as tapegrad-1t, with one`,
-    '- each run includes reading the result back (`.data()` / `.item()` for tapegrad, `dataSync()` for tfjs); inputs are float32',
+    '- each run includes reading the result back (`.data()` / `.item()` for tapegrad, `dataSync()` for tfjs), except in the rows marked "no read-back", where the result stays in the backend and is freed (tfjs-wasm computes synchronously, as tapegrad does; tfjs-cpu sits these rows out); inputs are float32',
     '- "× faster" = the peer\'s median ÷ tapegrad\'s median',
     `- the MLP step is forward + backward + SGD update (lr ${MLP.lr}) with softmax cross-entropy; the rate counts its matmuls only (${(mlpFlops() / 1e9).toFixed(2)} GFLOP: forward, weight gradients, and input gradients of layers 2 and 3). tapegrad: \`tg.linear\`, \`tg.relu\`, \`tg.crossEntropy\`, \`backward()\`, \`p.assign(p.sub(p.grad.mul(lr)))\` under \`tg.noGrad\`, all in \`tg.tidy\`; tfjs: \`tf.train.sgd(lr).minimize\` with \`tf.losses.softmaxCrossEntropy\`; tfjs-wasm-manual: the same step by hand (forward, backward products with \`tf.matMul(a, b, transposeA, transposeB)\`, \`assign\`), no tape; tapegrad-manual: that hand-written step with tapegrad's kernels (\`tg.matmulT\`, under \`tg.noGrad\`), the floor for the autograd step; tapegrad-createGraph: the autograd step with \`backward({ createGraph: true })\` (issue 18: plain \`backward()\` must stay as fast as before higher-order support, i.e. close to the floor)`,
     '',
@@ -546,8 +559,13 @@ async function main(): Promise<void> {
     () => matmulRow(256, runs(15)),
     () => matmulRow(512, runs(9)),
     () => matmulRow(1024, runs(5)),
+    () => matmulRow(256, runs(15), false),
+    () => matmulRow(512, runs(9), false),
+    () => matmulRow(1024, runs(5), false),
     () => elementwiseRow('add, 2^20 elements', (x, y) => x.add(y), (x, y) => tf.add(x, y), 0, runs(21)),
     () => elementwiseRow('exp, 2^20 elements', (x) => x.exp(), (x) => tf.exp(x), 1e-6, runs(21)),
+    () => elementwiseRow('add, 2^20 elements, no read-back', (x, y) => x.add(y), (x, y) => tf.add(x, y), 0, runs(21), false, false),
+    () => elementwiseRow('exp, 2^20 elements, no read-back', (x) => x.exp(), (x) => tf.exp(x), 1e-6, runs(21), false, false),
     () => elementwiseRow('sum of 2^20 elements', (x) => x.sum(), (x) => tf.sum(x), 1e-6, runs(21), true),
     () => mlpRow(runs(7)),
   ];

@@ -1,0 +1,40 @@
+// The benchmarks' round-robin order (bench/timing.ts): every round runs each contender once, and
+// over the rounds every contender follows every other, so a cost that recurs with the cycle (a
+// garbage collection every few MB of fresh arrays) is not charged to one contender every time.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { orderOf } from '../../bench/timing.js';
+
+/** How often each contender ran right after each other one within a round, over `rounds` rounds: [before][after]. */
+function follows(order: (round: number) => number[], n: number, rounds: number): number[][] {
+  const count = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let r = 0; r < rounds; r++) {
+    const o = order(r);
+    for (let k = 1; k < n; k++) count[o[k - 1]][o[k]]++;
+  }
+  return count;
+}
+
+/** Whether every contender ran right after every other one. */
+const balanced = (count: number[][]) => count.every((row, a) => row.every((c, b) => a === b || c > 0));
+
+test('orderOf: each round is a permutation, the same on every call', () => {
+  for (const n of [1, 2, 3, 4, 7]) {
+    for (let r = 0; r < 50; r++) {
+      const order = orderOf(r, n);
+      assert.equal([...order].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+      assert.equal(orderOf(r, n), order);
+    }
+  }
+});
+
+test('orderOf: over n rounds (2n for odd n) every contender runs right after every other one; a rotation does not', () => {
+  for (const n of [2, 3, 4, 5, 6, 7, 8]) {
+    const rounds = n % 2 ? 2 * n : n;
+    assert.ok(balanced(follows((r) => orderOf(r, n), n, rounds)), `n = ${n}`);
+    // the harness: the rotation bench/timing.ts used before runs each contender after one other only
+    if (n >= 3) assert.not.ok(balanced(follows((r) => Array.from({ length: n }, (_, i) => (i + r) % n), n, rounds)), `rotation, n = ${n}`);
+  }
+});
+
+test.run();
