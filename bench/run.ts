@@ -449,7 +449,11 @@ const median = (xs: number[]) => {
 interface Result {
   row: Row;
   times: Partial<Record<Peer, number[]>>;
+  /** The process's minor page faults during each run: first touches of fresh memory (a read-back's new array). */
+  faults: Partial<Record<Peer, number[]>>;
 }
+
+const minorFaults = () => process.resourceUsage().minorPageFault;
 
 function opOf(row: Row, peer: Peer): (() => void) | undefined {
   return row.ops[peer] ?? (peer === 'tapegrad-1t' ? row.ops.tapegrad : undefined);
@@ -458,18 +462,23 @@ function opOf(row: Row, peer: Peer): (() => void) | undefined {
 async function measure(row: Row): Promise<Result> {
   const peers = PEERS.filter((p) => opOf(row, p) !== undefined);
   const times: Partial<Record<Peer, number[]>> = Object.fromEntries(peers.map((p) => [p, []]));
+  const faults: Partial<Record<Peer, number[]>> = Object.fromEntries(peers.map((p) => [p, []]));
   for (let round = 0; round < WARMUP + row.runs; round++) {
     for (const i of orderOf(round, peers.length)) {
       const peer = peers[i];
       await activate(peer);
       const op = opOf(row, peer)!;
+      const f0 = minorFaults();
       const t0 = performance.now();
       op();
       const ms = performance.now() - t0;
-      if (round >= WARMUP) times[peer]!.push(ms);
+      if (round >= WARMUP) {
+        times[peer]!.push(ms);
+        faults[peer]!.push(minorFaults() - f0);
+      }
     }
   }
-  return { row, times };
+  return { row, times, faults };
 }
 
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
@@ -496,9 +505,10 @@ function table(results: Result[]): string {
 }
 
 function spreadTable(results: Result[]): string {
-  const lines = [`| benchmark | runs | ${PEERS.map((p) => `${p} min–max`).join(' | ')} |`, `|---|---|${PEERS.map(() => '---|').join('')}`];
-  for (const { row, times } of results) {
-    const span = (p: Peer) => (times[p] ? `${fmtMs(Math.min(...times[p]!))}–${fmtMs(Math.max(...times[p]!))} ms` : '—');
+  const lines = [`| benchmark | runs | ${PEERS.map((p) => `${p} min–max (page faults per run)`).join(' | ')} |`, `|---|---|${PEERS.map(() => '---|').join('')}`];
+  for (const { row, times, faults } of results) {
+    const range = (v: number[], f: (x: number) => string) => `${f(Math.min(...v))}–${f(Math.max(...v))}`;
+    const span = (p: Peer) => (times[p] ? `${range(times[p]!, fmtMs)} ms (${range(faults[p]!, String)})` : '—');
     lines.push(`| ${row.label} | ${row.runs} | ${PEERS.map(span).join(' | ')} |`);
   }
   return lines.join('\n');
@@ -528,6 +538,8 @@ function writeResults(results: Result[], checks: string[], wasmFlags: string, se
     table(results),
     '',
     '### Spread',
+    '',
+    'In brackets, the minor page faults of the process during each run (`process.resourceUsage().minorPageFault`), the fewest and the most: a read-back into a fresh 4 MB array can take up to 1024 of them, and each costs microseconds (see Interpretation).',
     '',
     spreadTable(results),
     '',
