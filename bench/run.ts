@@ -110,7 +110,7 @@ function assertClose(what: string, got: ArrayLike<number>, expected: ArrayLike<n
  * C = A·B for n×n float32 matrices, read back (or, with `readBack` false, left in the backend and
  * freed: the op itself, against tfjs-wasm only; see elementwiseRow).
  */
-async function matmulRow(n: number, runs: number, readBack = true): Promise<Row> {
+async function matmulRow(n: number, runs: number, { readBack = true } = {}): Promise<Row> {
   const [av, bv] = [randn(n * n), randn(n * n)];
   const a = tg.tensor(av, { shape: [n, n] });
   const b = tg.tensor(bv, { shape: [n, n] });
@@ -168,10 +168,11 @@ type TfOp = (x: tf.Tensor, y: tf.Tensor) => tf.Tensor;
  * or for a sum (`ofSum`) to Σ|x|, the scale of its rounding errors. Each run reads the result
  * back, unless `readBack` is false: then it stays in the backend and is freed (tfjs-wasm computes
  * synchronously, as tapegrad does), which times the op itself, against tfjs-wasm only. Reading a 4 MB
- * result back costs every contender a fresh 4 MB JavaScript array, whose 700–900 first-touch page
- * faults (measured with process.resourceUsage()) take 11–15 ms on this machine: more than the op.
+ * result back costs every contender a fresh 4 MB JavaScript array, whose 700–1024 first-touch page
+ * faults (the spread table counts them) take 11–15 ms on this machine when glibc's malloc hands out
+ * fresh pages: more than the op.
  */
-async function elementwiseRow(label: string, ours: TgOp, theirs: TfOp, tol: number, runs: number, ofSum = false, readBack = true): Promise<Row> {
+async function elementwiseRow(label: string, ours: TgOp, theirs: TfOp, tol: number, runs: number, { ofSum = false, readBack = true } = {}): Promise<Row> {
   const size = 1 << 20;
   const shape = [1024, 1024];
   const [xv, yv] = [randn(size), randn(size)];
@@ -183,7 +184,7 @@ async function elementwiseRow(label: string, ours: TgOp, theirs: TfOp, tol: numb
     r.dispose();
   };
   return {
-    label,
+    label: `${label}${readBack ? '' : ', no read-back'}`,
     work: { amount: size, unit: 'Melem/s' },
     runs,
     ops: readBack
@@ -530,7 +531,7 @@ function writeResults(results: Result[], checks: string[], wasmFlags: string, se
     '',
     `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; load average ${loadBefore[0].toFixed(1)} before the run, ${os.loadavg()[0].toFixed(1)} after (other processes share the cores)`,
     `- Node ${process.version} (V8 ${process.versions.v8}); TensorFlow.js ${tf.version.tfjs} (${wasmFlags})`,
-    `- every figure is the median of the runs shown below, after ${WARMUP} warm-up run(s); the contenders run round-robin in one process, so drift affects them alike; tapegrad runs with its default ${DEFAULT_THREADS} thread(s) and, as tapegrad-1t, with one`,
+    `- every figure is the median of the runs shown below, after ${WARMUP} warm-up run(s); the contenders run round-robin in one process, in an order that changes every round (bench/timing.ts), so drift affects them alike; tapegrad runs with its default ${DEFAULT_THREADS} thread(s) and, as tapegrad-1t, with one`,
     '- each run includes reading the result back (`.data()` / `.item()` for tapegrad, `dataSync()` for tfjs), except in the rows marked "no read-back", where the result stays in the backend and is freed (tfjs-wasm computes synchronously, as tapegrad does; tfjs-cpu sits these rows out); inputs are float32',
     '- "× faster" = the peer\'s median ÷ tapegrad\'s median',
     `- the MLP step is forward + backward + SGD update (lr ${MLP.lr}) with softmax cross-entropy; the rate counts its matmuls only (${(mlpFlops() / 1e9).toFixed(2)} GFLOP: forward, weight gradients, and input gradients of layers 2 and 3). tapegrad: \`tg.linear\`, \`tg.relu\`, \`tg.crossEntropy\`, \`backward()\`, \`p.assign(p.sub(p.grad.mul(lr)))\` under \`tg.noGrad\`, all in \`tg.tidy\`; tfjs: \`tf.train.sgd(lr).minimize\` with \`tf.losses.softmaxCrossEntropy\`; tfjs-wasm-manual: the same step by hand (forward, backward products with \`tf.matMul(a, b, transposeA, transposeB)\`, \`assign\`), no tape; tapegrad-manual: that hand-written step with tapegrad's kernels (\`tg.matmulT\`, under \`tg.noGrad\`), the floor for the autograd step; tapegrad-createGraph: the autograd step with \`backward({ createGraph: true })\` (issue 18: plain \`backward()\` must stay as fast as before higher-order support, i.e. close to the floor)`,
@@ -571,14 +572,14 @@ async function main(): Promise<void> {
     () => matmulRow(256, runs(15)),
     () => matmulRow(512, runs(9)),
     () => matmulRow(1024, runs(5)),
-    () => matmulRow(256, runs(15), false),
-    () => matmulRow(512, runs(9), false),
-    () => matmulRow(1024, runs(5), false),
+    () => matmulRow(256, runs(15), { readBack: false }),
+    () => matmulRow(512, runs(9), { readBack: false }),
+    () => matmulRow(1024, runs(5), { readBack: false }),
     () => elementwiseRow('add, 2^20 elements', (x, y) => x.add(y), (x, y) => tf.add(x, y), 0, runs(21)),
     () => elementwiseRow('exp, 2^20 elements', (x) => x.exp(), (x) => tf.exp(x), 1e-6, runs(21)),
-    () => elementwiseRow('add, 2^20 elements, no read-back', (x, y) => x.add(y), (x, y) => tf.add(x, y), 0, runs(21), false, false),
-    () => elementwiseRow('exp, 2^20 elements, no read-back', (x) => x.exp(), (x) => tf.exp(x), 1e-6, runs(21), false, false),
-    () => elementwiseRow('sum of 2^20 elements', (x) => x.sum(), (x) => tf.sum(x), 1e-6, runs(21), true),
+    () => elementwiseRow('add, 2^20 elements', (x, y) => x.add(y), (x, y) => tf.add(x, y), 0, runs(21), { readBack: false }),
+    () => elementwiseRow('exp, 2^20 elements', (x) => x.exp(), (x) => tf.exp(x), 1e-6, runs(21), { readBack: false }),
+    () => elementwiseRow('sum of 2^20 elements', (x) => x.sum(), (x) => tf.sum(x), 1e-6, runs(21), { ofSum: true }),
     () => mlpRow(runs(7)),
   ];
   const results: Result[] = [];
