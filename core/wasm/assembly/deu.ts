@@ -33,6 +33,7 @@ import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
 import { add, capped, clip, deltaFloor, deltaS, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
+import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
 import {
   CONSTANT_SLOTS, slot, SLOTS, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA,
   V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS,
@@ -325,38 +326,6 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
 }
 
 /**
- * Δ > 0, θ's partials at slot p: g_θ = −(N_θ·D − N·D_θ)/(2D²c) (− g/c for θ = c), with
- * N = (b + D)·P + (D − b)·Q and N_θ = (b + D)_θ·P + (b + D)·t·r₊_θ·P + (D − b)_θ·Q + (D − b)·t·r₋_θ·Q.
- */
-@inline function realRootsG(v: usize, p: usize, isC: bool, Q: v128, P: v128, Nn: v128, bDt: v128, Dbt: v128, gg: v128): v128 {
-  const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDt, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(Dbt, slot(v, p + 4)), Q));
-  const g = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
-  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
-}
-
-/** Δ > 0: r + c1·∂Q/∂θ + c2·∂P/∂θ, with ∂Q/∂θ = t·r₋_θ·Q and ∂P/∂θ = t·r₊_θ·P. */
-@inline function plusRealRootsPhi(v: usize, p: usize, r: v128, t: v128, Q: v128, P: v128): v128 {
-  return add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
-}
-
-/**
- * Δ < 0, θ's partials at slot p: g_θ = −(e·(t·ω_θ·dK + sin ωt·(b/W)_θ) − t·e·K·α_θ)/c (− g/c for
- * θ = c), with K = cos ωt + (b/W)·sin ωt and dK = −sin ωt + (b/W)·cos ωt.
- */
-@inline function oscillationG(v: usize, p: usize, isC: bool, t: v128, E: v128, SIN: v128, dK: v128, tEK: v128, gg: v128): v128 {
-  const g = neg(mul(sub(mul(E, add(mul(mul(t, slot(v, p + 1)), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, slot(v, p))), slot(v, V_INVC)));
-  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
-}
-
-/** Δ < 0: r + c1·∂(e·cos ωt)/∂θ + c2·∂(e·sin ωt)/∂θ, with et = e·t (α_c = 0: deu_fast.ts writes the c-terms without it). */
-@inline function plusOscillationPhi(v: usize, p: usize, isC: bool, r: v128, et: v128, COS: v128, SIN: v128): v128 {
-  const dOmega = slot(v, p + 1);
-  if (isC) return add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
-  const negAlpha = neg(slot(v, p));
-  return add(add(r, mul(slot(v, V_C1), mul(et, sub(mul(negAlpha, COS), mul(dOmega, SIN))))), mul(slot(v, V_C2), mul(et, add(mul(negAlpha, SIN), mul(dOmega, COS)))));
-}
-
-/**
  * x's gradient at the pair before the multiplication by g — H·g_t + δ_s·g + c1·∂φ1/∂t + c2·∂φ2/∂t,
  * deu_fast.ts's expression — with the five coefficient gradients g·(∂y/∂a, ∂y/∂b, ∂y/∂c, φ1, φ2),
  * clipped, added to the lane sums (∂y/∂θ = H·g_θ + c1·∂φ1/∂θ + c2·∂φ2/∂θ, g_θ only where t > 0);
@@ -377,13 +346,13 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     p1t = mul(slot(v, V_RMINUS), Q);
     p2t = mul(slot(v, V_RPLUS), P);
     const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
-    ra = whereAbove(t, realRootsG(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
-    rb = whereAbove(t, realRootsG(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
-    rc = whereAbove(t, realRootsG(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg));
+    ra = whereAbove(t, realRootsG<f64>(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
+    rb = whereAbove(t, realRootsG<f64>(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
+    rc = whereAbove(t, realRootsG<f64>(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg));
     if (phiTerms) {
-      ra = plusRealRootsPhi(v, V_REAL_A, ra, t, Q, P);
-      rb = plusRealRootsPhi(v, V_REAL_B, rb, t, Q, P);
-      rc = plusRealRootsPhi(v, V_REAL_C, rc, t, Q, P);
+      ra = plusRealRootsPhi<f64>(v, V_REAL_A, ra, t, Q, P);
+      rb = plusRealRootsPhi<f64>(v, V_REAL_B, rb, t, Q, P);
+      rc = plusRealRootsPhi<f64>(v, V_REAL_C, rc, t, Q, P);
     }
     phi1 = Q;
     phi2 = P;
@@ -396,14 +365,14 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
     p1t = mul(E, sub(mul(negAlpha, COS), mul(omega, SIN)));
     p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
     const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, E), K);
-    ra = whereAbove(t, oscillationG(v, V_OSC_A, false, t, E, SIN, dK, tEK, gg));
-    rb = whereAbove(t, oscillationG(v, V_OSC_B, false, t, E, SIN, dK, tEK, gg));
-    rc = whereAbove(t, oscillationG(v, V_OSC_C, true, t, E, SIN, dK, tEK, gg));
+    ra = whereAbove(t, oscillationG<f64>(v, V_OSC_A, false, t, E, SIN, dK, tEK, gg));
+    rb = whereAbove(t, oscillationG<f64>(v, V_OSC_B, false, t, E, SIN, dK, tEK, gg));
+    rc = whereAbove(t, oscillationG<f64>(v, V_OSC_C, true, t, E, SIN, dK, tEK, gg));
     if (phiTerms) {
       const et = mul(E, t);
-      ra = plusOscillationPhi(v, V_OSC_A, false, ra, et, COS, SIN);
-      rb = plusOscillationPhi(v, V_OSC_B, false, rb, et, COS, SIN);
-      rc = plusOscillationPhi(v, V_OSC_C, true, rc, et, COS, SIN);
+      ra = plusOscillationPhi<f64>(v, V_OSC_A, false, ra, et, COS, SIN);
+      rb = plusOscillationPhi<f64>(v, V_OSC_B, false, rb, et, COS, SIN);
+      rc = plusOscillationPhi<f64>(v, V_OSC_C, true, rc, et, COS, SIN);
     }
     phi1 = mul(E, COS);
     phi2 = mul(E, SIN);

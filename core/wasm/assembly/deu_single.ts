@@ -4,15 +4,17 @@
 // when the table's header asks for float32 (core/cpu/deu_wasm.ts: setBackend('cpu',
 // { deuArithmetic: 'float32' }); the default is float64), as the reference implementation
 // (PyTorch, float32) and the gpu backend compute the layer. The expressions are deu.ts's (and
-// deu_fast.ts's) in the same order; only the arithmetic is float32, with these exceptions:
+// deu_fast.ts's) in the same order — the coefficient partials are the very same code,
+// deu_partials.ts's, instantiated for f32 — only the arithmetic is float32, with these exceptions:
 //   - each neuron's constants are derived in float64 (deu.ts's writeConstants) and then rounded;
 //   - N/(2D) is N·(1/D)/2, a multiplication instead of a division;
 //   - sin and cos take their argument ω·t and its reduction in float64 (vmath_single.ts);
 //   - the coefficient-gradient sums are float32 over blocks of 8 elements, added up in float64.
 // How far the results are from the float64 arithmetic is measured in tests/wasm/deu_single.test.ts
 // and bench/RESULTS.md.
-import { slot, V_BD, V_BW, V_C1, V_C2, V_D, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
+import { slot, V_BD, V_BW, V_C1, V_C2, V_DB, V_INVC, V_INVD, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
 import { flushSubnormals } from './deu_lanes';
+import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
 import { cosOfReduced, expQuad, highPair, lowPair, quadrants, reduced, reducible, sinOfReduced, sinOrCosQuad } from './vmath_single';
 
 @inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
@@ -136,25 +138,6 @@ function flushSums(): void {
   return v128.bitselect(floor, div(mul(s, e), mul(add(one(), e), add(one(), e))), f32x4.ge(z, v128.load(FIXED, 64)));
 }
 
-@inline function realRootsG(v: usize, p: usize, isC: bool, Q: v128, P: v128, Nn: v128, bDt: v128, Dbt: v128, gg: v128): v128 {
-  const dN = add(add(add(mul(slot(v, p + 1), P), mul(mul(bDt, slot(v, p + 3)), P)), mul(slot(v, p + 2), Q)), mul(mul(Dbt, slot(v, p + 4)), Q));
-  const g = neg(mul(sub(mul(dN, slot(v, V_D)), mul(Nn, slot(v, p))), slot(v, V_INVDEN)));
-  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
-}
-@inline function plusRealRootsPhi(v: usize, p: usize, r: v128, t: v128, Q: v128, P: v128): v128 {
-  return add(add(r, mul(slot(v, V_C1), mul(mul(t, slot(v, p + 4)), Q))), mul(slot(v, V_C2), mul(mul(t, slot(v, p + 3)), P)));
-}
-@inline function oscillationG(v: usize, p: usize, isC: bool, t: v128, e: v128, SIN: v128, dK: v128, tEK: v128, gg: v128): v128 {
-  const g = neg(mul(sub(mul(e, add(mul(mul(t, slot(v, p + 1)), dK), mul(SIN, slot(v, p + 2)))), mul(tEK, slot(v, p))), slot(v, V_INVC)));
-  return isC ? sub(g, mul(gg, slot(v, V_INVC))) : g;
-}
-@inline function plusOscillationPhi(v: usize, p: usize, isC: bool, r: v128, et: v128, COS: v128, SIN: v128): v128 {
-  const dOmega = slot(v, p + 1);
-  if (isC) return add(add(r, mul(slot(v, V_C1), mul(mul(et, neg(dOmega)), SIN))), mul(slot(v, V_C2), mul(mul(et, dOmega), COS)));
-  const negAlpha = neg(slot(v, p));
-  return add(add(r, mul(slot(v, V_C1), mul(et, sub(mul(negAlpha, COS), mul(dOmega, SIN))))), mul(slot(v, V_C2), mul(et, add(mul(negAlpha, SIN), mul(dOmega, COS)))));
-}
-
 /** deu.ts's backwardPair in float32: the slope ∂y/∂t (before the multiplication by g) and the sums. */
 @inline function backwardQuad(v: usize, real: bool, rest: bool, t: v128, gi: v128, negS: v128, s: v128, floor: v128, u1: v128, u2: v128, u3: v128): v128 {
   const H = heaviside(t), dlt = deltaS(t, negS, s, floor);
@@ -168,13 +151,13 @@ function flushSums(): void {
     p1t = mul(slot(v, V_RMINUS), Q);
     p2t = mul(slot(v, V_RPLUS), P);
     const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
-    ra = whereAbove(t, realRootsG(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
-    rb = whereAbove(t, realRootsG(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
-    rc = whereAbove(t, realRootsG(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg));
+    ra = whereAbove(t, realRootsG<f32>(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
+    rb = whereAbove(t, realRootsG<f32>(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
+    rc = whereAbove(t, realRootsG<f32>(v, V_REAL_C, true, Q, P, Nn, bDt, Dbt, gg));
     if (phiTerms) {
-      ra = plusRealRootsPhi(v, V_REAL_A, ra, t, Q, P);
-      rb = plusRealRootsPhi(v, V_REAL_B, rb, t, Q, P);
-      rc = plusRealRootsPhi(v, V_REAL_C, rc, t, Q, P);
+      ra = plusRealRootsPhi<f32>(v, V_REAL_A, ra, t, Q, P);
+      rb = plusRealRootsPhi<f32>(v, V_REAL_B, rb, t, Q, P);
+      rc = plusRealRootsPhi<f32>(v, V_REAL_C, rc, t, Q, P);
     }
     phi1 = Q;
     phi2 = P;
@@ -187,14 +170,14 @@ function flushSums(): void {
     p1t = mul(e, sub(mul(negAlpha, COS), mul(omega, SIN)));
     p2t = mul(e, add(mul(negAlpha, SIN), mul(omega, COS)));
     const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, e), K);
-    ra = whereAbove(t, oscillationG(v, V_OSC_A, false, t, e, SIN, dK, tEK, gg));
-    rb = whereAbove(t, oscillationG(v, V_OSC_B, false, t, e, SIN, dK, tEK, gg));
-    rc = whereAbove(t, oscillationG(v, V_OSC_C, true, t, e, SIN, dK, tEK, gg));
+    ra = whereAbove(t, oscillationG<f32>(v, V_OSC_A, false, t, e, SIN, dK, tEK, gg));
+    rb = whereAbove(t, oscillationG<f32>(v, V_OSC_B, false, t, e, SIN, dK, tEK, gg));
+    rc = whereAbove(t, oscillationG<f32>(v, V_OSC_C, true, t, e, SIN, dK, tEK, gg));
     if (phiTerms) {
       const et = mul(e, t);
-      ra = plusOscillationPhi(v, V_OSC_A, false, ra, et, COS, SIN);
-      rb = plusOscillationPhi(v, V_OSC_B, false, rb, et, COS, SIN);
-      rc = plusOscillationPhi(v, V_OSC_C, true, rc, et, COS, SIN);
+      ra = plusOscillationPhi<f32>(v, V_OSC_A, false, ra, et, COS, SIN);
+      rb = plusOscillationPhi<f32>(v, V_OSC_B, false, rb, et, COS, SIN);
+      rc = plusOscillationPhi<f32>(v, V_OSC_C, true, rc, et, COS, SIN);
     }
     phi1 = mul(e, COS);
     phi2 = mul(e, SIN);
