@@ -33,6 +33,7 @@ import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
 import { add, capped, clip, deltaFloor, deltaS, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
+import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
 import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
 import {
   CONSTANT_SLOTS, slot, SLOTS, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA,
@@ -270,7 +271,13 @@ export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usi
 
 /** y (and the exponentials at `saved`) for two 1-1-1 neurons of one kind, or one neuron twice. */
 function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  const v = loadTwo(first, second), real = kind == REAL_ROOTS;
+  const v = loadTwo(first, second);
+  if (kind == REAL_ROOTS) forwardTwoOf<RealRoots>(v, first, second, x, y, N, F, S, saved);
+  else forwardTwoOf<Oscillation>(v, first, second, x, y, N, F, S, saved);
+}
+/** forwardTwo's loop, compiled once per kind K (deu_kinds.ts), for the constants at v. */
+function forwardTwoOf<K>(v: usize, first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
+  const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   let o0 = at(0, <i32>load<f64>(first), F, S), o1 = at(0, <i32>load<f64>(second), F, S);
   for (let n = 0; n < N; n++, o0 += row, o1 += row) {
@@ -454,7 +461,13 @@ export function deuGravitateTable(table: usize, lo: i32, hi: i32, x: usize, N: i
 
 /** dx and the lane sums for two 1-1-1 neurons of one kind (or one neuron twice), as forwardTwo. */
 function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  const v = loadTwo(first, second), real = kind == REAL_ROOTS, resting = rest;
+  const v = loadTwo(first, second);
+  if (kind == REAL_ROOTS) backwardTwoOf<RealRoots>(v, first, second, s, floor, g, x, dx, N, F, S, saved);
+  else backwardTwoOf<Oscillation>(v, first, second, s, floor, g, x, dx, N, F, S, saved);
+}
+/** backwardTwo's loop, compiled once per kind K (deu_kinds.ts), for the constants at v. */
+function backwardTwoOf<K>(v: usize, first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, saved: usize): void {
+  const real = isRealRoots<K>(), resting = rest;
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   let o0 = at(0, <i32>load<f64>(first), F, S), o1 = at(0, <i32>load<f64>(second), F, S);
   for (let n = 0; n < N; n++, o0 += row, o1 += row) {

@@ -14,6 +14,7 @@
 // and bench/RESULTS.md.
 import { slot, V_BD, V_BW, V_C1, V_C2, V_DB, V_INVC, V_INVD, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
 import { flushSubnormals } from './deu_lanes';
+import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
 import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
 import { cosOfReduced, expQuad, highPair, lowPair, quadrants, reduced, reducible, sinOfReduced, sinOrCosQuad } from './vmath_single';
 
@@ -103,6 +104,12 @@ export function phasesReducible(v: usize, x: usize, o0: usize, o1: usize, o2: us
 
 /** y for a group of up to four (v from deu.ts's packFour; o0 … o3 each lane's neuron's first element in x, repeated where fewer). */
 export function forwardFour(v: usize, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  if (real) forwardFourOf<RealRoots>(v, o0, o1, o2, o3, x, y, N, F, S);
+  else forwardFourOf<Oscillation>(v, o0, o1, o2, o3, x, y, N, F, S);
+}
+/** forwardFour's loop, compiled once per kind K (deu_kinds.ts). */
+function forwardFourOf<K>(v: usize, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+  const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
     for (let i: usize = 0; i < run; i += 4) {
@@ -207,6 +214,12 @@ function flushSums(): void {
  * gradient sums at sums + 40·f.
  */
 export function backwardFour(v: usize, real: bool, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
+  if (real) backwardFourOf<RealRoots>(v, rest, e0, e1, e2, e3, o0, o1, o2, o3, s64, floor64, g, x, dx, N, F, S, sums);
+  else backwardFourOf<Oscillation>(v, rest, e0, e1, e2, e3, o0, o1, o2, o3, s64, floor64, g, x, dx, N, F, S, sums);
+}
+/** backwardFour's loop, compiled once per kind K (deu_kinds.ts). */
+function backwardFourOf<K>(v: usize, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
+  const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
   aLow = aHigh = bLow = bHigh = cLow = cHigh = c1Low = c1High = c2Low = c2High = f64x2.splat(0);
