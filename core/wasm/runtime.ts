@@ -32,6 +32,7 @@ export interface WasmExports {
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;
   deuGravitateTable(table: number, lo: number, hi: number, x: number, N: number, F: number, S: number): void;
   vmathLanes(x: number, n: number, out: number, separate: boolean): void;
+  expBelowCapLanes(x: number, n: number, out: number): void;
   vmathSingleLanes(op: number, x: number, y: number, n: number): void;
   groupNormBackward(dy: number, x: number, gamma: number, mean: number, rstd: number, n: number, c: number, s: number, groups: number, dx: number, dweight: number, dbias: number): void;
 }

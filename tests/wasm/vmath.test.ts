@@ -70,6 +70,26 @@ if (!rt) {
     }), { seed: 7, numRuns: 400 });
   });
 
+  test('expBelowCap (the DEU\'s capped exponentials): expPair\'s bits for every argument up to 709, NaN and −∞ included', () => {
+    const xs = [...edges.filter((x) => !(x > 709)), -1e300, -750, -745.1, -708.5, -707.9, 13.9, 14];
+    for (let i = -3000; i <= 3000; i++) xs.push(i * 0.2357 + (i % 5) * 1e-7);
+    if (xs.length % 2) xs.push(0.5);
+    const heap = heapOf(rt!);
+    const at = heap.alloc(8 * xs.length, false)!, out = heap.alloc(8 * xs.length, false)!;
+    try {
+      new Float64Array(rt!.memory.buffer, at, xs.length).set(xs);
+      rt!.exports.expBelowCapLanes(at, xs.length, out);
+      const got = new Float64Array(rt!.memory.buffer, out, xs.length).slice();
+      const want = lanes(xs).exp;
+      for (let i = 0; i < xs.length; i++) {
+        if (!Object.is(got[i], want[i])) assert.unreachable(`expBelowCap(${xs[i]}) = ${got[i]}, expPair gives ${want[i]}`);
+      }
+    } finally {
+      heap.release(at);
+      heap.release(out);
+    }
+  });
+
   test('a grid of sin/cos arguments across many quadrants and both signs', () => {
     const xs: number[] = [];
     for (let i = -4000; i <= 4000; i++) xs.push(i * 0.7853981633974483 + (i % 7) * 1e-9, i * 197.3);

@@ -29,7 +29,7 @@
 // nor on which neuron shares the other lane.
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
-import { expPair, sinCosPair, sinOf, sinOrCos } from './vmath';
+import { expBelowCap, sinCosPair, sinOf, sinOrCos } from './vmath';
 import { add, capped, clip, deltaFloor, deltaS, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
@@ -189,11 +189,11 @@ function writeConstants(entry: usize): void {
 
 /** u1 at the pair t, for the two neurons whose constants are at v. */
 @inline function exponential1(v: usize, real: bool, t: v128): v128 {
-  return expPair(capped(mul(slot(v, real ? V_RMINUS : V_NEG_ALPHA), t)));
+  return expBelowCap(capped(mul(slot(v, real ? V_RMINUS : V_NEG_ALPHA), t)));
 }
 /** u2: P, or cos ωt. */
 @inline function exponential2(v: usize, real: bool, t: v128, apart: bool): v128 {
-  if (real) return expPair(capped(mul(slot(v, V_RPLUS), t)));
+  if (real) return expBelowCap(capped(mul(slot(v, V_RPLUS), t)));
   const x = mul(slot(v, V_OMEGA), t);
   return apart ? sinOrCos(x, false) : sinCosPair(x);
 }

@@ -1,7 +1,7 @@
 // f64x2 arithmetic under short names, and the DEU numerics of specs/deu.md §0 on pairs of
 // elements (each lane is core/cpu/deu_solutions.ts's scalar expression), shared by the DEU loops
 // (deu.ts) and the subspaces' formulas (deu_subspaces.ts).
-import { expPair } from './vmath';
+import { expBelowCap } from './vmath';
 
 export const M: f64 = 1000; // DEU_NUMERICS.maxValue: outputs and partials are clipped to ±M
 export const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are capped
@@ -28,7 +28,7 @@ const ONE: usize = 0, TWO: usize = 16, MAX: usize = 32, MIN: usize = 48, CAPPED:
 /** Math.min(v, CAP) lane by lane (NaN stays NaN). */
 @inline export function capped(v: v128): v128 { return f64x2.pmin(v, v128.load(FIXED, CAPPED)); }
 /** The capped exponential E(x) = exp(min(x, CAP)). */
-@inline export function E(x: v128): v128 { return expPair(capped(x)); }
+@inline export function E(x: v128): v128 { return expBelowCap(capped(x)); }
 /** H(t) = t > 0 ? 1 : 0 as a number (multiplied, as the scalar code does: 0·NaN stays NaN). */
 @inline export function heaviside(t: v128): v128 { return v128.and(f64x2.gt(t, k(0)), one()); }
 /** Where t > 0 the value v, else +0 (the scalar code's `if (t > 0)` branches). */
@@ -43,7 +43,7 @@ export function deltaFloor(s: f64): f64 {
 /** δ_s(t) = s·e/(1 + e)², e = E(−s·t), as deu_fast.ts's delta: the constant floor where the cap is active. */
 @inline export function deltaS(t: v128, s: f64, floor: f64): v128 {
   const z = mul(k(-s), t);
-  const e = expPair(capped(z));
+  const e = expBelowCap(capped(z));
   return v128.bitselect(k(floor), deltaOf(e, s), f64x2.ge(z, v128.load(FIXED, CAPPED)));
 }
 

@@ -9,5 +9,5 @@ export { pauForward54, pauBackward54, anyAtLeast } from './pau';
 export { rpauForward54, rpauBackward54, rpauScratchBytes } from './rpau';
 export { pauForwardGeneral, pauBackwardGeneral } from './pau_general';
 export { deuTableBytes, deuForwardTable, deuBackwardTable, deuGravitateTable } from './deu';
-export { vmathLanes } from './vmath';
+export { vmathLanes, expBelowCapLanes } from './vmath';
 export { vmathSingleLanes } from './vmath_single';

