@@ -52,10 +52,7 @@ const EXPONENT_BIAS = memory.data<i64>([1023 - SHIFTER_BITS, 1023 - SHIFTER_BITS
  */
 @inline export function expBelowCap(x: v128): v128 {
   if (!i64x2.all_true(f64x2.ge(x, expConstant(SUBNORMAL_BELOW)))) return expAnywhere(x);
-  const n = f64x2.nearest(f64x2.mul(x, expConstant(TO_LOG2)));
-  const p = expOfReduced(reduced2(x, n));
-  const biased = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(EXPONENT_BIAS));
-  return f64x2.mul(p, i64x2.shl(biased, 52));
+  return expInRange(x);
 }
 
 /** e^x for both lanes; exact to about an ulp of float64. */
@@ -64,13 +61,18 @@ const EXPONENT_BIAS = memory.data<i64>([1023 - SHIFTER_BITS, 1023 - SHIFTER_BITS
   const zero = f64x2.lt(x, expConstant(BELOW_ZERO));
   const inRange = v128.or(v128.and(f64x2.ge(x, expConstant(SUBNORMAL_BELOW)), f64x2.le(x, expConstant(OVERFLOW_ABOVE))), zero);
   if (!i64x2.all_true(inRange)) return expAnywhere(x);
+  return v128.andnot(expInRange(x), zero);
+}
+
+/** The vector path of expPair and expBelowCap: e^x for lanes in [−708, 709] (others are masked or never come). */
+@inline function expInRange(x: v128): v128 {
   // x = n·ln 2 + r, |r| ≤ ln 2 / 2, and e^x = 2^n·e^r
   const n = f64x2.nearest(f64x2.mul(x, expConstant(TO_LOG2)));
   const p = expOfReduced(reduced2(x, n));
   // 2^n from its bits: n + 1023 in the exponent field (n ∈ [−1022, 1023] here, so 2^n is normal);
   // n added to 1.5·2^52 leaves n in the low bits of the sum
   const biased = i64x2.add(f64x2.add(n, expConstant(SHIFT)), v128.load(EXPONENT_BIAS));
-  return v128.andnot(f64x2.mul(p, i64x2.shl(biased, 52)), zero);
+  return f64x2.mul(p, i64x2.shl(biased, 52));
 }
 
 const EXP_CLAMP = memory.data<f64>([-750.0, -750.0, 710.0, 710.0]); // e^x rounds to 0 below, to ∞ above
