@@ -12,7 +12,7 @@
 //   - the coefficient-gradient sums are float32 over blocks of 8 elements, added up in float64.
 // How far the results are from the float64 arithmetic is measured in tests/wasm/deu_single.test.ts
 // and bench/RESULTS.md.
-import { slot, V_BD, V_BW, V_C1, V_C2, V_DB, V_INVC, V_INVD, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS } from './deu_slots';
+import { slot, V_BD, V_BW, V_C1, V_C2, V_DB, V_INVC, V_INVD, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS, V_SUMS } from './deu_slots';
 import { flushSubnormals } from './deu_lanes';
 import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
 import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
@@ -102,16 +102,20 @@ export function phasesReducible(v: usize, x: usize, o0: usize, o1: usize, o2: us
   return lane == 0 ? f64x2.extract_lane(low, 0) : lane == 1 ? f64x2.extract_lane(low, 1) : lane == 2 ? f64x2.extract_lane(high, 0) : f64x2.extract_lane(high, 1);
 }
 
-/** y for a group of up to four (v from deu.ts's packFour; o0 … o3 each lane's neuron's first element in x, repeated where fewer). */
-export function forwardFour(v: usize, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
-  if (real) forwardFourOf<RealRoots>(v, o0, o1, o2, o3, x, y, N, F, S);
-  else forwardFourOf<Oscillation>(v, o0, o1, o2, o3, x, y, N, F, S);
+/**
+ * y in the rows [n0, n1) for a group of up to four (v from deu.ts's packFour; o0 … o3 each lane's
+ * neuron's first element in x, repeated where fewer).
+ */
+export function forwardFour(v: usize, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32): void {
+  if (real) forwardFourOf<RealRoots>(v, o0, o1, o2, o3, x, y, n0, n1, F, S);
+  else forwardFourOf<Oscillation>(v, o0, o1, o2, o3, x, y, n0, n1, F, S);
 }
 /** forwardFour's loop, compiled once per kind K (deu_kinds.ts). */
-function forwardFourOf<K>(v: usize, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+function forwardFourOf<K>(v: usize, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32): void {
   const real = isRealRoots<K>();
-  const row = <usize>(F * S) << 2, run = <usize>S << 2;
-  for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
+  const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
+  o0 += start; o1 += start; o2 += start; o3 += start;
+  for (let n = n0; n < n1; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i);
       const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
@@ -209,23 +213,50 @@ function flushSums(): void {
   store<f64>(out, lane64(c2Low, c2High, lane), 32);
 }
 
+// The group's float64 sums between row tiles, in its block (deu_slots.ts's V_SUMS: ten slots).
+/** Sets the group's carried sums at v to zero (before its first tile). */
+export function zeroGroupSums(v: usize): void {
+  for (let i: usize = 0; i < 10; i++) v128.store(v + ((V_SUMS + i) << 4), f64x2.splat(0));
+}
+@inline function loadGroupSums(v: usize): void {
+  aLow = slot(v, V_SUMS); aHigh = slot(v, V_SUMS + 1); bLow = slot(v, V_SUMS + 2); bHigh = slot(v, V_SUMS + 3); cLow = slot(v, V_SUMS + 4);
+  cHigh = slot(v, V_SUMS + 5); c1Low = slot(v, V_SUMS + 6); c1High = slot(v, V_SUMS + 7); c2Low = slot(v, V_SUMS + 8); c2High = slot(v, V_SUMS + 9);
+}
+@inline function saveGroupSums(v: usize): void {
+  v128.store(v + (V_SUMS << 4), aLow); v128.store(v + ((V_SUMS + 1) << 4), aHigh); v128.store(v + ((V_SUMS + 2) << 4), bLow);
+  v128.store(v + ((V_SUMS + 3) << 4), bHigh); v128.store(v + ((V_SUMS + 4) << 4), cLow); v128.store(v + ((V_SUMS + 5) << 4), cHigh);
+  v128.store(v + ((V_SUMS + 6) << 4), c1Low); v128.store(v + ((V_SUMS + 7) << 4), c1High); v128.store(v + ((V_SUMS + 8) << 4), c2Low);
+  v128.store(v + ((V_SUMS + 9) << 4), c2High);
+}
+/** Each neuron's five sums of the group at v (entries e0 … e3, repeated where fewer) at sums + 40·f. */
+export function storeGroupSums(v: usize, sums: usize, e0: usize, e1: usize, e2: usize, e3: usize): void {
+  loadGroupSums(v);
+  storeSums(sums, e3, 3);
+  storeSums(sums, e2, 2);
+  storeSums(sums, e1, 1);
+  storeSums(sums, e0, 0);
+}
+
 /**
- * dx for a group of four (entries e0 … e3, as forwardFour) and each neuron's five coefficient-
- * gradient sums at sums + 40·f.
+ * dx in the rows [n0, n1) for a group of four (as forwardFour), its coefficient-gradient sums
+ * carried in its block (zeroGroupSums before the first tile, storeGroupSums after the last). The
+ * rows of a tile that is not the last come in multiples of BLOCK elements, so the float32 partial
+ * sums are flushed at the same elements as in one pass over all rows.
  */
-export function backwardFour(v: usize, real: bool, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
-  if (real) backwardFourOf<RealRoots>(v, rest, e0, e1, e2, e3, o0, o1, o2, o3, s64, floor64, g, x, dx, N, F, S, sums);
-  else backwardFourOf<Oscillation>(v, rest, e0, e1, e2, e3, o0, o1, o2, o3, s64, floor64, g, x, dx, N, F, S, sums);
+export function backwardFour(v: usize, real: bool, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32): void {
+  if (real) backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S);
+  else backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S);
 }
 /** backwardFour's loop, compiled once per kind K (deu_kinds.ts). */
-function backwardFourOf<K>(v: usize, rest: bool, e0: usize, e1: usize, e2: usize, e3: usize, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
+function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32): void {
   const real = isRealRoots<K>();
-  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
   const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
-  aLow = aHigh = bLow = bHigh = cLow = cHigh = c1Low = c1High = c2Low = c2High = f64x2.splat(0);
+  loadGroupSums(v);
   accA = accB = accC = accC1 = accC2 = k(0);
+  o0 += start; o1 += start; o2 += start; o3 += start;
   let inBlock = 0;
-  for (let n = 0; n < N; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
+  for (let n = n0; n < n1; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i), gi = gather(g, o0 + i, o1 + i, o2 + i, o3 + i);
       const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
@@ -236,9 +267,6 @@ function backwardFourOf<K>(v: usize, rest: bool, e0: usize, e1: usize, e2: usize
       }
     }
   }
-  flushSums();
-  storeSums(sums, e3, 3);
-  storeSums(sums, e2, 2);
-  storeSums(sums, e1, 1);
-  storeSums(sums, e0, 0);
+  if (n1 == N) flushSums();
+  saveGroupSums(v);
 }

@@ -15,7 +15,11 @@ export const V_OSC_A = 7, V_OSC_B = 10, V_OSC_C = 13; // three slots each
 /** The slots written per neuron; then, for the float32 loops, ω of lanes 0, 1 and of lanes 2, 3 in float64. */
 export const CONSTANT_SLOTS: usize = 26;
 export const V_OMEGA_LOW = 26, V_OMEGA_HIGH = 27;
-export const SLOTS: usize = 28;
+// For deu.ts's row tiles (TILE), in the block of a unit's first neuron: the unit's running
+// coefficient-gradient sums (a float64 pair's five lane sums, a, b, c, c1, c2, or a float32 group's
+// ten float64 pairs, deu_single.ts) and its record (deu.ts's unitRecord: 32 bytes of int32s)
+export const V_SUMS = 28, V_UNIT = 38;
+export const SLOTS: usize = 40;
 
 /** The constant in slot `i` of the block at `v`. */
 @inline export function slot(v: usize, i: usize): v128 {
