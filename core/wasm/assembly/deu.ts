@@ -14,9 +14,11 @@
 //
 // The backward pass needs each element's exponentials again — Q = E(r₋t) and P = E(r₊t) for Δ > 0,
 // e = E(−αt), cos ωt and sin ωt for Δ < 0 — which cost most of its time: the forward pass can
-// keep them (`saved`: 24 bytes per element of x, those two or three float64s at saved + 24·e for
-// element e) and the backward pass reads them instead of computing them again. The same values
-// either way, so the same results (tests/wasm/deu.test.ts checks both ways bit for bit).
+// keep them (`saved`: 24 bytes per element of x) and the backward pass reads them instead of
+// computing them again. The same values either way, so the same results (tests/wasm/deu.test.ts
+// checks both ways bit for bit). They are kept in the order the tiles compute them (keptAt), so
+// each thread writes, and later reads, one stream: a pair's vectors u1, u2 (and u3 for Δ < 0),
+// element pair after element pair, not shuffled apart into each element's place.
 //
 // The work comes as a table of neurons (tableOf in core/cpu/deu_wasm.ts, which lists neurons of
 // one kind next to each other): a header with s and ε, then per neuron 14 float64s — its index f,
@@ -228,11 +230,20 @@ function writeConstants(entry: usize): void {
   return add(add(mul(heaviside(t), g), mul(slot(v, V_C1), mul(E, COS))), mul(slot(v, V_C2), mul(E, SIN)));
 }
 
-/** Keeps lane `lane`'s exponentials, the element at byte offset o's, at saved + 6·o (two or three float64s). */
-@inline function keep(saved: usize, o: usize, lane: u8, real: bool, u1: v128, u2: v128, u3: v128): void {
-  const at = saved + o * 6;
-  v128.store(at, lane == 0 ? v128.shuffle<f64>(u1, u2, 0, 2) : v128.shuffle<f64>(u1, u2, 1, 3));
-  if (!real) store<f64>(at, lane == 0 ? f64x2.extract_lane(u3, 0) : f64x2.extract_lane(u3, 1), 16);
+/**
+ * Where the unit at entry j keeps its exponentials for the rows [n0, n1) (0: it keeps none). The
+ * tile's rows take 24 bytes per element of all F neurons, 24·S·F·(n1 − n0), from saved + 24·S·F·n0,
+ * and within them entry j's part starts at 24·S·(n1 − n0)·j: a pair's (entries j, j + 1) is 48
+ * bytes per element pair, room for its three vectors (two for Δ > 0). A neuron without a partner
+ * keeps nothing (its part could not hold a pair's vectors): the backward pass computes them again.
+ */
+@inline function keptAt(saved: usize, j: i32, end: i32, n0: i32, n1: i32, F: i32, S: i32): usize {
+  if (saved == 0 || end - j < 2) return 0;
+  return saved + 24 * <usize>S * (<usize>F * <usize>n0 + <usize>j * <usize>(n1 - n0));
+}
+/** The bytes a pair of kind `real` keeps per element pair. */
+@inline function keptStride(real: bool): usize {
+  return real ? 32 : 48;
 }
 
 @inline function storePair(y: usize, o0: usize, o1: usize, v: v128): void {
@@ -279,7 +290,7 @@ function writeRecord(table: usize, j: i32, end: i32, mode: i32, e0: usize, e1: u
  * are beyond vmath_single.ts's reduction whole by the float64 loops, two by two (the same test on
  * the same x in both passes). `out` is y forward, dx with `backward`.
  */
-function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: usize, out: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
+function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: usize, out: usize, N: i32, F: i32, S: i32, sums: usize): void {
   const s = load<f64>(table), single = load<f64>(table, 16) != 0, floor = deltaFloor(s);
   for (let j = lo; j < hi; ) {
     const entry = entryOf(table, j), kind = kindOf(entry);
@@ -294,11 +305,11 @@ function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: 
       const reducible = kind == REAL_ROOTS || phasesReducible(v, x, firstOf(entry, F, S), firstOf(e1, F, S), firstOf(e2, F, S), firstOf(e3, F, S), N, F, S);
       if (reducible && backward) zeroGroupSums(v);
       if (!reducible && backward) {
-        backwardTwoWithSums(entry, e1, s, floor, g, x, out, N, F, S, sums, saved);
-        if (e2 != e1) backwardTwoWithSums(e2, e3, s, floor, g, x, out, N, F, S, sums, saved);
+        backwardTwoWithSums(entry, e1, s, floor, g, x, out, N, F, S, sums);
+        if (e2 != e1) backwardTwoWithSums(e2, e3, s, floor, g, x, out, N, F, S, sums);
       } else if (!reducible) {
-        forwardTwo(entry, e1, x, out, N, F, S, saved);
-        if (e2 != e1) forwardTwo(e2, e3, x, out, N, F, S, saved);
+        forwardTwo(entry, e1, x, out, N, F, S);
+        if (e2 != e1) forwardTwo(e2, e3, x, out, N, F, S);
       }
       writeRecord(table, j, j + m, !reducible ? WHOLE : kind == REAL_ROOTS ? FOUR_REAL : FOUR_OSCILLATION, entry, e1, e2, e3, F, S);
       j += m;
@@ -317,31 +328,31 @@ function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: 
 
 /** y for the neurons [lo, hi) of the table; with `saved` ≠ 0, each 1-1-1 element's exponentials there too. */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  firstPass(table, lo, hi, false, 0, x, y, N, F, S, 0, saved);
+  firstPass(table, lo, hi, false, 0, x, y, N, F, S, 0);
   for (let n0 = 0; n0 < N; n0 += TILE) {
     const n1 = min(N, n0 + TILE);
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
-      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12);
-      if (mode == PAIR_REAL) forwardTwoOf<RealRoots>(v, o0, o1, x, y, n0, n1, F, S, saved);
-      else if (mode == PAIR_OSCILLATION) forwardTwoOf<Oscillation>(v, o0, o1, x, y, n0, n1, F, S, saved);
+      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), kept = keptAt(saved, j, load<i32>(r), n0, n1, F, S);
+      if (mode == PAIR_REAL) forwardTwoOf<RealRoots>(v, o0, o1, x, y, n0, n1, F, S, kept);
+      else if (mode == PAIR_OSCILLATION) forwardTwoOf<Oscillation>(v, o0, o1, x, y, n0, n1, F, S, kept);
       else if (mode != WHOLE) forwardFour(v, mode == FOUR_REAL, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), x, y, n0, n1, F, S);
       j = load<i32>(r);
     }
   }
 }
 
-/** y (and the exponentials at `saved`) for two 1-1-1 neurons of one kind, or one neuron twice, every row. */
-function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
+/** y for two 1-1-1 neurons of one kind, or one neuron twice, every row (keeping nothing). */
+function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
   const v = loadTwo(first, second), o0 = firstOf(first, F, S), o1 = firstOf(second, F, S);
-  if (kind == REAL_ROOTS) forwardTwoOf<RealRoots>(v, o0, o1, x, y, 0, N, F, S, saved);
-  else forwardTwoOf<Oscillation>(v, o0, o1, x, y, 0, N, F, S, saved);
+  if (kind == REAL_ROOTS) forwardTwoOf<RealRoots>(v, o0, o1, x, y, 0, N, F, S, 0);
+  else forwardTwoOf<Oscillation>(v, o0, o1, x, y, 0, N, F, S, 0);
 }
 /**
  * forwardTwo's loop over the rows [n0, n1), compiled once per kind K (deu_kinds.ts), for the
  * constants at v and the neurons whose first elements are at o0 and o1 in x.
  */
-function forwardTwoOf<K>(v: usize, o0: usize, o1: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32, saved: usize): void {
+function forwardTwoOf<K>(v: usize, o0: usize, o1: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
   const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
   o0 += start;
@@ -351,9 +362,11 @@ function forwardTwoOf<K>(v: usize, o0: usize, o1: usize, x: usize, y: usize, n0:
       const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
       const u1 = exponential1(v, real, t), u2 = exponential2(v, real, t, false), u3 = exponential3(v, real, t, false);
       storePair(y, o0 + i, o1 + i, value(v, real, t, u1, u2, u3));
-      if (saved != 0) {
-        keep(saved, o1 + i, 1, real, u1, u2, u3); // lane 1 first, as storePair (one neuron twice: the same values)
-        keep(saved, o0 + i, 0, real, u1, u2, u3);
+      if (kept != 0) {
+        v128.store(kept, u1);
+        v128.store(kept, u2, 16);
+        if (!real) v128.store(kept, u3, 32);
+        kept += keptStride(real);
       }
     }
   }
@@ -492,17 +505,17 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  */
 export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
   const s = load<f64>(table), floor = deltaFloor(s);
-  firstPass(table, lo, hi, true, g, x, dx, N, F, S, sums, saved);
+  firstPass(table, lo, hi, true, g, x, dx, N, F, S, sums);
   for (let n0 = 0; n0 < N; n0 += TILE) {
     const n1 = min(N, n0 + TILE);
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
-      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0;
+      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0, kept = keptAt(saved, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
         rest = resting;
         loadLaneSums(v);
-        if (mode == PAIR_REAL) backwardTwoOf<RealRoots>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, saved);
-        else backwardTwoOf<Oscillation>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, saved);
+        if (mode == PAIR_REAL) backwardTwoOf<RealRoots>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
+        else backwardTwoOf<Oscillation>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
         saveLaneSums(v);
       } else if (mode != WHOLE) {
         backwardFour(v, mode == FOUR_REAL, resting, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), s, floor, g, x, dx, n0, n1, N, F, S);
@@ -537,9 +550,9 @@ function backwardGeneric(table: usize, entry: usize, s: f64, floor: f64, g: usiz
 }
 
 /** backwardTwo and the two neurons' sums (one neuron's when second is first). */
-function backwardTwoWithSums(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
+function backwardTwoWithSums(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
   lanesA = lanesB = lanesC = lanesC1 = lanesC2 = k(0);
-  backwardTwo(first, second, s, floor, g, x, dx, N, F, S, saved);
+  backwardTwo(first, second, s, floor, g, x, dx, N, F, S);
   storeLanes(sums, first, second);
 }
 
@@ -558,13 +571,13 @@ export function deuGravitateTable(table: usize, lo: i32, hi: i32, x: usize, N: i
 }
 
 /** dx and the lane sums for two 1-1-1 neurons of one kind (or one neuron twice), as forwardTwo. */
-function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, saved: usize): void {
+function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
   const v = loadTwo(first, second), o0 = firstOf(first, F, S), o1 = firstOf(second, F, S);
-  if (kind == REAL_ROOTS) backwardTwoOf<RealRoots>(v, o0, o1, s, floor, g, x, dx, 0, N, F, S, saved);
-  else backwardTwoOf<Oscillation>(v, o0, o1, s, floor, g, x, dx, 0, N, F, S, saved);
+  if (kind == REAL_ROOTS) backwardTwoOf<RealRoots>(v, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
+  else backwardTwoOf<Oscillation>(v, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
 }
 /** backwardTwo's loop over the rows [n0, n1), compiled once per kind K (deu_kinds.ts), as forwardTwoOf. */
-function backwardTwoOf<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, saved: usize): void {
+function backwardTwoOf<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
   const real = isRealRoots<K>(), resting = rest;
   const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
   o0 += start;
@@ -574,13 +587,12 @@ function backwardTwoOf<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g:
       const t = f64x2.replace_lane(k(<f64>load<f32>(x + o0 + i)), 1, <f64>load<f32>(x + o1 + i));
       const gi = f64x2.replace_lane(k(<f64>load<f32>(g + o0 + i)), 1, <f64>load<f32>(g + o1 + i));
       let u1: v128, u2: v128, u3: v128;
-      if (saved != 0) {
-        // what keep() kept for the two elements
-        const first = saved + (o0 + i) * 6, second = saved + (o1 + i) * 6;
-        const w0 = v128.load(first), w1 = v128.load(second);
-        u1 = v128.shuffle<f64>(w0, w1, 0, 2);
-        u2 = v128.shuffle<f64>(w0, w1, 1, 3);
-        u3 = real ? k(0) : f64x2.replace_lane(k(load<f64>(first, 16)), 1, load<f64>(second, 16));
+      if (kept != 0) {
+        // what the forward pass kept for the pair (keptAt)
+        u1 = v128.load(kept);
+        u2 = v128.load(kept, 16);
+        u3 = real ? k(0) : v128.load(kept, 32);
+        kept += keptStride(real);
       } else {
         u1 = exponential1(v, real, t);
         u2 = exponential2(v, real, t, true);
