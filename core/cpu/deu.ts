@@ -25,21 +25,21 @@
 // V8's), the forward pass keeping each element's exponentials for the backward pass when one will
 // follow, and the backward kernel finding outward gravitation itself (bit for bit this file's).
 // With setBackend('cpu', { deuArithmetic: 'float32' }) the 1-1-1 neurons compute in float32 there
-// instead, four per f32x4 instruction, keeping nothing (core/wasm/assembly/deu_single.ts).
+// instead, four per f32x4 instruction, keeping their exponentials as float32s (core/wasm/assembly/deu_single.ts).
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu_gravitation.js';
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { DEU_SAVED_SLOTS, keepsExponentials, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
+import { keptSlots, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 import { heapStats } from '../wasm/heap.js';
 import { heapLimit } from '../wasm/runtime.js';
 
 /**
  * y, and with `save` (a backward pass will follow) what deuBackward can reuse: where the
- * WebAssembly kernel runs, each element's exponentials in float64 (DEU_SAVED_SLOTS float32 slots
- * per element), so that the backward pass need not compute them again.
+ * WebAssembly kernel runs, each element's exponentials (keptSlots(s) float32 slots per element:
+ * float64s, or float32s in float32 arithmetic), so that the backward pass need not compute them again.
  */
 export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams, save: boolean): { y: CpuStorage; saved: CpuStorage | null } {
   const x = arrayOf(xv.storage), params = arrayOf(pv.storage);
@@ -47,7 +47,8 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
   // written whole on either path (WebAssembly or the loop below): no zeroing
   const y = alloc.alloc(xv.dtype, x.length, false);
   const point = new DeuPoint();
-  const saved = save && xv.dtype === 'float32' && x.length > 0 && keepsExponentials(s) && roomToKeep(4 * DEU_SAVED_SLOTS * x.length) ? alloc.alloc('float32', DEU_SAVED_SLOTS * x.length, false) : null;
+  const slots = keptSlots(s);
+  const saved = save && xv.dtype === 'float32' && x.length > 0 && roomToKeep(4 * slots * x.length) ? alloc.alloc('float32', slots * x.length, false) : null;
   const ran = wasmDeuForward(x, y.array, params, N, F, S, eps, s, saved?.array ?? null);
   if (ran === 'saved') return { y, saved };
   if (saved) alloc.release(saved);

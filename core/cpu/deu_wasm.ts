@@ -4,7 +4,7 @@
 // c1, c2, then outward gravitation's borrowed columns and nudged neuron, and room for the
 // constants the kernel derives; see the assembly's header) and run by one call per layer, split
 // across the worker threads by whole neurons. The forward pass can keep each element's
-// exponentials for the backward pass (DEU_SAVED_SLOTS). The backward kernel also finds outward
+// exponentials for the backward pass (keptSlots). The backward kernel also finds outward
 // gravitation (t*, the nudged neuron, its c̃1 and c̃2) for each neuron with a coefficient below ε,
 // bit for bit core/cpu/deu_gravitation.ts's (core/wasm/assembly/deu_gravitation.ts says how).
 import type { TypedArray } from '../dtype.js';
@@ -82,12 +82,15 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
 }
 
 /**
- * Whether a forward pass with steepness s keeps each element's exponentials for the backward pass
- * (the float64 loops do; the float32 loops compute them again, core/wasm/assembly/deu_single.ts).
+ * What a forward pass with steepness s keeps for the backward pass, in float32 slots per element
+ * of x: its exponentials, up to three float64s (6 slots) for the float64 loops, three float32s (3)
+ * for the float32 loops (core/wasm/assembly/deu.ts's keptAt). The count tells the backward pass
+ * which loops kept them, and it runs those.
  */
-export function keepsExponentials(s: number): boolean {
-  return !inFloat32(s);
+export function keptSlots(s: number): number {
+  return inFloat32(s) ? KEPT_SLOTS_SINGLE : KEPT_SLOTS_DOUBLE;
 }
+const KEPT_SLOTS_DOUBLE = 6, KEPT_SLOTS_SINGLE = 3;
 
 /**
  * Whether the 1-1-1 neurons take the float32 loops (core/wasm/assembly/deu_single.ts): with
@@ -130,18 +133,17 @@ function writeEntry(table: Float64Array, at: number, f: number, kind: number, pa
 }
 
 /**
- * What the forward pass keeps for the backward pass, per element of x: its exponentials, up to
- * three float64s (core/wasm/assembly/deu.ts), in six float32 slots.
+ * `saved`'s pointer and the arithmetic that kept it (single: the float32 loops) if it is a size
+ * keptSlots gives for x and in the WebAssembly memory, else null.
  */
-export const DEU_SAVED_SLOTS = 6;
-
-/** `saved`'s pointer if it is the size x needs and in the WebAssembly memory, else null. */
-function keptFor(saved: TypedArray | null, x: TypedArray): Native | null {
-  return saved && saved.length === DEU_SAVED_SLOTS * x.length ? residentKernels(saved) : null;
+function keptFor(saved: TypedArray | null, x: TypedArray): { ptr: number; single: boolean } | null {
+  if (!saved || (saved.length !== KEPT_SLOTS_DOUBLE * x.length && saved.length !== KEPT_SLOTS_SINGLE * x.length)) return null;
+  const native = residentKernels(saved);
+  return native && { ptr: native.at[0], single: saved.length === KEPT_SLOTS_SINGLE * x.length };
 }
 
 /**
- * y for every neuron of a layer, and, where `saved` (DEU_SAVED_SLOTS per element of x) is in the
+ * y for every neuron of a layer, and, where `saved` (keptSlots(s) per element of x) is in the
  * WebAssembly memory, each element's exponentials for wasmDeuBackward. 'saved' when it wrote
  * them, 'ran' when it computed y only, false when the WebAssembly kernel cannot run (the caller
  * computes y).
@@ -153,7 +155,7 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   const single = inFloat32(s);
   const table = tableOf(rt, params, F, eps, s, false, single);
   if (!table) return false;
-  const keep = single ? 0 : keptFor(saved, x)?.at[0] ?? 0;
+  const kept = keptFor(saved, x), keep = kept && kept.single === single ? kept.ptr : 0;
   try {
     countRun('deu');
     const runs = runsOf(rt, table, F, F * N * S);
@@ -176,8 +178,8 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  // what a forward pass kept is the float64 loops' (the float32 loops keep nothing): read by them
-  const single = kept === null && inFloat32(s);
+  // what a forward pass kept is read by the loops that kept it (float64 or float32 arithmetic)
+  const single = kept ? kept.single : inFloat32(s);
   const table = tableOf(rt, params, F, eps, s, true, single);
   if (!table) return false;
   const sums = allocFloat32(rt, 10 * F, false);
@@ -188,7 +190,7 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   try {
     countRun('deuGrad');
     const runs = runsOf(rt, table, F, F * N * S);
-    const reuse = kept?.at[0] ?? 0;
+    const reuse = kept?.ptr ?? 0;
     const args = [table.ptr, at[0], at[1], at[2], N, F, S, sums.ptr, reuse];
     runShares(rt, DEU_BACKWARD, 'deuGrad', args, runs, () => 0, (lo, hi) => rt.exports.deuBackwardTable(table.ptr, lo, hi, at[0], at[1], at[2], N, F, S, sums.ptr, reuse));
     // neuron f's sums are at 5f: they are dparams, in float64

@@ -17,6 +17,7 @@ import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
 import { layerCaseArb, neuronArb, pass } from './deu_layers.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
+import { setKeepShareForTest } from '../../core/cpu/deu.js';
 
 const TOLERANCE = { y: 4e-6, dx: 1e-4, dparams: 4e-6 };
 
@@ -111,7 +112,7 @@ if (!wasmRuntime()) {
     assert.is(results[2], results[0], '3 threads differ from 1');
   });
 
-  test('float32 arithmetic keeps nothing for the backward pass (the tape holds y only), which computes the exponentials again; a pass kept by the float64 loops is read by them, whatever the option says by then', () => {
+  test('float32 arithmetic keeps its exponentials as float32s (12 bytes per element, held by the tape with y), and reading them gives the bits computing them again gives; a pass kept by either loops is read by them, whatever the option says by then', () => {
     tg.manualSeed(41);
     const x = tg.randn([32, 9]).mul(2), u = tg.randn([32, 9]);
     const run = (forward: 'float32' | 'float64', backward: 'float32' | 'float64') => {
@@ -131,11 +132,20 @@ if (!wasmRuntime()) {
       return { held, grads: [xv.grad!, p.grad!].map(bits).join('|') };
     };
     const single = run('float32', 'float32'), double = run('float64', 'float64');
-    assert.is(single.held, 32 * 9 * 4, 'float32 arithmetic: y only');
+    assert.is(single.held, 32 * 9 * 16, 'float32 arithmetic: y and 12 bytes per element kept');
     assert.is(double.held, 32 * 9 * 28, 'float64 arithmetic: y and 24 bytes per element kept');
     assert.is.not(single.grads, double.grads, 'the two arithmetics differ');
-    assert.is(run('float32', 'float64').grads, double.grads, 'nothing kept: the backward pass runs in the arithmetic asked for then');
+    assert.is(run('float32', 'float64').grads, single.grads, 'kept by the float32 loops: read by them');
     assert.is(run('float64', 'float32').grads, double.grads, 'kept by the float64 loops: read by them');
+    setKeepShareForTest(0);
+    try {
+      const computed = run('float32', 'float32');
+      assert.is(computed.held, 32 * 9 * 4, 'nothing kept: y only');
+      assert.is(computed.grads, single.grads, 'computed again: the bits of the kept ones');
+      assert.is(run('float32', 'float64').grads, double.grads, 'nothing kept: the backward pass runs in the arithmetic asked for then');
+    } finally {
+      setKeepShareForTest(null);
+    }
   });
 
   test('float32 arithmetic: an oscillation group with an argument ω·t beyond 2^19·π/2 runs the float64 loops (its bits), the rest float32', () => {

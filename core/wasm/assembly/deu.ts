@@ -232,14 +232,16 @@ function writeConstants(entry: usize): void {
 
 /**
  * Where the unit at entry j keeps its exponentials for the rows [n0, n1) (0: it keeps none). The
- * tile's rows take 24 bytes per element of all F neurons, 24·S·F·(n1 − n0), from saved + 24·S·F·n0,
- * and within them entry j's part starts at 24·S·(n1 − n0)·j: a pair's (entries j, j + 1) is 48
- * bytes per element pair, room for its three vectors (two for Δ > 0). A neuron without a partner
- * keeps nothing (its part could not hold a pair's vectors): the backward pass computes them again.
+ * tile's rows take `bytes` per element of all F neurons (24 for the float64 loops, 12 for the
+ * float32 ones), bytes·S·F·(n1 − n0) from saved + bytes·S·F·n0, and within them entry j's part
+ * starts at bytes·S·(n1 − n0)·j. A float64 pair's (entries j, j + 1) is 48 bytes per element pair,
+ * a float32 group's of four 48 bytes per element group: room for three vectors (two for Δ > 0). A
+ * unit of fewer neurons keeps nothing (its part could not hold them): the backward pass computes
+ * them again.
  */
-@inline function keptAt(saved: usize, j: i32, end: i32, n0: i32, n1: i32, F: i32, S: i32): usize {
-  if (saved == 0 || end - j < 2) return 0;
-  return saved + 24 * <usize>S * (<usize>F * <usize>n0 + <usize>j * <usize>(n1 - n0));
+@inline function keptAt(saved: usize, bytes: usize, j: i32, end: i32, n0: i32, n1: i32, F: i32, S: i32): usize {
+  if (saved == 0 || <usize>(end - j) * bytes < 48) return 0;
+  return saved + bytes * <usize>S * (<usize>F * <usize>n0 + <usize>j * <usize>(n1 - n0));
 }
 /** The bytes a pair of kind `real` keeps per element pair. */
 @inline function keptStride(real: bool): usize {
@@ -329,14 +331,15 @@ function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: 
 /** y for the neurons [lo, hi) of the table; with `saved` ≠ 0, each 1-1-1 element's exponentials there too. */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
   firstPass(table, lo, hi, false, 0, x, y, N, F, S, 0);
+  const bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24;
   for (let n0 = 0; n0 < N; n0 += TILE) {
     const n1 = min(N, n0 + TILE);
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
-      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), kept = keptAt(saved, j, load<i32>(r), n0, n1, F, S);
+      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL) forwardTwoOf<RealRoots>(v, o0, o1, x, y, n0, n1, F, S, kept);
       else if (mode == PAIR_OSCILLATION) forwardTwoOf<Oscillation>(v, o0, o1, x, y, n0, n1, F, S, kept);
-      else if (mode != WHOLE) forwardFour(v, mode == FOUR_REAL, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), x, y, n0, n1, F, S);
+      else if (mode != WHOLE) forwardFour(v, mode == FOUR_REAL, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), x, y, n0, n1, F, S, kept);
       j = load<i32>(r);
     }
   }
@@ -504,13 +507,13 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * kept there for this x and table.
  */
 export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
-  const s = load<f64>(table), floor = deltaFloor(s);
+  const s = load<f64>(table), floor = deltaFloor(s), bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24;
   firstPass(table, lo, hi, true, g, x, dx, N, F, S, sums);
   for (let n0 = 0; n0 < N; n0 += TILE) {
     const n1 = min(N, n0 + TILE);
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
-      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0, kept = keptAt(saved, j, load<i32>(r), n0, n1, F, S);
+      const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0, kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
         rest = resting;
         loadLaneSums(v);
@@ -518,7 +521,7 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
         else backwardTwoOf<Oscillation>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
         saveLaneSums(v);
       } else if (mode != WHOLE) {
-        backwardFour(v, mode == FOUR_REAL, resting, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), s, floor, g, x, dx, n0, n1, N, F, S);
+        backwardFour(v, mode == FOUR_REAL, resting, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), s, floor, g, x, dx, n0, n1, N, F, S, kept);
       }
       j = load<i32>(r);
     }

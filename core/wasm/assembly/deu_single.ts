@@ -52,10 +52,10 @@ const FIXED = memory.data<f32>([1, 1, 1, 1, 2, 2, 2, 2, 1000, 1000, 1000, 1000, 
 }
 
 // An element's exponentials u1, u2, u3, as deu.ts: Q = E(r₋t), P = E(r₊t) (u3 unused) for Δ > 0;
-// e = E(−αt), cos ωt, sin ωt for Δ < 0. Unlike deu.ts's float64 pairs, these loops keep nothing for
-// the backward pass, which computes them again: in float32 that costs the backward pass about as
-// much as reading them back (0.2 ms for 256×1024, one thread), and keeping them cost the forward
-// pass more (0.4 ms), besides 24 bytes per element held by the tape.
+// e = E(−αt), cos ωt, sin ωt for Δ < 0. As deu.ts's float64 pairs, a group of four can keep them
+// for the backward pass (`kept`, deu.ts's keptAt: 12 bytes per element, the vectors u1, u2, u3 of
+// each element group in the order the tiles compute them), which then reads them instead of
+// computing them again; a group of fewer than four keeps nothing.
 let sinOut: v128 = k(0); // sin ωt of the last exponentials() (u3)
 
 /**
@@ -106,12 +106,12 @@ export function phasesReducible(v: usize, x: usize, o0: usize, o1: usize, o2: us
  * y in the rows [n0, n1) for a group of up to four (v from deu.ts's packFour; o0 … o3 each lane's
  * neuron's first element in x, repeated where fewer).
  */
-export function forwardFour(v: usize, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32): void {
-  if (real) forwardFourOf<RealRoots>(v, o0, o1, o2, o3, x, y, n0, n1, F, S);
-  else forwardFourOf<Oscillation>(v, o0, o1, o2, o3, x, y, n0, n1, F, S);
+export function forwardFour(v: usize, real: bool, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
+  if (real) forwardFourOf<RealRoots>(v, o0, o1, o2, o3, x, y, n0, n1, F, S, kept);
+  else forwardFourOf<Oscillation>(v, o0, o1, o2, o3, x, y, n0, n1, F, S, kept);
 }
-/** forwardFour's loop, compiled once per kind K (deu_kinds.ts). */
-function forwardFourOf<K>(v: usize, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32): void {
+/** forwardFour's loop, compiled once per kind K (deu_kinds.ts); with kept ≠ 0 the exponentials there too. */
+function forwardFourOf<K>(v: usize, o0: usize, o1: usize, o2: usize, o3: usize, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
   const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
   o0 += start; o1 += start; o2 += start; o3 += start;
@@ -120,6 +120,12 @@ function forwardFourOf<K>(v: usize, o0: usize, o1: usize, o2: usize, o3: usize, 
       const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i);
       const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
       scatter(y, o0 + i, o1 + i, o2 + i, o3 + i, clip(value(v, real, t, u1, u2, u3)));
+      if (kept != 0) {
+        v128.store(kept, u1);
+        v128.store(kept, u2, 16);
+        if (!real) v128.store(kept, u3, 32);
+        kept += real ? 32 : 48;
+      }
     }
   }
 }
@@ -243,12 +249,12 @@ export function storeGroupSums(v: usize, sums: usize, e0: usize, e1: usize, e2: 
  * rows of a tile that is not the last come in multiples of BLOCK elements, so the float32 partial
  * sums are flushed at the same elements as in one pass over all rows.
  */
-export function backwardFour(v: usize, real: bool, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32): void {
-  if (real) backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S);
-  else backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S);
+export function backwardFour(v: usize, real: bool, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32, kept: usize): void {
+  if (real) backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S, kept);
+  else backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S, kept);
 }
-/** backwardFour's loop, compiled once per kind K (deu_kinds.ts). */
-function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32): void {
+/** backwardFour's loop, compiled once per kind K (deu_kinds.ts); with kept ≠ 0 the exponentials forwardFour kept there. */
+function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32, kept: usize): void {
   const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
   const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
@@ -259,7 +265,17 @@ function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize
   for (let n = n0; n < n1; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
     for (let i: usize = 0; i < run; i += 4) {
       const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i), gi = gather(g, o0 + i, o1 + i, o2 + i, o3 + i);
-      const u1 = firstExponential(v, real, t), u2 = exponentials(v, real, t), u3 = real ? k(0) : sinOut;
+      let u1: v128, u2: v128, u3: v128;
+      if (kept != 0) {
+        u1 = v128.load(kept);
+        u2 = v128.load(kept, 16);
+        u3 = real ? k(0) : v128.load(kept, 32);
+        kept += real ? 32 : 48;
+      } else {
+        u1 = firstExponential(v, real, t);
+        u2 = exponentials(v, real, t);
+        u3 = real ? k(0) : sinOut;
+      }
       scatter(dx, o0 + i, o1 + i, o2 + i, o3 + i, mul(gi, clip(backwardQuad(v, real, rest, t, gi, negS, s, floor, u1, u2, u3))));
       if (++inBlock == BLOCK) {
         flushSums();
