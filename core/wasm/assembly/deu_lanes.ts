@@ -9,8 +9,10 @@ export const CAP: f64 = 14; // DEU_NUMERICS.expCap: exponents above it are cappe
 @inline export function k(v: f64): v128 { return f64x2.splat(v); }
 // The fixed constants of the loops as vectors in memory, read with one load each: V8 builds a
 // vector constant written in the code from immediates, three instructions at every use.
-const FIXED = memory.data<f64>([1, 1, 2, 2, M, M, -M, -M, CAP, CAP]);
-const ONE: usize = 0, TWO: usize = 16, MAX: usize = 32, MIN: usize = 48, CAPPED: usize = 64; // byte offsets
+// (NEGLIGIBLE: −60·ln 2, see deltaOutside)
+const NEGLIGIBLE: f64 = -41.58883083359672;
+const FIXED = memory.data<f64>([1, 1, 2, 2, M, M, -M, -M, CAP, CAP, NEGLIGIBLE, NEGLIGIBLE]);
+const ONE: usize = 0, TWO: usize = 16, MAX: usize = 32, MIN: usize = 48, CAPPED: usize = 64, SMALL: usize = 80; // byte offsets
 /** 1.0 in both lanes. */
 @inline export function one(): v128 { return v128.load(FIXED, ONE); }
 /** 2.0 in both lanes. */
@@ -45,6 +47,20 @@ export function deltaFloor(s: f64): f64 {
   const z = mul(k(-s), t);
   const e = expBelowCap(capped(z));
   return v128.bitselect(k(floor), deltaOf(e, s), f64x2.ge(z, v128.load(FIXED, CAPPED)));
+}
+
+/**
+ * δ_s at z = −s·t without its exponential, where it is not needed (deltaNeeded false): the floor
+ * where the cap is active (z ≥ CAP), as deltaS; 0 where z ≤ NEGLIGIBLE, where δ_s = s·e/(1 + e)²
+ * is below s·2^−60 (deltaS gives that tiny value; the reference code, in float32, gives 0 from
+ * z < −87).
+ */
+@inline export function deltaOutside(z: v128, floor: f64): v128 {
+  return v128.and(k(floor), f64x2.ge(z, v128.load(FIXED, CAPPED)));
+}
+/** The lanes where δ_s needs its exponential: NEGLIGIBLE < z < CAP, or z NaN. */
+@inline export function deltaNeeded(z: v128): v128 {
+  return v128.not(v128.or(f64x2.ge(z, v128.load(FIXED, CAPPED)), f64x2.le(z, v128.load(FIXED, SMALL))));
 }
 
 /** s·e/((1 + e)·(1 + e)): δ_s from e = E(−s·t). */
