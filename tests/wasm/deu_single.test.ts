@@ -90,6 +90,18 @@ if (!wasmRuntime()) {
     assert.ok(firstMismatch(dxOff, want, 6, 'perturbed') !== null, 'a dx 0.1 % off');
   });
 
+  test('float32 arithmetic, δ_s near t = 0: dx within 2e-5·(1 + |dx|) of the float64 kernel for t from −0.3 to 0.6 at rest, where its exponential is computed (−0.14 < t < 0.42 at s = 100) and beside it', () => {
+    // at rest dx = H·g_t + δ_s·g, and δ_s's term is the whole gradient for t < 0; the float32
+    // arithmetic's own error here is under 7e-6·(1 + |dx|), a window cut at −s·t = −10 is off by 5e-5
+    const rows = 901, neurons = [[0.7, 0.5, 0.6, 0, 0], [0.8, 0.4, 0.5, 0, 0], [0.3, 1.5, 0.4, 0, 0], [0.5, 2, 0.3, 0, 0]];
+    const values = Array.from({ length: rows * 4 }, (_, i) => -0.3 + 0.001 * Math.floor(i / 4)), u = values.map(() => 1);
+    const d = { n: rows, f: 4, s: 1 };
+    const want = pass(d, neurons, values, u)[1], got = inFloat32(() => pass(d, neurons, values, u))[1];
+    for (let i = 0; i < want.length; i++) {
+      if (!(Math.abs(got[i] - want[i]) <= 2e-5 * (1 + Math.abs(want[i])))) assert.unreachable(`t = ${values[i]}, neuron ${i % 4}: dx ${got[i]} in float32 arithmetic, ${want[i]} in float64`);
+    }
+  });
+
   test('float32 arithmetic: bit-identical for 1, 2 and 3 threads', () => {
     const F = 37, N = 613;
     tg.manualSeed(21);

@@ -25,8 +25,9 @@ import { cosOfReduced, expQuad, highPair, lowPair, quadrants, reduced, reducible
 @inline function neg(a: v128): v128 { return f32x4.neg(a); }
 @inline function k(v: f32): v128 { return f32x4.splat(v); }
 
-// 1, 2, deu_lanes.ts's M (the clip) and CAP (the exponent cap), then 1/2, four lanes each
-const FIXED = memory.data<f32>([1, 1, 1, 1, 2, 2, 2, 2, 1000, 1000, 1000, 1000, -1000, -1000, -1000, -1000, 14, 14, 14, 14, 0.5, 0.5, 0.5, 0.5]);
+// 1, 2, deu_lanes.ts's M (the clip) and CAP (the exponent cap), then 1/2 and NEGLIGIBLE (−60·ln 2, deu_lanes.ts's), four lanes each
+const FIXED = memory.data<f32>([1, 1, 1, 1, 2, 2, 2, 2, 1000, 1000, 1000, 1000, -1000, -1000, -1000, -1000, 14, 14, 14, 14, 0.5, 0.5, 0.5, 0.5,
+  -41.58883, -41.58883, -41.58883, -41.58883]);
 @inline function one(): v128 { return v128.load(FIXED); }
 @inline function two(): v128 { return v128.load(FIXED, 16); }
 /** Clips to [−M, M] as clip() in JavaScript (NaN passes through, −0 stays −0: see deu_lanes.ts). */
@@ -148,6 +149,15 @@ function flushSums(): void {
   accA = accB = accC = accC1 = accC2 = k(0);
 }
 
+/** δ_s at z = −s·t without its exponential, where deltaNeeded is false: deu_lanes.ts's deltaOutside. */
+@inline function deltaOutside(z: v128, floor: v128): v128 {
+  return v128.and(floor, f32x4.ge(z, v128.load(FIXED, 64)));
+}
+/** The lanes where δ_s needs its exponential (deu_lanes.ts's deltaNeeded): NEGLIGIBLE < z < CAP, or z NaN. */
+@inline function deltaNeeded(z: v128): v128 {
+  return v128.not(v128.or(f32x4.ge(z, v128.load(FIXED, 64)), f32x4.le(z, v128.load(FIXED, 96))));
+}
+
 /** δ_s(t) = s·e/(1 + e)², e = E(−s·t), the constant floor where the cap is active. */
 @inline function deltaS(t: v128, negS: v128, s: v128, floor: v128): v128 {
   const z = mul(negS, t);
@@ -155,18 +165,41 @@ function flushSums(): void {
   return v128.bitselect(floor, div(mul(s, e), mul(add(one(), e), add(one(), e))), f32x4.ge(z, v128.load(FIXED, 64)));
 }
 
-/** deu.ts's backwardPair in float32: the slope ∂y/∂t (before the multiplication by g) and the sums. */
-@inline function backwardQuad(v: usize, real: bool, rest: bool, t: v128, gi: v128, negS: v128, s: v128, floor: v128, u1: v128, u2: v128, u3: v128): v128 {
-  const H = heaviside(t), dlt = deltaS(t, negS, s, floor);
+/** g at t from the exponentials (deu.ts's particular in float32). */
+@inline function particular(v: usize, real: bool, u1: v128, u2: v128, u3: v128): v128 {
+  if (real) return mul(sub(one(), halfOf(mul(add(mul(slot(v, V_BD), u2), mul(slot(v, V_DB), u1)), slot(v, V_INVD)))), slot(v, V_INVC));
+  return mul(sub(one(), mul(u1, add(u2, mul(slot(v, V_BW), u3)))), slot(v, V_INVC));
+}
+
+/** The slope ∂y/∂t before the multiplication by g, given δ_s (dlt) and g (gg): deu.ts's slopeOf in float32. */
+@inline function slopeOf(v: usize, real: bool, rest: bool, t: v128, dlt: v128, gg: v128, u1: v128, u2: v128, u3: v128): v128 {
   const phiTerms = !rest || !i32x4.all_true(f32x4.eq(t, t));
-  let gg: v128, gt: v128, p1t: v128, p2t: v128, phi1: v128, phi2: v128, ra: v128, rb: v128, rc: v128;
+  let gt: v128, p1t: v128, p2t: v128;
   if (real) {
     const Q = u1, P = u2;
-    const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
-    gg = mul(sub(one(), halfOf(mul(Nn, slot(v, V_INVD)))), slot(v, V_INVC));
     gt = mul(sub(P, Q), slot(v, V_INVD));
     p1t = mul(slot(v, V_RMINUS), Q);
     p2t = mul(slot(v, V_RPLUS), P);
+  } else {
+    const e = u1, COS = u2, SIN = u3;
+    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
+    gt = mul(mul(mul(two(), e), SIN), slot(v, V_INVD));
+    p1t = mul(e, sub(mul(negAlpha, COS), mul(omega, SIN)));
+    p2t = mul(e, add(mul(negAlpha, SIN), mul(omega, COS)));
+  }
+  let slope = add(mul(heaviside(t), gt), mul(dlt, gg));
+  if (phiTerms) slope = add(add(slope, mul(slot(v, V_C1), p1t)), mul(slot(v, V_C2), p2t));
+  return slope;
+}
+
+/** deu.ts's backwardPair in float32: the slope ∂y/∂t (before the multiplication by g, with δ_s = dlt) and the sums. */
+@inline function backwardQuad(v: usize, real: bool, rest: bool, t: v128, gi: v128, dlt: v128, u1: v128, u2: v128, u3: v128): v128 {
+  const phiTerms = !rest || !i32x4.all_true(f32x4.eq(t, t));
+  const gg = particular(v, real, u1, u2, u3);
+  let phi1: v128, phi2: v128, ra: v128, rb: v128, rc: v128;
+  if (real) {
+    const Q = u1, P = u2;
+    const Nn = add(mul(slot(v, V_BD), P), mul(slot(v, V_DB), Q));
     const bDt = mul(slot(v, V_BD), t), Dbt = mul(slot(v, V_DB), t);
     ra = whereAbove(t, realRootsG<f32>(v, V_REAL_A, false, Q, P, Nn, bDt, Dbt, gg));
     rb = whereAbove(t, realRootsG<f32>(v, V_REAL_B, false, Q, P, Nn, bDt, Dbt, gg));
@@ -180,12 +213,7 @@ function flushSums(): void {
     phi2 = P;
   } else {
     const e = u1, COS = u2, SIN = u3;
-    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
     const K = add(COS, mul(slot(v, V_BW), SIN));
-    gg = mul(sub(one(), mul(e, K)), slot(v, V_INVC));
-    gt = mul(mul(mul(two(), e), SIN), slot(v, V_INVD));
-    p1t = mul(e, sub(mul(negAlpha, COS), mul(omega, SIN)));
-    p2t = mul(e, add(mul(negAlpha, SIN), mul(omega, COS)));
     const dK = add(neg(SIN), mul(slot(v, V_BW), COS)), tEK = mul(mul(t, e), K);
     ra = whereAbove(t, oscillationG<f32>(v, V_OSC_A, false, t, e, SIN, dK, tEK, gg));
     rb = whereAbove(t, oscillationG<f32>(v, V_OSC_B, false, t, e, SIN, dK, tEK, gg));
@@ -204,9 +232,7 @@ function flushSums(): void {
   accC = add(accC, mul(gi, clip(rc)));
   accC1 = add(accC1, mul(gi, clip(phi1)));
   accC2 = add(accC2, mul(gi, clip(phi2)));
-  let slope = add(mul(H, gt), mul(dlt, gg));
-  if (phiTerms) slope = add(add(slope, mul(slot(v, V_C1), p1t)), mul(slot(v, V_C2), p2t));
-  return slope;
+  return slopeOf(v, real, rest, t, dlt, gg, u1, u2, u3);
 }
 
 /** Neuron `entry`'s five sums (the group's lane `lane`) at sums + 40·f, float64. */
@@ -250,39 +276,93 @@ export function storeGroupSums(v: usize, sums: usize, e0: usize, e1: usize, e2: 
  * sums are flushed at the same elements as in one pass over all rows.
  */
 export function backwardFour(v: usize, real: bool, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32, kept: usize): void {
-  if (real) backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S, kept);
-  else backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, N, F, S, kept);
-}
-/** backwardFour's loop, compiled once per kind K (deu_kinds.ts); with kept ≠ 0 the exponentials forwardFour kept there. */
-function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32, kept: usize): void {
-  const real = isRealRoots<K>();
-  const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
-  const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
+  // as deu.ts's backwardRows: CHUNK element groups at a time, δ_s's exponential only where a
+  // lane needs it (deltaNeeded), by exactDeltas after the chunk; chunks of a multiple of BLOCK
+  // elements keep the partial sums' blocks where they were
   loadGroupSums(v);
   accA = accB = accC = accC1 = accC2 = k(0);
-  o0 += start; o1 += start; o2 += start; o3 += start;
-  let inBlock = 0;
-  for (let n = n0; n < n1; n++, o0 += row, o1 += row, o2 += row, o3 += row) {
-    for (let i: usize = 0; i < run; i += 4) {
-      const t = gather(x, o0 + i, o1 + i, o2 + i, o3 + i), gi = gather(g, o0 + i, o1 + i, o2 + i, o3 + i);
-      let u1: v128, u2: v128, u3: v128;
-      if (kept != 0) {
-        u1 = v128.load(kept);
-        u2 = v128.load(kept, 16);
-        u3 = real ? k(0) : v128.load(kept, 32);
-        kept += real ? 32 : 48;
-      } else {
-        u1 = firstExponential(v, real, t);
-        u2 = exponentials(v, real, t);
-        u3 = real ? k(0) : sinOut;
-      }
-      scatter(dx, o0 + i, o1 + i, o2 + i, o3 + i, mul(gi, clip(backwardQuad(v, real, rest, t, gi, negS, s, floor, u1, u2, u3))));
-      if (++inBlock == BLOCK) {
-        flushSums();
-        inBlock = 0;
-      }
-    }
+  const elements = (n1 - n0) * S;
+  for (let e0 = 0; e0 < elements; e0 += CHUNK) {
+    const e1 = min(elements, e0 + CHUNK);
+    const near = real
+      ? backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, e1, F, S, kept)
+      : backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, e1, F, S, kept);
+    if (near == 0) continue;
+    if (real) exactDeltas<RealRoots>(near, v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, F, S, kept);
+    else exactDeltas<Oscillation>(near, v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, F, S, kept);
   }
   if (n1 == N) flushSums();
   saveGroupSums(v);
+}
+const CHUNK = 64; // element groups per mask (a multiple of BLOCK)
+
+/**
+ * backwardFour's loop over the element groups [e0, e1) of the rows from n0 on (group e: row
+ * n0 + e / S, position e % S), compiled once per kind K (deu_kinds.ts), with δ_s by deltaOutside;
+ * returns the mask of the groups exactDeltas must compute again (bit e − e0). With kept ≠ 0 the
+ * exponentials forwardFour kept there.
+ */
+function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, e1: i32, F: i32, S: i32, kept: usize): u64 {
+  const real = isRealRoots<K>();
+  const row = <usize>(F * S) << 2, run = <usize>S << 2;
+  const negS = k(<f32>-s64), floor = k(<f32>floor64);
+  let i = <usize>(e0 % S) << 2, at = <usize>(n0 + e0 / S) * row + i;
+  if (kept != 0) kept += <usize>e0 * (real ? 32 : 48);
+  let near: u64 = 0, inBlock = 0;
+  for (let e = e0; e < e1; e++) {
+    const a0 = o0 + at, a1 = o1 + at, a2 = o2 + at, a3 = o3 + at;
+    const t = gather(x, a0, a1, a2, a3), gi = gather(g, a0, a1, a2, a3);
+    let u1: v128, u2: v128, u3: v128;
+    if (kept != 0) {
+      u1 = v128.load(kept);
+      u2 = v128.load(kept, 16);
+      u3 = real ? k(0) : v128.load(kept, 32);
+      kept += real ? 32 : 48;
+    } else {
+      u1 = firstExponential(v, real, t);
+      u2 = exponentials(v, real, t);
+      u3 = real ? k(0) : sinOut;
+    }
+    const z = mul(negS, t);
+    near |= <u64>v128.any_true(deltaNeeded(z)) << <u64>(e - e0);
+    scatter(dx, a0, a1, a2, a3, mul(gi, clip(backwardQuad(v, real, rest, t, gi, deltaOutside(z, floor), u1, u2, u3))));
+    if (++inBlock == BLOCK) {
+      flushSums();
+      inBlock = 0;
+    }
+    i += 4;
+    at += 4;
+    if (i == run) {
+      i = 0;
+      at += row - run;
+    }
+  }
+  return near;
+}
+
+/** dx again, with δ_s in the lanes where deltaNeeded, for the groups of backwardFourOf's mask `near` (as deu.ts's exactDeltas). */
+function exactDeltas<K>(near: u64, v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, F: i32, S: i32, kept: usize): void {
+  const real = isRealRoots<K>();
+  const row = <usize>(F * S) << 2;
+  const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
+  while (near != 0) {
+    const e = e0 + <i32>ctz(near);
+    near &= near - 1;
+    const at = <usize>(n0 + e / S) * row + (<usize>(e % S) << 2), a0 = o0 + at, a1 = o1 + at, a2 = o2 + at, a3 = o3 + at;
+    const t = gather(x, a0, a1, a2, a3), gi = gather(g, a0, a1, a2, a3);
+    let u1: v128, u2: v128, u3: v128;
+    if (kept != 0) {
+      const at = kept + <usize>e * (real ? 32 : 48);
+      u1 = v128.load(at);
+      u2 = v128.load(at, 16);
+      u3 = real ? k(0) : v128.load(at, 32);
+    } else {
+      u1 = firstExponential(v, real, t);
+      u2 = exponentials(v, real, t);
+      u3 = real ? k(0) : sinOut;
+    }
+    const z = mul(negS, t);
+    const dlt = v128.bitselect(deltaS(t, negS, s, floor), deltaOutside(z, floor), deltaNeeded(z));
+    scatter(dx, a0, a1, a2, a3, mul(gi, clip(slopeOf(v, real, rest, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3))));
+  }
 }
