@@ -36,7 +36,7 @@ import { add, capped, clip, deltaFloor, deltaNeeded, deltaOutside, deltaS, div, 
 import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
 import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
-import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
+import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG, slopeOf } from './deu_partials';
 import {
   CONSTANT_SLOTS, slot, SLOTS, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA,
   V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS, V_SUMS, V_UNIT,
@@ -436,33 +436,15 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
   return mul(sub(one(), mul(u1, add(u2, mul(slot(v, V_BW), u3)))), slot(v, V_INVC));
 }
 
-/**
- * x's gradient at the pair before the multiplication by g, H·g_t + δ_s·g + c1·∂φ1/∂t + c2·∂φ2/∂t
- * (deu_fast.ts's expression), given δ_s (dlt) and g (gg).
- */
-@inline function slopeOf(v: usize, real: bool, rest: bool, t: v128, dlt: v128, gg: v128, u1: v128, u2: v128, u3: v128): v128 {
+/** x's gradient at the pair before the multiplication by g (deu_partials.ts's slopeOf), given δ_s (dlt) and g (gg). */
+@inline function slopeOfPair(v: usize, real: bool, rest: bool, t: v128, dlt: v128, gg: v128, u1: v128, u2: v128, u3: v128): v128 {
   // the c·φ terms are left out at rest, unless a NaN t makes them NaN
   const phiTerms = !rest || !i64x2.all_true(f64x2.eq(t, t));
-  let gt: v128, p1t: v128, p2t: v128;
-  if (real) {
-    const Q = u1, P = u2;
-    gt = mul(sub(P, Q), slot(v, V_INVD));
-    p1t = mul(slot(v, V_RMINUS), Q);
-    p2t = mul(slot(v, V_RPLUS), P);
-  } else {
-    const E = u1, COS = u2, SIN = u3;
-    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
-    gt = mul(mul(mul(two(), E), SIN), slot(v, V_INVD));
-    p1t = mul(E, sub(mul(negAlpha, COS), mul(omega, SIN)));
-    p2t = mul(E, add(mul(negAlpha, SIN), mul(omega, COS)));
-  }
-  let slope = add(mul(heaviside(t), gt), mul(dlt, gg));
-  if (phiTerms) slope = add(add(slope, mul(slot(v, V_C1), p1t)), mul(slot(v, V_C2), p2t));
-  return slope;
+  return slopeOf<f64>(v, real, phiTerms, heaviside(t), two(), dlt, gg, u1, u2, u3);
 }
 
 /**
- * x's gradient at the pair before the multiplication by g (slopeOf, with δ_s = dlt), with the five
+ * x's gradient at the pair before the multiplication by g (slopeOfPair, with δ_s = dlt), with the five
  * coefficient gradients g·(∂y/∂a, ∂y/∂b, ∂y/∂c, φ1, φ2), clipped, added to the lane sums
  * (∂y/∂θ = H·g_θ + c1·∂φ1/∂θ + c2·∂φ2/∂θ, g_θ only where t > 0); u1, u2, u3 the pair's exponentials.
  */
@@ -508,7 +490,7 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
   lanesC = add(lanesC, mul(gi, clip(rc)));
   lanesC1 = add(lanesC1, mul(gi, clip(phi1)));
   lanesC2 = add(lanesC2, mul(gi, clip(phi2)));
-  return slopeOf(v, real, rest, t, dlt, gg, u1, u2, u3);
+  return slopeOfPair(v, real, rest, t, dlt, gg, u1, u2, u3);
 }
 
 @inline function storeSums(sums: usize, f: i32, a: f64, b: f64, c: f64, c1: f64, c2: f64): void {
@@ -691,7 +673,7 @@ function exactDeltas<K>(near: u64, v: usize, o0: usize, o1: usize, s: f64, floor
     }
     const z = mul(k(-s), t);
     const dlt = v128.bitselect(deltaS(t, s, floor), deltaOutside(z, floor), deltaNeeded(z));
-    const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(slopeOf(v, real, resting, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3)))));
+    const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(slopeOfPair(v, real, resting, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3)))));
     store<f32>(dx + a1, f32x4.extract_lane(d, 1));
     store<f32>(dx + a0, f32x4.extract_lane(d, 0));
   }

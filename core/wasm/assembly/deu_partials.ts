@@ -3,7 +3,7 @@
 // groups of four (f32x4). Each helper is the same expression in the same order in either
 // arithmetic; the lane width is chosen at compile time (sizeof<T>() is a constant, so each
 // instance holds only its own instructions, as the hand-written twins did).
-import { slot, V_C1, V_C2, V_D, V_INVC, V_INVDEN } from './deu_slots';
+import { slot, V_C1, V_C2, V_D, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA, V_RMINUS, V_RPLUS } from './deu_slots';
 
 @inline function add<T>(a: v128, b: v128): v128 { return sizeof<T>() == 8 ? f64x2.add(a, b) : f32x4.add(a, b); }
 @inline function sub<T>(a: v128, b: v128): v128 { return sizeof<T>() == 8 ? f64x2.sub(a, b) : f32x4.sub(a, b); }
@@ -40,4 +40,28 @@ import { slot, V_C1, V_C2, V_D, V_INVC, V_INVDEN } from './deu_slots';
   if (isC) return add<T>(add<T>(r, mul<T>(slot(v, V_C1), mul<T>(mul<T>(et, neg<T>(dOmega)), SIN))), mul<T>(slot(v, V_C2), mul<T>(mul<T>(et, dOmega), COS)));
   const negAlpha = neg<T>(slot(v, p));
   return add<T>(add<T>(r, mul<T>(slot(v, V_C1), mul<T>(et, sub<T>(mul<T>(negAlpha, COS), mul<T>(dOmega, SIN))))), mul<T>(slot(v, V_C2), mul<T>(et, add<T>(mul<T>(negAlpha, SIN), mul<T>(dOmega, COS)))));
+}
+
+/**
+ * The slope ∂y/∂t at t before the multiplication by g, H·g_t + δ_s·g + c1·∂φ1/∂t + c2·∂φ2/∂t
+ * (deu_fast.ts's expression), given H = H(t), two = 2, δ_s (dlt), g (gg) and the exponentials;
+ * the c·φ terms only with `phiTerms`.
+ */
+@inline export function slopeOf<T>(v: usize, real: bool, phiTerms: bool, H: v128, two: v128, dlt: v128, gg: v128, u1: v128, u2: v128, u3: v128): v128 {
+  let gt: v128, p1t: v128, p2t: v128;
+  if (real) {
+    const Q = u1, P = u2;
+    gt = mul<T>(sub<T>(P, Q), slot(v, V_INVD));
+    p1t = mul<T>(slot(v, V_RMINUS), Q);
+    p2t = mul<T>(slot(v, V_RPLUS), P);
+  } else {
+    const E = u1, COS = u2, SIN = u3;
+    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
+    gt = mul<T>(mul<T>(mul<T>(two, E), SIN), slot(v, V_INVD));
+    p1t = mul<T>(E, sub<T>(mul<T>(negAlpha, COS), mul<T>(omega, SIN)));
+    p2t = mul<T>(E, add<T>(mul<T>(negAlpha, SIN), mul<T>(omega, COS)));
+  }
+  let slope = add<T>(mul<T>(H, gt), mul<T>(dlt, gg));
+  if (phiTerms) slope = add<T>(add<T>(slope, mul<T>(slot(v, V_C1), p1t)), mul<T>(slot(v, V_C2), p2t));
+  return slope;
 }

@@ -15,7 +15,7 @@
 import { slot, V_BD, V_BW, V_C1, V_C2, V_DB, V_INVC, V_INVD, V_NEG_ALPHA, V_OMEGA, V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS, V_SUMS } from './deu_slots';
 import { flushSubnormals } from './deu_lanes';
 import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
-import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG } from './deu_partials';
+import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG, slopeOf } from './deu_partials';
 import { cosOfReduced, expQuad, highPair, lowPair, quadrants, reduced, reducible, sinOfReduced, sinOrCosQuad } from './vmath_single';
 
 @inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
@@ -171,25 +171,10 @@ function flushSums(): void {
   return mul(sub(one(), mul(u1, add(u2, mul(slot(v, V_BW), u3)))), slot(v, V_INVC));
 }
 
-/** The slope ∂y/∂t before the multiplication by g, given δ_s (dlt) and g (gg): deu.ts's slopeOf in float32. */
-@inline function slopeOf(v: usize, real: bool, rest: bool, t: v128, dlt: v128, gg: v128, u1: v128, u2: v128, u3: v128): v128 {
+/** The slope ∂y/∂t before the multiplication by g (deu_partials.ts's slopeOf), given δ_s (dlt) and g (gg). */
+@inline function slopeOfQuad(v: usize, real: bool, rest: bool, t: v128, dlt: v128, gg: v128, u1: v128, u2: v128, u3: v128): v128 {
   const phiTerms = !rest || !i32x4.all_true(f32x4.eq(t, t));
-  let gt: v128, p1t: v128, p2t: v128;
-  if (real) {
-    const Q = u1, P = u2;
-    gt = mul(sub(P, Q), slot(v, V_INVD));
-    p1t = mul(slot(v, V_RMINUS), Q);
-    p2t = mul(slot(v, V_RPLUS), P);
-  } else {
-    const e = u1, COS = u2, SIN = u3;
-    const negAlpha = slot(v, V_NEG_ALPHA), omega = slot(v, V_OMEGA);
-    gt = mul(mul(mul(two(), e), SIN), slot(v, V_INVD));
-    p1t = mul(e, sub(mul(negAlpha, COS), mul(omega, SIN)));
-    p2t = mul(e, add(mul(negAlpha, SIN), mul(omega, COS)));
-  }
-  let slope = add(mul(heaviside(t), gt), mul(dlt, gg));
-  if (phiTerms) slope = add(add(slope, mul(slot(v, V_C1), p1t)), mul(slot(v, V_C2), p2t));
-  return slope;
+  return slopeOf<f32>(v, real, phiTerms, heaviside(t), two(), dlt, gg, u1, u2, u3);
 }
 
 /** deu.ts's backwardPair in float32: the slope ∂y/∂t (before the multiplication by g, with δ_s = dlt) and the sums. */
@@ -232,7 +217,7 @@ function flushSums(): void {
   accC = add(accC, mul(gi, clip(rc)));
   accC1 = add(accC1, mul(gi, clip(phi1)));
   accC2 = add(accC2, mul(gi, clip(phi2)));
-  return slopeOf(v, real, rest, t, dlt, gg, u1, u2, u3);
+  return slopeOfQuad(v, real, rest, t, dlt, gg, u1, u2, u3);
 }
 
 /** Neuron `entry`'s five sums (the group's lane `lane`) at sums + 40·f, float64. */
@@ -363,6 +348,6 @@ function exactDeltas<K>(near: u64, v: usize, rest: bool, o0: usize, o1: usize, o
     }
     const z = mul(negS, t);
     const dlt = v128.bitselect(deltaS(t, negS, s, floor), deltaOutside(z, floor), deltaNeeded(z));
-    scatter(dx, a0, a1, a2, a3, mul(gi, clip(slopeOf(v, real, rest, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3))));
+    scatter(dx, a0, a1, a2, a3, mul(gi, clip(slopeOfQuad(v, real, rest, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3))));
   }
 }
