@@ -78,19 +78,11 @@ export function deuTableBytes(F: i32): i32 {
   v128.store(v + (slot << 4), k(value));
 }
 
-// The two neurons being computed (globals: each thread has its own instance): their kind, and
-// whether both are at rest (c1 = c2 = 0, the reference's initial state: every c·φ term is then
-// 0·(finite) and is left out, unless a NaN t makes it NaN).
-let kind: i32 = 0;
-let rest: bool = false;
-
 /**
  * The constant block of two 1-1-1 neurons of one kind, at the first's entry: lane 0 of each slot
- * the first's constant, lane 1 the second's. Sets `kind` and `rest`.
+ * the first's constant, lane 1 the second's.
  */
 function loadTwo(first: usize, second: usize): usize {
-  kind = kindOf(first);
-  rest = atRest(first) && atRest(second);
   const v = first + FIELDS;
   writeConstants(first);
   if (second == first) return v;
@@ -103,11 +95,9 @@ function loadTwo(first: usize, second: usize): usize {
 /**
  * The constant block of four 1-1-1 neurons of one kind (entries e0 … e3, repeated where fewer) for
  * the float32 loops, at e0's entry: slot i as f32x4, lane k e_k's constant (computed in float64,
- * then rounded), and ω of the four in float64 (V_OMEGA_LOW, V_OMEGA_HIGH). Sets `kind` and `rest`.
+ * then rounded), and ω of the four in float64 (V_OMEGA_LOW, V_OMEGA_HIGH).
  */
 function packFour(e0: usize, e1: usize, e2: usize, e3: usize): usize {
-  kind = kindOf(e0);
-  rest = atRest(e0) && atRest(e1) && atRest(e2) && atRest(e3);
   writeConstants(e0);
   if (e1 != e0) writeConstants(e1);
   if (e2 != e1) writeConstants(e2);
@@ -139,6 +129,10 @@ function packFour(e0: usize, e1: usize, e2: usize, e3: usize): usize {
   return at(0, <i32>load<f64>(entry), F, S);
 }
 
+/**
+ * Whether the neuron is at rest: c1 = c2 = 0, the reference's initial state, where every c·φ term
+ * is 0·(finite) and the backward loops leave it out (unless a NaN t makes it NaN).
+ */
 @inline function atRest(entry: usize): bool {
   return load<f64>(entry, 40) == 0 && load<f64>(entry, 48) == 0;
 }
@@ -348,7 +342,7 @@ export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usi
 /** y for two 1-1-1 neurons of one kind, or one neuron twice, every row (keeping nothing). */
 function forwardTwo(first: usize, second: usize, x: usize, y: usize, N: i32, F: i32, S: i32): void {
   const v = loadTwo(first, second), o0 = firstOf(first, F, S), o1 = firstOf(second, F, S);
-  if (kind == REAL_ROOTS) forwardTwoOf<RealRoots>(v, o0, o1, x, y, 0, N, F, S, 0);
+  if (kindOf(first) == REAL_ROOTS) forwardTwoOf<RealRoots>(v, o0, o1, x, y, 0, N, F, S, 0);
   else forwardTwoOf<Oscillation>(v, o0, o1, x, y, 0, N, F, S, 0);
 }
 /**
@@ -516,10 +510,9 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
       const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0, kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
-        rest = resting;
         loadLaneSums(v);
-        if (mode == PAIR_REAL) backwardRows<RealRoots>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
-        else backwardRows<Oscillation>(v, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
+        if (mode == PAIR_REAL) backwardRows<RealRoots>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
+        else backwardRows<Oscillation>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
         saveLaneSums(v);
       } else if (mode != WHOLE) {
         backwardFour(v, mode == FOUR_REAL, resting, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), s, floor, g, x, dx, n0, n1, N, F, S, kept);
@@ -576,9 +569,9 @@ export function deuGravitateTable(table: usize, lo: i32, hi: i32, x: usize, N: i
 
 /** dx and the lane sums for two 1-1-1 neurons of one kind (or one neuron twice), as forwardTwo. */
 function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
-  const v = loadTwo(first, second), o0 = firstOf(first, F, S), o1 = firstOf(second, F, S);
-  if (kind == REAL_ROOTS) backwardRows<RealRoots>(v, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
-  else backwardRows<Oscillation>(v, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
+  const v = loadTwo(first, second), o0 = firstOf(first, F, S), o1 = firstOf(second, F, S), rest = atRest(first) && atRest(second);
+  if (kindOf(first) == REAL_ROOTS) backwardRows<RealRoots>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
+  else backwardRows<Oscillation>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
 }
 
 // δ_s(t) = s·e/(1 + e)², e = E(−s·t), takes an exponential and a division, a quarter of the
@@ -595,12 +588,12 @@ function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, 
 const CHUNK = 64; // pairs per mask
 
 /** dx and the lane sums for the rows [n0, n1) of a pair (its constants at v), CHUNK element pairs at a time. */
-function backwardRows<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
+function backwardRows<K>(v: usize, rest: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
   const pairs = (n1 - n0) * S;
   for (let e0 = 0; e0 < pairs; e0 += CHUNK) {
     const e1 = min(pairs, e0 + CHUNK);
-    const near = backwardTwoOf<K>(v, o0, o1, s, floor, g, x, dx, n0, e0, e1, F, S, kept);
-    if (near != 0) exactDeltas<K>(near, v, o0, o1, s, floor, g, x, dx, n0, e0, F, S, kept);
+    const near = backwardTwoOf<K>(v, rest, o0, o1, s, floor, g, x, dx, n0, e0, e1, F, S, kept);
+    if (near != 0) exactDeltas<K>(near, v, rest, o0, o1, s, floor, g, x, dx, n0, e0, F, S, kept);
   }
 }
 
@@ -610,8 +603,8 @@ function backwardRows<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g: 
  * forwardTwoOf, with δ_s by deltaOutside; returns the mask of the pairs exactDeltas must compute
  * again (bit e − e0).
  */
-function backwardTwoOf<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, e1: i32, F: i32, S: i32, kept: usize): u64 {
-  const real = isRealRoots<K>(), resting = rest;
+function backwardTwoOf<K>(v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, e1: i32, F: i32, S: i32, kept: usize): u64 {
+  const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
   let i = <usize>(e0 % S) << 2, at = <usize>(n0 + e0 / S) * row + i;
   if (kept != 0) kept += <usize>e0 * keptStride(real);
@@ -651,8 +644,8 @@ function backwardTwoOf<K>(v: usize, o0: usize, o1: usize, s: f64, floor: f64, g:
  * dx again, with δ_s (deltaS) in the lanes where deltaNeeded, for the pairs of backwardTwoOf's mask
  * `near` (the coefficient sums do not depend on δ_s: backwardTwoOf added them).
  */
-function exactDeltas<K>(near: u64, v: usize, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, F: i32, S: i32, kept: usize): void {
-  const real = isRealRoots<K>(), resting = rest;
+function exactDeltas<K>(near: u64, v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, F: i32, S: i32, kept: usize): void {
+  const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2;
   while (near != 0) {
     const e = e0 + <i32>ctz(near);
