@@ -10,6 +10,20 @@
 //    B vectors and one splat that is 11 of the 16 vector registers x86-64 has.
 // 3. Cache blocking. k is cut into KC-long slices so a B micro-panel (KC·NR floats, 8 KiB) stays
 //    in L1 and an A block (MC·KC floats, 64 KiB) in L2; slices after the first add into C.
+// 4. Products below float32's normal range. On x86 a multiplication whose result is subnormal takes a
+//    microcode assist (a hundred cycles or more) unless flush-to-zero is set, which WebAssembly
+//    cannot do: in bench/deu.ts's DEU net after 20 Adam steps at width 1024, whose gradients hold
+//    values near 1e−37, five of the step's eight products took 1.1–2.8× the ReLU net's time for
+//    them. So the packing notes each panel's largest and smallest nonzero magnitude, and where an
+//    A block's and a B micro-panel's smallest multiply to below 2^−100 the micro-kernel reads a
+//    copy of the A block multiplied by 2^e (its largest magnitude brought to [2^62, 2^63)) and
+//    multiplies its 4×8 results by 2^−e before they reach C, when that cannot overflow (the
+//    panel's largest magnitude · kc · 2^63 below 2^125). Multiplying by a power of two is exact,
+//    so wherever the products and sums stay in the normal range the bits are the unscaled
+//    product's; where they would not have, they keep float32's 24 bits until the 4×8 result is
+//    brought back, instead of losing them product by product on the subnormal grid. The choice
+//    depends on the A block and the B micro-panel only, which are the same whatever range of
+//    columns a call covers (c0 is a multiple of NR): so not on the thread split either.
 //
 // Determinism: each C element is summed over p in the same order (slice by slice, p ascending
 // within a slice) whatever range of columns a call covers, so splitting the columns across
@@ -22,47 +36,206 @@ const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = 64;
 
-/** Workspace bytes one gemm call needs (packed A block + packed B slice for `cols` columns). */
+/**
+ * Workspace bytes one gemm call needs: the packed A block and its scaled copy, the packed B slice
+ * for `cols` columns and its micro-panels' ranges, and a 4×8 scratch tile.
+ */
 export function gemmWorkspaceBytes(cols: i32): i32 {
   const panels = (cols + NR - 1) / NR;
-  return (MC * KC + panels * NR * KC) * 4;
+  return (2 * MC * KC + panels * NR * KC + MR * NR) * 4 + panels * RANGE_BYTES;
 }
 
-// W[...] = rows r0..r0+rows-1 of a matrix, elements p0..p0+kc-1, in panels of `width` rows.
-// Element p of row i is at src + (i·rowStride + p·colStride)·4.
-function pack(src: usize, rowStride: i32, colStride: i32, r0: i32, rows: i32, p0: i32, kc: i32, width: i32, W: usize): void {
+// A panel's range, as the bits of the magnitudes |v| (for floats ≥ 0 the bits order as the
+// values): the largest, and the smallest nonzero one less 1 (0 − 1 wraps to 0xffffffff, so a zero
+// never is the minimum). NaN's bits are above +∞'s: a panel with a NaN has a largest magnitude
+// beyond every bound below and is not scaled (NaN stays NaN either way).
+const RANGE_BYTES: usize = 8;
+const MAGNITUDE: u32 = 0x7fffffff;
+let largestBits: u32 = 0, smallestLess1: u32 = 0; // the panel being packed
+
+@inline function note(v: f32): void {
+  const bits = reinterpret<u32>(v) & MAGNITUDE;
+  largestBits = max(largestBits, bits);
+  smallestLess1 = min(smallestLess1, bits - 1);
+}
+@inline function storeRange(ranges: usize, panel: i32): void {
+  const at = ranges + <usize>panel * RANGE_BYTES;
+  store<u32>(at, largestBits);
+  store<u32>(at, smallestLess1, 4);
+}
+
+// W[...] = rows r0..r0+rows-1 of a matrix, elements p0..p0+kc-1, in panels of `width` rows, and
+// with `ranges` ≠ 0 each panel's range there. Element p of row i is at src + (i·rowStride + p·colStride)·4.
+function pack(src: usize, rowStride: i32, colStride: i32, r0: i32, rows: i32, p0: i32, kc: i32, width: i32, W: usize, ranges: usize): void {
   let o = W;
   for (let i0 = 0; i0 < rows; i0 += width) {
     const valid = min(width, rows - i0);
+    largestBits = 0;
+    smallestLess1 = u32.MAX_VALUE;
     for (let p = 0; p < kc; p++) {
       let s = src + (<usize>((r0 + i0) * rowStride + (p0 + p) * colStride) << 2);
       const step = <usize>rowStride << 2;
       let r = 0;
-      for (; r < valid; r++, s += step) store<f32>(o + (<usize>r << 2), load<f32>(s));
+      for (; r < valid; r++, s += step) {
+        const v = load<f32>(s);
+        if (ranges != 0) note(v);
+        store<f32>(o + (<usize>r << 2), v);
+      }
       for (; r < width; r++) store<f32>(o + (<usize>r << 2), 0);
       o += <usize>width << 2;
     }
+    if (ranges != 0) storeRange(ranges, i0 / width);
   }
 }
 
 // Column panels of B are packed with contiguous rows when B is not transposed: a faster copy of
-// eight adjacent values per p.
-function packRowsOfEight(src: usize, ld: i32, c0: i32, cols: i32, p0: i32, kc: i32, W: usize): void {
+// eight adjacent values per p (their range kept lane by lane, then reduced).
+function packRowsOfEight(src: usize, ld: i32, c0: i32, cols: i32, p0: i32, kc: i32, W: usize, ranges: usize): void {
   let o = W;
+  const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
   for (let j0 = 0; j0 < cols; j0 += NR) {
     const valid = min(NR, cols - j0);
+    let largest = i32x4.splat(0), smallest = i32x4.splat(-1);
+    largestBits = 0;
+    smallestLess1 = u32.MAX_VALUE;
     for (let p = 0; p < kc; p++) {
       const s = src + (<usize>((p0 + p) * ld + c0 + j0) << 2);
       if (valid == NR) {
-        v128.store(o, v128.load(s));
-        v128.store(o, v128.load(s, 16), 16);
+        const v0 = v128.load(s), v1 = v128.load(s, 16);
+        v128.store(o, v0);
+        v128.store(o, v1, 16);
+        const m0 = v128.and(v0, magnitude), m1 = v128.and(v1, magnitude);
+        largest = i32x4.max_u(largest, i32x4.max_u(m0, m1));
+        smallest = i32x4.min_u(smallest, i32x4.min_u(i32x4.sub(m0, one), i32x4.sub(m1, one)));
       } else {
         let j = 0;
-        for (; j < valid; j++) store<f32>(o + (<usize>j << 2), load<f32>(s + (<usize>j << 2)));
+        for (; j < valid; j++) {
+          const v = load<f32>(s + (<usize>j << 2));
+          note(v);
+          store<f32>(o + (<usize>j << 2), v);
+        }
         for (; j < NR; j++) store<f32>(o + (<usize>j << 2), 0);
       }
       o += <usize>NR << 2;
     }
+    reduceLanes(largest, smallest);
+    storeRange(ranges, j0 / NR);
+  }
+}
+
+/**
+ * pack() for an A whose rows are contiguous (colStride 1) and panels of MR = 4 rows: four values of
+ * each of the four rows at a time, transposed in registers, with the block's range into
+ * largestBits and smallestLess1 (the A block's range is wanted whole).
+ */
+function packRowsOfA(src: usize, ld: i32, r0: i32, rows: i32, p0: i32, kc: i32, W: usize): void {
+  const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
+  let largest = i32x4.splat(0), smallest = i32x4.splat(-1);
+  let o = W;
+  const row = <usize>ld << 2;
+  for (let i0 = 0; i0 < rows; i0 += MR) {
+    if (rows - i0 < MR) {
+      // the last panel, with padding rows: one value at a time
+      pack(src, ld, 1, r0 + i0, rows - i0, p0, kc, MR, o, 0);
+      rangeOf(o, MR * kc);
+      break;
+    }
+    const s0 = src + (<usize>((r0 + i0) * ld + p0) << 2);
+    let p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      const s = s0 + (<usize>p << 2);
+      const a = v128.load(s), b = v128.load(s + row), c = v128.load(s + 2 * row), d = v128.load(s + 3 * row);
+      const ab01 = i32x4.shuffle(a, b, 0, 4, 1, 5), ab23 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+      const cd01 = i32x4.shuffle(c, d, 0, 4, 1, 5), cd23 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+      v128.store(o, i32x4.shuffle(ab01, cd01, 0, 1, 4, 5));
+      v128.store(o, i32x4.shuffle(ab01, cd01, 2, 3, 6, 7), 16);
+      v128.store(o, i32x4.shuffle(ab23, cd23, 0, 1, 4, 5), 32);
+      v128.store(o, i32x4.shuffle(ab23, cd23, 2, 3, 6, 7), 48);
+      o += 64;
+      const ma = v128.and(a, magnitude), mb = v128.and(b, magnitude), mc = v128.and(c, magnitude), md = v128.and(d, magnitude);
+      largest = i32x4.max_u(largest, i32x4.max_u(i32x4.max_u(ma, mb), i32x4.max_u(mc, md)));
+      smallest = i32x4.min_u(smallest, i32x4.min_u(i32x4.min_u(i32x4.sub(ma, one), i32x4.sub(mb, one)), i32x4.min_u(i32x4.sub(mc, one), i32x4.sub(md, one))));
+    }
+    for (; p < kc; p++) {
+      const s = s0 + (<usize>p << 2);
+      for (let r = 0; r < MR; r++) {
+        const v = load<f32>(s + <usize>r * row);
+        note(v);
+        store<f32>(o + (<usize>r << 2), v);
+      }
+      o += <usize>MR << 2;
+    }
+  }
+  reduceLanes(largest, smallest);
+}
+
+/**
+ * The range of the n packed floats at p (n a multiple of 4; the padding's zeros do not count) into
+ * largestBits and smallestLess1: for the A block, after its packing (every thread packs all of A,
+ * so this is the cheaper place, four at a time).
+ */
+function rangeOf(p: usize, n: i32): void {
+  const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
+  let largest = i32x4.splat(0), smallest = i32x4.splat(-1);
+  for (let i = 0; i < n; i += 4) {
+    const bits = v128.and(v128.load(p + (<usize>i << 2)), magnitude);
+    largest = i32x4.max_u(largest, bits);
+    smallest = i32x4.min_u(smallest, i32x4.sub(bits, one));
+  }
+  reduceLanes(largest, smallest);
+}
+
+/** largestBits and smallestLess1 from four lanes of each (and what they held). */
+@inline function reduceLanes(largest: v128, smallest: v128): void {
+  for (let lane = 0; lane < 4; lane++) {
+    largestBits = max(largestBits, <u32>i32x4.extract_lane(largest, 0));
+    smallestLess1 = min(smallestLess1, <u32>i32x4.extract_lane(smallest, 0));
+    largest = i32x4.shuffle(largest, largest, 1, 2, 3, 0);
+    smallest = i32x4.shuffle(smallest, smallest, 1, 2, 3, 0);
+  }
+}
+
+/** A range's smallest nonzero magnitude (+∞ when every value is 0). */
+@inline function smallestOf(less1: u32): f64 {
+  return less1 == u32.MAX_VALUE ? Infinity : <f64>reinterpret<f32>(less1 + 1);
+}
+/** A range's largest magnitude (NaN's bits read as +∞). */
+@inline function largestOf(bits: u32): f64 {
+  return bits >= 0x7f800000 ? Infinity : <f64>reinterpret<f32>(bits);
+}
+
+/** 2^e as a float32 (e in [−126, 127]). */
+@inline function powerOfTwo(e: i32): f32 {
+  return reinterpret<f32>(<u32>(e + 127) << 23);
+}
+
+/**
+ * The exponent e that brings an A block's largest magnitude (its bits) to [2^62, 2^63): 0 when
+ * that would not raise it (0, ≥ 2^62, ∞ or NaN), at most 126 (so 2^−e is a normal float32).
+ */
+function scaleExponent(largest: u32): i32 {
+  if (largest == 0 || largest >= 0x7f800000) return 0;
+  const floorLog2 = <i32>(largest >> 23) - 127; // −127 for a subnormal
+  return floorLog2 >= 62 ? 0 : min(126, 62 - floorLog2);
+}
+
+/** C[mr×nr] at c (row stride ldc) (+)= u·the 4×8 results at `scratch`. */
+function unscaleInto(scratch: usize, u: f32, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool): void {
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      const at = c + (<usize>(r * ldc + j) << 2);
+      const v = load<f32>(scratch + (<usize>(r * NR + j) << 2)) * u;
+      store<f32>(at, accumulate ? load<f32>(at) + v : v);
+    }
+  }
+}
+
+/** Writes the n floats at p multiplied by f to q (n a multiple of 4). */
+function scaledCopy(p: usize, n: i32, f: f32, q: usize): void {
+  const v = f32x4.splat(f);
+  for (let i = 0; i < n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(q + at, f32x4.mul(v128.load(p + at), v));
   }
 }
 
@@ -136,23 +309,48 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
     for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * n + c0) << 2), 0, <usize>cols << 2);
     return;
   }
+  const panels = (cols + NR - 1) / NR;
   const packedA = ws;
-  const packedB = ws + (<usize>(MC * KC) << 2);
-  const tile = packedB + (<usize>(((cols + NR - 1) / NR) * NR * KC) << 2);
+  const scaledA = packedA + (<usize>(MC * KC) << 2);
+  const packedB = scaledA + (<usize>(MC * KC) << 2);
+  const rangesB = packedB + (<usize>(panels * NR * KC) << 2);
+  const tile = rangesB + <usize>panels * RANGE_BYTES, scratch = tile + 128;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    if (bCol == 1) packRowsOfEight(b, bRow, c0, cols, p0, kc, packedB);
-    else pack(b, bCol, bRow, c0, cols, p0, kc, NR, packedB);
+    if (bCol == 1) packRowsOfEight(b, bRow, c0, cols, p0, kc, packedB, rangesB);
+    else pack(b, bCol, bRow, c0, cols, p0, kc, NR, packedB, rangesB);
     for (let i0 = 0; i0 < m; i0 += MC) {
-      const mc = min(MC, m - i0);
-      pack(a, aRow, aCol, i0, mc, p0, kc, MR, packedA);
+      const mc = min(MC, m - i0), rowPanels = (mc + MR - 1) / MR;
+      largestBits = 0;
+      smallestLess1 = u32.MAX_VALUE;
+      if (aCol == 1) packRowsOfA(a, aRow, i0, mc, p0, kc, packedA);
+      else {
+        pack(a, aRow, aCol, i0, mc, p0, kc, MR, packedA, 0);
+        rangeOf(packedA, rowPanels * MR * kc);
+      }
+      const e = scaleExponent(largestBits), smallestA = smallestOf(smallestLess1);
+      const raised = largestOf(largestBits) * <f64>powerOfTwo(e); // below 2^63
+      let scaledReady = false;
       for (let j = 0; j < cols; j += NR) {
         const pb = packedB + (<usize>(j * kc) << 2);
         const nr = min(NR, cols - j);
+        const range = rangesB + <usize>(j / NR) * RANGE_BYTES;
+        // could a product come near the subnormal range (2^−100), and the raised block not overflow?
+        const scaled = e > 0 && smallestA * smallestOf(load<u32>(range, 4)) < 7.888609052210118e-31 &&
+          raised * largestOf(load<u32>(range)) * <f64>kc < 4.253529586511731e37;
+        if (scaled && !scaledReady) {
+          scaledCopy(packedA, rowPanels * MR * kc, powerOfTwo(e), scaledA);
+          scaledReady = true;
+        }
         for (let i = 0; i < mc; i += MR) {
-          const pa = packedA + (<usize>(i * kc) << 2);
-          const at = c + (<usize>((i0 + i) * n + c0 + j) << 2);
-          kernel(pa, pb, kc, at, n, min(MR, mc - i), nr, p0 > 0 || acc != 0, tile);
+          const at = c + (<usize>((i0 + i) * n + c0 + j) << 2), mr = min(MR, mc - i), accumulate = p0 > 0 || acc != 0;
+          if (!scaled) {
+            kernel(packedA + (<usize>(i * kc) << 2), pb, kc, at, n, mr, nr, accumulate, tile);
+            continue;
+          }
+          // the raised block's 4×8 results into the scratch tile, then 2^−e times them into C
+          kernel(scaledA + (<usize>(i * kc) << 2), pb, kc, scratch, NR, MR, NR, false, tile);
+          unscaleInto(scratch, powerOfTwo(-e), at, n, mr, nr, accumulate);
         }
       }
     }
