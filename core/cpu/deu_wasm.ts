@@ -48,8 +48,8 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false
  */
 function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean, single: boolean): Table | null {
   // a header (s, ε, the arithmetic), then the entries, each with room after its fields for the
-  // constants the kernel derives (deuTableBytes)
-  const bytes = rt.exports.deuTableBytes(F), HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuTableBytes(1) / 8 - HEADER;
+  // constants the kernel derives, then room for the kernel's list of neurons to gravitate (deuTableBytes)
+  const bytes = rt.exports.deuTableBytes(F), HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
   const block = allocFloat32(rt, bytes / 4, false);
   if (block === null) return null;
   const table = new Float64Array(rt.memory.buffer, block.ptr, bytes / 8);
@@ -215,7 +215,7 @@ export function kernelGravitationForTest(x: TypedArray, params: ArrayLike<number
   if (!table) return null;
   try {
     rt.exports.deuGravitateTable(table.ptr, 0, F, at[0], N, F, S);
-    const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuTableBytes(1) / 8 - HEADER;
+    const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
     const fields = new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8);
     const out = new Array<Gravitation | null>(F).fill(null);
     const subspaceOfKind = new Map(Object.entries(KIND).map(([sub, kind]) => [kind, sub as Subspace]));

@@ -28,6 +28,7 @@ export interface WasmExports {
   rpauBackward54(version: number, g: number, x: number, a: number, b: number, rows: number, blocks: number, run: number, dx: number, partials: number, key: number, alpha: number, flags: number, scratch: number, lo: number, hi: number): void;
   rpauScratchBytes(): number;
   deuTableBytes(F: number): number;
+  deuEntryBytes(): number;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;
   deuGravitateTable(table: number, lo: number, hi: number, x: number, N: number, F: number, S: number): void;

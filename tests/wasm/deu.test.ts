@@ -208,6 +208,20 @@ test('δ_s near t = 0: dx within 4 float32 ulps of the JavaScript kernel, elemen
   }
 });
 
+test('δ_s near t = 0 in the generic loops (0-1-1, 1-0-1, 1-1-0, the band; at rest): dx within 4 float32 ulps of the JavaScript kernel, element by element, inside and beside the window where δ_s is computed', () => {
+  // as above, for neurons the fast loops do not take (core/wasm/assembly/deu_subspaces.ts's delta):
+  // a first-order neuron (a < ε, so gravitated too), an undamped and a hyperbolic one (b < ε), one
+  // without a spring (c < ε) and one in the band (Δ ≈ 0)
+  const rows = 901, neurons = [[0.005, 0.6, 0.5, 0, 0], [0.6, 0.003, 0.5, 0, 0], [0.6, -0.003, -0.5, 0, 0], [0.6, 0.5, 0.004, 0, 0], [0.5, 1, 0.5, 0, 0]];
+  const F = neurons.length;
+  const values = Array.from({ length: rows * F }, (_, i) => -0.3 + 0.001 * Math.floor(i / F)), u = values.map(() => 1);
+  const d = { n: rows, f: F, s: 1 };
+  const got = pass(d, neurons, values, u)[1], want = reference(d, neurons, values, u)[1];
+  for (let i = 0; i < want.length; i++) {
+    if (!(got[i] === want[i] || Math.abs(got[i] - want[i]) <= 4 * ulp(want[i]))) assert.unreachable(`t = ${values[i]}, neuron ${i % F}: dx ${got[i]}, the JavaScript kernel gives ${want[i]}`);
+  }
+});
+
 test('the backward pass reads the kept copy: a value doubled in it changes the one element it belongs to', () => {
   // two Δ < 0 neurons: one pair, the table's first unit, so the copy starts with its u1 (e = E(−αt))
   // for the pair's first element pair, lane 0: element 0 (deu.ts's keptAt)

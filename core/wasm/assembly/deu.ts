@@ -33,7 +33,7 @@
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
 import { expBelowCap, sinCosPair, sinOf, sinOrCos } from './vmath';
 import { add, capped, clip, deltaFloor, deltaNeeded, deltaOutside, deltaS, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
-import { assemble, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, Y } from './deu_subspaces';
+import { ALL_PARTIALS, assemble, COEFFICIENT_PARTIALS, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, VALUE, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
 import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
 import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG, slopeOf } from './deu_partials';
@@ -65,9 +65,16 @@ const FIELDS: usize = 14 * 8; // the table's fields per neuron, written by the c
 // each of them. Each neuron is computed by one thread, so its block is never written by two at once.
 const ENTRY: usize = FIELDS + SLOTS * 16;
 
+// After the entries, LIST bytes per neuron for gravitateFlagged's list
+const LIST: usize = 16;
+
 /** The table's size in bytes for F neurons (the caller allocates it). */
 export function deuTableBytes(F: i32): i32 {
-  return <i32>(HEADER + <usize>F * ENTRY);
+  return <i32>(HEADER + <usize>F * (ENTRY + LIST));
+}
+/** The bytes of one neuron's entry: entry j is at HEADER + j·deuEntryBytes() (HEADER = deuTableBytes(0)). */
+export function deuEntryBytes(): i32 {
+  return <i32>ENTRY;
 }
 
 @inline function at(n: i32, f: i32, F: i32, S: i32): usize {
@@ -259,12 +266,13 @@ function writeConstants(entry: usize): void {
   return j + 1 < hi && kindOf(entryOf(table, j + 1)) == kind ? j + 1 : j;
 }
 
-// The units of work of a call: a neuron of the generic loops (run whole in the first pass), a
-// float64 pair of 1-1-1 neurons of one kind (or one alone), or a float32 group of up to four. The
+// The units of work of a call: a neuron of the generic loops, a float64 pair of 1-1-1 neurons of
+// one kind (or one alone), or a float32 group of up to four (or, run whole in the first pass, a
+// neuron with a coefficient that is not finite, or a float32 group the float64 loops take). The
 // first pass writes each unit's record at its first neuron's block (V_UNIT), which the tiles read:
 // int32s end (the entry after the unit), mode (below), o0 … o3 (each lane's neuron's first
 // element in x, in bytes) and rest (all its neurons at rest).
-const WHOLE = 0, PAIR_REAL = 1, PAIR_OSCILLATION = 2, FOUR_REAL = 3, FOUR_OSCILLATION = 4; // WHOLE: done in the first pass
+const WHOLE = 0, PAIR_REAL = 1, PAIR_OSCILLATION = 2, FOUR_REAL = 3, FOUR_OSCILLATION = 4, GENERIC = 5; // WHOLE: done in the first pass
 
 @inline function recordOf(table: usize, j: i32): usize {
   return entryOf(table, j) + FIELDS + (V_UNIT << 4);
@@ -281,19 +289,29 @@ function writeRecord(table: usize, j: i32, end: i32, mode: i32, e0: usize, e1: u
 }
 
 /**
- * The first pass over entries [lo, hi): runs each generic neuron whole, writes each 1-1-1 unit's
- * constants (loadTwo, packFour) and record, and, in float32 arithmetic, runs a group whose phases
- * are beyond vmath_single.ts's reduction whole by the float64 loops, two by two (the same test on
- * the same x in both passes). `out` is y forward, dx with `backward`.
+ * The first pass over entries [lo, hi): writes each unit's record and each 1-1-1 unit's constants
+ * (loadTwo, packFour); for the backward pass finds outward gravitation where it is to be found
+ * and zeroes each generic neuron's sums; runs a neuron with a coefficient that is not finite whole
+ * (every output NaN), and, in float32 arithmetic, a group whose phases are beyond
+ * vmath_single.ts's reduction whole by the float64 loops, two by two (the same test on the same x
+ * in both passes). `out` is y forward, dx with `backward`.
  */
 function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: usize, out: usize, N: i32, F: i32, S: i32, sums: usize): void {
   const s = load<f64>(table), single = load<f64>(table, 16) != 0, floor = deltaFloor(s);
+  if (backward) gravitateFlagged(table, lo, hi, x, N, F, S);
   for (let j = lo; j < hi; ) {
     const entry = entryOf(table, j), kind = kindOf(entry);
-    if (kind > OSCILLATION || (backward && load<f64>(entry, 56) != 0)) {
-      if (backward) backwardGeneric(table, entry, s, floor, g, x, out, N, F, S, sums);
-      else forwardNeuron(entry, s, x, out, N, F, S);
+    if (kind == NOT_FINITE) {
+      if (backward) backwardGeneric(entry, s, floor, g, x, out, N, F, S, sums);
+      else forwardNeuron(entry, s, x, out, 0, N, F, S);
       writeRecord(table, j, j + 1, WHOLE, entry, entry, entry, entry, F, S);
+      j++;
+    } else if (kind > OSCILLATION || (backward && load<f64>(entry, 56) != 0)) {
+      if (backward) {
+        sumA = sumB = sumC = sumC1 = sumC2 = 0;
+        saveNeuronSums(entry);
+      }
+      writeRecord(table, j, j + 1, GENERIC, entry, entry, entry, entry, F, S);
       j++;
     } else if (single) {
       const m = groupSize(table, j, hi, kind), e1 = member(table, j, m, 1), e2 = member(table, j, m, 2), e3 = member(table, j, m, 3);
@@ -325,6 +343,7 @@ function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: 
 /** y for the neurons [lo, hi) of the table; with `saved` ≠ 0, each 1-1-1 element's exponentials there too. */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
   firstPass(table, lo, hi, false, 0, x, y, N, F, S, 0);
+  const s = load<f64>(table);
   const bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24;
   for (let n0 = 0; n0 < N; n0 += TILE) {
     const n1 = min(N, n0 + TILE);
@@ -333,6 +352,7 @@ export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usi
       const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL) forwardTwoOf<RealRoots>(v, o0, o1, x, y, n0, n1, F, S, kept);
       else if (mode == PAIR_OSCILLATION) forwardTwoOf<Oscillation>(v, o0, o1, x, y, n0, n1, F, S, kept);
+      else if (mode == GENERIC) forwardNeuron(entryOf(table, j), s, x, y, n0, n1, F, S);
       else if (mode != WHOLE) forwardFour(v, mode == FOUR_REAL, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), x, y, n0, n1, F, S, kept);
       j = load<i32>(r);
     }
@@ -369,12 +389,16 @@ function forwardTwoOf<K>(v: usize, o0: usize, o1: usize, x: usize, y: usize, n0:
   }
 }
 
-/** y for one neuron of any kind by deu_subspaces.ts's assemble(), its elements in pairs (a lone last element as (o0, o0)). */
-function forwardNeuron(entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32, S: i32): void {
+/**
+ * y for the rows [n0, n1) of one neuron of any kind by deu_subspaces.ts's assemble(), its elements
+ * in pairs (a lone last element as (o0, o0)). A tile's TILE·S elements are an even count, so the
+ * pairs are those of the whole column, whatever the tiles: only its very last element can be alone.
+ */
+function forwardNeuron(entry: usize, s: f64, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32): void {
   const f = <i32>load<f64>(entry), kind = kindOf(entry);
   const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
   let pending: usize = -1, tPending: f64 = 0;
-  for (let n = 0; n < N; n++) {
+  for (let n = n0; n < n1; n++) {
     const base = at(n, f, F, S);
     for (let i = 0; i < S; i++) {
       const o = base + (<usize>i << 2);
@@ -388,13 +412,13 @@ function forwardNeuron(entry: usize, s: f64, x: usize, y: usize, N: i32, F: i32,
         tPending = t;
         continue;
       }
-      assemble(kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s, 0, false);
+      assemble(kind, f64x2.replace_lane(k(tPending), 1, t), a, b, c, c1, c2, s, 0, VALUE);
       storePair(y, pending, o, Y);
       pending = -1;
     }
   }
   if (pending == -1) return;
-  assemble(kind, k(tPending), a, b, c, c1, c2, s, 0, false);
+  assemble(kind, k(tPending), a, b, c, c1, c2, s, 0, VALUE);
   storePair(y, pending, pending, Y);
 }
 
@@ -514,16 +538,25 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
         if (mode == PAIR_REAL) backwardRows<RealRoots>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
         else backwardRows<Oscillation>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
         saveLaneSums(v);
+      } else if (mode == GENERIC) {
+        const entry = entryOf(table, j);
+        loadNeuronSums(entry);
+        backwardNeuron(entry, s, floor, g, x, dx, n0, n1, F, S);
+        saveNeuronSums(entry);
       } else if (mode != WHOLE) {
         backwardFour(v, mode == FOUR_REAL, resting, o0, o1, <usize>load<u32>(r, 16), <usize>load<u32>(r, 20), s, floor, g, x, dx, n0, n1, N, F, S, kept);
       }
       j = load<i32>(r);
     }
   }
-  // each 1-1-1 neuron's sums, from its unit's block
+  // each neuron's sums, from its unit's block
   for (let j = lo; j < hi; ) {
     const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4), end = load<i32>(r);
-    if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
+    if (mode == GENERIC) {
+      const entry = entryOf(table, j);
+      loadNeuronSums(entry);
+      storeSums(sums, <i32>load<f64>(entry), sumA, sumB, sumC, sumC1, sumC2);
+    } else if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
       loadLaneSums(v);
       storeLanes(sums, entryOf(table, j), entryOf(table, end - 1));
     } else if (mode != WHOLE) {
@@ -534,16 +567,29 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
   }
 }
 
-/**
- * dx and the sums for a neuron of the generic loops: borrowed columns (only where a coefficient is
- * below ε, so never in 1-1-1) take them too; −1: outward gravitation is to be found here first
- * (deu_gravitation.ts).
- */
-function backwardGeneric(table: usize, entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
-  if (load<f64>(entry, 56) == -1) gravitate(entry, x, N, F, S, load<f64>(table, 8), s);
+/** dx and the sums for a neuron of the generic loops, every row at once (one with a coefficient that is not finite). */
+function backwardGeneric(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize): void {
   sumA = sumB = sumC = sumC1 = sumC2 = 0;
-  backwardNeuron(entry, s, floor, g, x, dx, N, F, S);
+  backwardNeuron(entry, s, floor, g, x, dx, 0, N, F, S);
   storeSums(sums, <i32>load<f64>(entry), sumA, sumB, sumC, sumC1, sumC2);
+}
+
+/** A generic neuron's sums, carried from tile to tile in its block (V_SUMS, as float64 scalars). */
+@inline function loadNeuronSums(entry: usize): void {
+  const at = entry + FIELDS + (V_SUMS << 4);
+  sumA = load<f64>(at);
+  sumB = load<f64>(at, 8);
+  sumC = load<f64>(at, 16);
+  sumC1 = load<f64>(at, 24);
+  sumC2 = load<f64>(at, 32);
+}
+@inline function saveNeuronSums(entry: usize): void {
+  const at = entry + FIELDS + (V_SUMS << 4);
+  store<f64>(at, sumA);
+  store<f64>(at, sumB, 8);
+  store<f64>(at, sumC, 16);
+  store<f64>(at, sumC1, 24);
+  store<f64>(at, sumC2, 32);
 }
 
 /** backwardTwo and the two neurons' sums (one neuron's when second is first). */
@@ -559,11 +605,45 @@ function storeLanes(sums: usize, first: usize, second: usize): void {
   if (second != first) storeSums(sums, <i32>load<f64>(second), f64x2.extract_lane(lanesA, 1), f64x2.extract_lane(lanesB, 1), f64x2.extract_lane(lanesC, 1), f64x2.extract_lane(lanesC1, 1), f64x2.extract_lane(lanesC2, 1));
 }
 
-/** For the tests: outward gravitation alone (gravitate) for the flagged neurons among [lo, hi) of the table. */
+/** For the tests: outward gravitation alone (gravitateFlagged) for the flagged neurons among [lo, hi) of the table. */
 export function deuGravitateTable(table: usize, lo: i32, hi: i32, x: usize, N: i32, F: i32, S: i32): void {
+  gravitateFlagged(table, lo, hi, x, N, F, S);
+}
+
+/**
+ * Outward gravitation (deu_gravitation.ts) for each entry of [lo, hi) flagged −1, with the sums of
+ * their inputs (t* is their mean) taken row by row from a list of the flagged neurons (the table's
+ * LIST bytes per neuron, from lo on: each its entry, its first element's place in x and its sum).
+ * A neuron's elements are a row of x apart (4 KiB for 1024 features): walking each column touched
+ * a new page at every element, and took 0.2 ms for the 36 such neurons of the trained 1024-16
+ * net's first layer on the Intel host. Each sum still adds its column's elements in order, n then
+ * i, so t* is JavaScript's bit for bit (and float32 inputs cannot overflow it).
+ */
+function gravitateFlagged(table: usize, lo: i32, hi: i32, x: usize, N: i32, F: i32, S: i32): void {
+  const list = table + HEADER + <usize>F * ENTRY + <usize>lo * LIST;
+  let count: usize = 0;
   for (let j = lo; j < hi; j++) {
     const entry = entryOf(table, j);
-    if (load<f64>(entry, 56) == -1) gravitate(entry, x, N, F, S, load<f64>(table, 8), load<f64>(table));
+    if (load<f64>(entry, 56) != -1) continue;
+    const item = list + count++ * LIST;
+    store<i32>(item, j);
+    store<u32>(item, <u32>firstOf(entry, F, S), 4);
+    store<f64>(item, 0, 8);
+  }
+  if (count == 0) return;
+  const row = <usize>(F * S) << 2;
+  for (let n = 0; n < N; n++) {
+    for (let q: usize = 0; q < count; q++) {
+      const item = list + q * LIST, first = x + <usize>n * row + <usize>load<u32>(item, 4);
+      let sum = load<f64>(item, 8);
+      for (let i = 0; i < S; i++) sum += <f64>load<f32>(first + (<usize>i << 2));
+      store<f64>(item, sum, 8);
+    }
+  }
+  const eps = load<f64>(table, 8), s = load<f64>(table);
+  for (let q: usize = 0; q < count; q++) {
+    const item = list + q * LIST;
+    gravitate(entryOf(table, load<i32>(item)), load<f64>(item, 8), N * S, eps, s);
   }
 }
 
@@ -673,13 +753,13 @@ function exactDeltas<K>(near: u64, v: usize, resting: bool, o0: usize, o1: usize
 }
 
 /**
- * dx and the sums for one neuron of any kind (outward gravitation's borrowed columns included) by
- * genericPair, its elements in pairs (a lone last element as (o0, o0)).
+ * dx and the sums for the rows [n0, n1) of one neuron of any kind (outward gravitation's borrowed
+ * columns included) by genericPair, its elements in pairs as forwardNeuron's.
  */
-function backwardNeuron(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
+function backwardNeuron(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32): void {
   const f = <i32>load<f64>(entry);
   if (kindOf(entry) == NOT_FINITE) {
-    for (let n = 0; n < N; n++) {
+    for (let n = n0; n < n1; n++) {
       const base = at(n, f, F, S);
       for (let i = 0; i < S; i++) store<f32>(dx + base + (<usize>i << 2), NaN);
     }
@@ -687,7 +767,7 @@ function backwardNeuron(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx
     return;
   }
   let pending: usize = -1, tPending: f64 = 0, gPending: f64 = 0;
-  for (let n = 0; n < N; n++) {
+  for (let n = n0; n < n1; n++) {
     const base = at(n, f, F, S);
     for (let i = 0; i < S; i++) {
       const o = base + (<usize>i << 2);
@@ -708,7 +788,7 @@ function backwardNeuron(entry: usize, s: f64, floor: f64, g: usize, x: usize, dx
 /** backwardNeuron's step at the pair (o0, o1); a lone element comes as (o0, o0): its lane 1 is stored to the same place and left out of the sums. */
 function genericPair(entry: usize, t: v128, gi: v128, s: f64, floor: f64, dx: usize, o0: usize, o1: usize): void {
   const kind = <i32>load<f64>(entry, 8);
-  assemble(kind, t, load<f64>(entry, 16), load<f64>(entry, 24), load<f64>(entry, 32), load<f64>(entry, 40), load<f64>(entry, 48), s, floor, true);
+  assemble(kind, t, load<f64>(entry, 16), load<f64>(entry, 24), load<f64>(entry, 32), load<f64>(entry, 40), load<f64>(entry, 48), s, floor, ALL_PARTIALS);
   const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, DT)));
   store<f32>(dx + o1, f32x4.extract_lane(d, 1));
   store<f32>(dx + o0, f32x4.extract_lane(d, 0));
@@ -719,7 +799,7 @@ function genericPair(entry: usize, t: v128, gi: v128, s: f64, floor: f64, dx: us
   const borrowed = <i32>load<f64>(entry, 56);
   if (borrowed != 0) {
     // the nudged neuron, evaluated at the same t: its a-, b- or c-column replaces the current one's
-    assemble(<i32>load<f64>(entry, 64), t, load<f64>(entry, 72), load<f64>(entry, 80), load<f64>(entry, 88), load<f64>(entry, 96), load<f64>(entry, 104), s, floor, true);
+    assemble(<i32>load<f64>(entry, 64), t, load<f64>(entry, 72), load<f64>(entry, 80), load<f64>(entry, 88), load<f64>(entry, 96), load<f64>(entry, 104), s, floor, COEFFICIENT_PARTIALS);
     if (borrowed & 1) da = DA;
     if (borrowed & 2) db = DB;
     if (borrowed & 4) dc = DC;

@@ -7,7 +7,7 @@
 // an ulp) sees the numbers JavaScript sees. Each neuron takes a few evaluations: in WebAssembly
 // they cost microseconds where the JavaScript, run a few dozen times per step, is rarely optimised
 // by V8 and took up to a tenth of a millisecond each.
-import { assemble, basis1, basis2, basisAt, BAND, DT, OSCILLATION, REAL_ROOTS, setExact, Y } from './deu_subspaces';
+import { ALL_PARTIALS, assemble, basis1, basis2, basisAt, BAND, DT, OSCILLATION, REAL_ROOTS, setExact, Y } from './deu_subspaces';
 import { M } from './deu_lanes';
 
 const STEP: f64 = 1e-3; // DEU_NUMERICS.gravitationStep: the forward difference's Δt
@@ -27,31 +27,26 @@ function nudgedKind(a: f64, b: f64, c: f64, eps: f64): i32 {
 
 /**
  * Outward gravitation for the neuron of the table entry at `entry` (fields f, kind, a, b, c, c1,
- * c2; deu.ts's layout), whose elements are x[n, f, :]: writes its borrowed columns (1 a, 2 b, 4 c;
- * 0 when none of a, b, c is below ε, or the neuron has no elements), the nudged neuron's kind and
- * ã, b̃, c̃, c̃1, c̃2 into the entry's fields 7–13, as deu_gravitation.ts's outwardGravitation.
+ * c2; deu.ts's layout), whose `count` elements sum to `sum` (summed in JavaScript's order: deu.ts's
+ * gravitateFlagged): writes its borrowed columns (1 a, 2 b, 4 c; 0 when none of a, b, c is below
+ * ε, or the neuron has no elements), the nudged neuron's kind and ã, b̃, c̃, c̃1, c̃2 into the
+ * entry's fields 7–13, as deu_gravitation.ts's outwardGravitation.
  */
-export function gravitate(entry: usize, x: usize, N: i32, F: i32, S: i32, eps: f64, s: f64): void {
-  const f = <i32>load<f64>(entry), kind = <i32>load<f64>(entry, 8);
+export function gravitate(entry: usize, sum: f64, count: i32, eps: f64, s: f64): void {
+  const kind = <i32>load<f64>(entry, 8);
   const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
   const borrowed = (Math.abs(a) < eps ? 1 : 0) | (Math.abs(b) < eps ? 2 : 0) | (Math.abs(c) < eps ? 4 : 0);
   store<f64>(entry, 0, 56);
-  if (borrowed == 0 || N * S == 0) return;
-  // t*: the neuron's inputs summed in JavaScript's order (float32 inputs: the sum cannot overflow)
-  let sum: f64 = 0;
-  for (let n = 0; n < N; n++) {
-    const base = x + (<usize>((n * F + f) * S) << 2);
-    for (let i = 0; i < S; i++) sum += <f64>load<f32>(base + (<usize>i << 2));
-  }
-  const tStar = sum / <f64>(N * S);
+  if (borrowed == 0 || count == 0) return;
+  const tStar = sum / <f64>count; // t*: the mean of its inputs
   setExact(true);
   // the current activation's value and slope at t* (clipped, the slope with δ_s's bump)
-  assemble(kind, f64x2.splat(tStar), a, b, c, c1, c2, s, 0, true);
+  assemble(kind, f64x2.splat(tStar), a, b, c, c1, c2, s, 0, ALL_PARTIALS);
   const nowY = f64x2.extract_lane(Y, 0), nowDt = f64x2.extract_lane(DT, 0);
   const na = nudge(a, eps), nb = nudge(b, eps), nc = nudge(c, eps);
   const nk = nudgedKind(na, nb, nc, eps);
   // the nudged neuron's step response from rest at t*
-  assemble(nk, f64x2.splat(tStar), na, nb, nc, 0, 0, s, 0, true);
+  assemble(nk, f64x2.splat(tStar), na, nb, nc, 0, 0, s, 0, ALL_PARTIALS);
   const restY = f64x2.extract_lane(Y, 0), restDt = f64x2.extract_lane(DT, 0);
   // its basis at t* (lane 0) and t* + Δt (lane 1)
   basisAt(nk, f64x2.replace_lane(f64x2.splat(tStar), 1, tStar + STEP), na, nb, nc);

@@ -6,7 +6,7 @@
 // b- and c-partials; assemble() is evaluate()'s assembly y = H·g + c1·φ1 + c2·φ2 with the clip.
 // exp, sin and cos are vmath.ts's (within about an ulp of V8's).
 import { hostCosLanes, hostExpLanes, hostSinLanes, sinCosPair, sinOf } from './vmath';
-import { add, capped, clip, deltaOf, deltaS, div, E, heaviside, k, mul, neg, sub } from './deu_lanes';
+import { add, capped, clip, deltaNeeded, deltaOf, deltaOutside, deltaS, div, E, heaviside, k, mul, neg, sub } from './deu_lanes';
 
 // With `exact` set (deu_gravitation.ts, for outward gravitation's fit), exp, sin and cos are the
 // host's (V8's, imported) and δ_s is computed as deu_solutions.ts does, so that these functions
@@ -31,10 +31,15 @@ let exactSin: v128 = k(0);
 @inline function sinAfter(): v128 {
   return exact ? exactSin : sinOf();
 }
-/** δ_s(t): deu_lanes.ts's, or with `exact` deu_solutions.ts's s·e/((1 + e)·(1 + e)), e = E(−s·t), without the floor constant. */
+/**
+ * δ_s(t): deu_lanes.ts's — its exponential only in the lanes where −60·ln 2 < −s·t < 14, as the
+ * fast loops (deltaOutside: the floor beyond the cap, 0 below s·2^−60) — or with `exact`
+ * deu_solutions.ts's s·e/((1 + e)·(1 + e)), e = E(−s·t), without the floor constant.
+ */
 @inline function delta(t: v128, s: f64, floor: f64): v128 {
-  if (!exact) return deltaS(t, s, floor);
-  return deltaOf(capE(mul(k(-s), t)), s);
+  if (exact) return deltaOf(capE(mul(k(-s), t)), s);
+  const z = mul(k(-s), t), needed = deltaNeeded(z);
+  return v128.any_true(needed) ? v128.bitselect(deltaS(t, s, floor), deltaOutside(z, floor), needed) : deltaOutside(z, floor);
 }
 
 // A neuron's kind in the table (core/cpu/deu_wasm.ts writes the same numbers)
@@ -254,11 +259,16 @@ export function basis2(): v128 {
 // y and its seven partials at the pair, clipped (deu_solutions.ts's DeuPoint)
 export let Y: v128 = k(0), DT: v128 = k(0), DA: v128 = k(0), DB: v128 = k(0), DC: v128 = k(0), DC1: v128 = k(0), DC2: v128 = k(0);
 
+// What assemble() computes besides Y
+export const VALUE = 0, ALL_PARTIALS = 1, COEFFICIENT_PARTIALS = 2; // the last: DA, DB, DC (a nudged neuron's borrowed columns)
+
 /**
  * evaluate(): the neuron of `kind` (not NOT_FINITE) with coefficients a, b, c, c1, c2 at the pair
- * t, into Y (and, when `partials`, DT…DC2). `floor` is deltaFloor(s).
+ * t, into Y and, with ALL_PARTIALS, DT…DC2, with COEFFICIENT_PARTIALS DA, DB and DC. `floor` is
+ * deltaFloor(s).
  */
-export function assemble(kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2: f64, s: f64, floor: f64, partials: bool): void {
+export function assemble(kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2: f64, s: f64, floor: f64, what: i32): void {
+  const partials = what != VALUE;
   DA = DB = DC = DC1 = DC2 = k(0);
   if (kind == IDENTITY) {
     Y = clip(t);
@@ -269,17 +279,15 @@ export function assemble(kind: i32, t: v128, a: f64, b: f64, c: f64, c1: f64, c2
     // σ_s(t)/c, σ_s = 1/(1 + E(−s·t))
     const sigma = div(k(1), add(k(1), capE(mul(k(-s), t))));
     Y = clip(div(sigma, k(c)));
-    if (partials) {
-      DT = clip(div(delta(t, s, floor), k(c)));
-      DC = clip(div(neg(sigma), k(c * c)));
-    }
+    if (what == ALL_PARTIALS) DT = clip(div(delta(t, s, floor), k(c)));
+    if (partials) DC = clip(div(neg(sigma), k(c * c)));
     return;
   }
   parts(kind, t, a, b, c, partials);
   const H = heaviside(t);
   Y = clip(add(add(mul(H, g), mul(k(c1), p1)), mul(k(c2), p2)));
   if (!partials) return;
-  DT = clip(add(add(add(mul(H, gt), mul(delta(t, s, floor), g)), mul(k(c1), p1t)), mul(k(c2), p2t)));
+  if (what == ALL_PARTIALS) DT = clip(add(add(add(mul(H, gt), mul(delta(t, s, floor), g)), mul(k(c1), p1t)), mul(k(c2), p2t)));
   DA = clip(add(add(mul(H, ga), mul(k(c1), p1a)), mul(k(c2), p2a)));
   DB = clip(add(add(mul(H, gb), mul(k(c1), p1b)), mul(k(c2), p2b)));
   DC = clip(add(add(mul(H, gc), mul(k(c1), p1c)), mul(k(c2), p2c)));
