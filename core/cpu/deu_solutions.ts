@@ -68,22 +68,36 @@ export type Subspace =
   | '1-1-1 Δ≈0' | '1-1-1 Δ<0' | '1-1-1 Δ>0';
 
 /**
+ * The subspaces numbered as the WebAssembly kernel numbers them (core/wasm/assembly/deu_subspaces.ts):
+ * subspaceIndex's results, SUBSPACES[i] its name.
+ */
+export const SUBSPACES: readonly Subspace[] = [
+  '1-1-1 Δ>0', '1-1-1 Δ<0', '1-1-1 Δ≈0', '0-1-1', '1-1-0', '1-0-1 ac>0', '1-0-1 ac<0', '1-0-0', '0-1-0', '0-0-1', '0-0-0',
+];
+
+/**
  * Chooses a neuron's subspace, once per neuron (never per element). |p| = ε counts as non-zero,
  * and |Δ| = ε is not forced. Null for non-finite coefficients: the kernels then write NaN.
  */
 export function subspaceOf(a: number, b: number, c: number, eps: number): Subspace | null {
-  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return null;
+  const i = subspaceIndex(a, b, c, eps);
+  return i < 0 ? null : SUBSPACES[i];
+}
+
+/** subspaceOf as its index in SUBSPACES (−1 for null): for a loop over a layer's neurons, no strings. */
+export function subspaceIndex(a: number, b: number, c: number, eps: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return -1;
   const A = Math.abs(a) >= eps, B = Math.abs(b) >= eps, C = Math.abs(c) >= eps;
-  if (!A && !B) return C ? '0-0-1' : '0-0-0';
-  if (!A) return C ? '0-1-1' : '0-1-0';
-  if (!B && !C) return '1-0-0';
-  if (!B) return a * c > 0 ? '1-0-1 ac>0' : '1-0-1 ac<0';
-  if (!C) return '1-1-0';
+  if (!A && !B) return C ? 9 : 10; // 0-0-1, 0-0-0
+  if (!A) return C ? 3 : 8; // 0-1-1, 0-1-0
+  if (!B && !C) return 7; // 1-0-0
+  if (!B) return a * c > 0 ? 5 : 6; // 1-0-1 ac>0, ac<0
+  if (!C) return 4; // 1-1-0
   const delta = b * b - 4 * a * c;
   // The paper's condition sign(a) = sign(c), missing in the reference: only then does forcing
   // a = ±|b|/2, c = ±|b|/2 give a repeated root (otherwise Δ ≥ 5ε² and Δ > 0's formulas hold).
-  if (Math.abs(delta) < eps && Math.sign(a) === Math.sign(c)) return '1-1-1 Δ≈0';
-  return delta < 0 ? '1-1-1 Δ<0' : '1-1-1 Δ>0';
+  if (Math.abs(delta) < eps && Math.sign(a) === Math.sign(c)) return 2; // 1-1-1 Δ≈0
+  return delta < 0 ? 1 : 0; // 1-1-1 Δ<0, Δ>0
 }
 
 /** g, φ1, φ2 at one t, with their partials by t, a, b and c. */

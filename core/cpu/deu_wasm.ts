@@ -12,18 +12,14 @@ import { allocFloat32, heapOf } from '../wasm/heap.js';
 import { countRun, type WasmRuntime } from '../wasm/runtime.js';
 import { DEU_BACKWARD, DEU_FORWARD, runShares, splitItems } from '../wasm/threads.js';
 import { hasSmallCoefficient, type Gravitation } from './deu_gravitation.js';
-import { subspaceOf, type Subspace } from './deu_solutions.js';
+import { SUBSPACES, subspaceIndex } from './deu_solutions.js';
 import { deuInFloat32, residentKernels } from './wasm_switch.js';
 
 /** Elements × neurons below which one thread runs the layer (waking the workers costs ~20 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 14;
 
-/** Each subspace's kind in the table (core/wasm/assembly/deu_subspaces.ts's numbers). */
-const KIND: Record<Subspace, number> = {
-  '1-1-1 Δ>0': 0, '1-1-1 Δ<0': 1, '1-1-1 Δ≈0': 2, '0-1-1': 3, '1-1-0': 4, '1-0-1 ac>0': 5,
-  '1-0-1 ac<0': 6, '1-0-0': 7, '0-1-0': 8, '0-0-1': 9, '0-0-0': 10,
-};
-const NOT_FINITE = 11;
+// Each neuron's kind in the table is its subspace's index in SUBSPACES (deu_subspaces.ts's numbers)
+const NOT_FINITE = 11, REAL_ROOTS = 0, OSCILLATION = 1;
 interface Native {
   rt: WasmRuntime;
   at: number[];
@@ -58,25 +54,39 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
   table[2] = single ? 1 : 0;
   let j = 0;
   const starts: number[] = []; // where each group of 1-1-1 neurons, or each other neuron, begins
-  const write = (f: number, kind: number) => writeEntry(table, HEADER + ENTRY * j++, f, kind, params, gravitate && kind !== NOT_FINITE && hasSmallCoefficient(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps));
-  const waiting = new Map<number, number[]>([[REAL_ROOTS, []], [OSCILLATION, []]]);
+  /** Writes neuron f's entry (a layer runs this twice per training step: no objects per neuron). */
+  const write = (f: number, kind: number) => {
+    const at = HEADER + ENTRY * j++, a = params[5 * f], b = params[5 * f + 1], c = params[5 * f + 2];
+    table[at] = f;
+    table[at + 1] = kind;
+    table[at + 2] = a;
+    table[at + 3] = b;
+    table[at + 4] = c;
+    table[at + 5] = params[5 * f + 3];
+    table[at + 6] = params[5 * f + 4];
+    // −1: a coefficient is below ε, the backward kernel finds the neuron's outward gravitation
+    // itself (core/wasm/assembly/deu_gravitation.ts) and fills in its borrowed columns
+    table[at + 7] = gravitate && kind !== NOT_FINITE && hasSmallCoefficient(a, b, c, eps) ? -1 : 0;
+  };
+  // the Δ > 0 and Δ < 0 neurons waiting for a group of four, by kind (REAL_ROOTS, OSCILLATION)
+  const waiting = [new Int32Array(4), new Int32Array(4)], waitingCount = [0, 0];
   for (let f = 0; f < F; f++) {
-    const sub = subspaceOf(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
-    const kind = sub === null ? NOT_FINITE : KIND[sub];
-    const group = waiting.get(kind);
-    if (!group) {
+    const index = subspaceIndex(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
+    const kind = index < 0 ? NOT_FINITE : index;
+    if (kind !== REAL_ROOTS && kind !== OSCILLATION) {
       starts.push(j);
       write(f, kind);
       continue;
     }
-    group.push(f);
-    if (group.length < 4) continue;
+    waiting[kind][waitingCount[kind]++] = f;
+    if (waitingCount[kind] < 4) continue;
     starts.push(j);
-    for (const g of group.splice(0)) write(g, kind);
+    for (let i = 0; i < 4; i++) write(waiting[kind][i], kind);
+    waitingCount[kind] = 0;
   }
-  for (const [kind, group] of waiting) {
-    if (group.length > 0) starts.push(j);
-    for (const g of group) write(g, kind);
+  for (const kind of [REAL_ROOTS, OSCILLATION]) {
+    if (waitingCount[kind] > 0) starts.push(j);
+    for (let i = 0; i < waitingCount[kind]; i++) write(waiting[kind][i], kind);
   }
   return { ptr: block.ptr, starts, release: () => block.heap.release(block.ptr) };
 }
@@ -116,20 +126,6 @@ interface Table {
 function runsOf(rt: WasmRuntime, table: Table, F: number, work: number): [number, number][] {
   const aligned = (i: number) => table.starts.find((start) => start >= i) ?? F;
   return splitItems(rt, F, work, PARALLEL_MIN_ELEMENTS).map(([lo, hi]) => [aligned(lo), aligned(hi)]);
-}
-
-const REAL_ROOTS = KIND['1-1-1 Δ>0'], OSCILLATION = KIND['1-1-1 Δ<0'];
-
-/**
- * Neuron f's fields at table[at …] (a layer runs this twice per training step: no objects per
- * neuron). With `gravitate`, the borrowed-columns field is −1: the backward kernel finds the
- * neuron's outward gravitation itself (core/wasm/assembly/deu_gravitation.ts) and fills it in.
- */
-function writeEntry(table: Float64Array, at: number, f: number, kind: number, params: ArrayLike<number>, gravitate: boolean): void {
-  table[at] = f;
-  table[at + 1] = kind;
-  for (let i = 0; i < 5; i++) table[at + 2 + i] = params[5 * f + i];
-  table[at + 7] = gravitate ? -1 : 0;
 }
 
 /**
@@ -218,13 +214,12 @@ export function kernelGravitationForTest(x: TypedArray, params: ArrayLike<number
     const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
     const fields = new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8);
     const out = new Array<Gravitation | null>(F).fill(null);
-    const subspaceOfKind = new Map(Object.entries(KIND).map(([sub, kind]) => [kind, sub as Subspace]));
     for (let j = 0; j < F; j++) {
       const e = HEADER + ENTRY * j, borrowed = fields[e + 7];
       if (borrowed <= 0) continue;
       out[fields[e]] = {
         at: { a: fields[e + 9], b: fields[e + 10], c: fields[e + 11], c1: fields[e + 12], c2: fields[e + 13] },
-        subspace: subspaceOfKind.get(fields[e + 8])!,
+        subspace: SUBSPACES[fields[e + 8]],
         nudged: { a: (borrowed & 1) !== 0, b: (borrowed & 2) !== 0, c: (borrowed & 4) !== 0 },
       };
     }
