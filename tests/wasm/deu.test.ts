@@ -198,7 +198,7 @@ test('the forward pass keeps each element\'s exponentials, and a backward pass r
 
 test('δ_s near t = 0: dx within 4 float32 ulps of the JavaScript kernel, element by element, where the WebAssembly kernel computes δ_s (−0.14 < t < 0.42 at s = 100) and beside it, where it takes the floor or 0', () => {
   // t from −0.3 to 0.6 by 0.001, one row each; neurons at rest (c1 = c2 = 0), so dx = H·g_t + δ_s·g
-  // and δ_s's term is the whole gradient for t < 0 (core/wasm/assembly/deu.ts exactDeltas)
+  // and δ_s's term is the whole gradient for t < 0 (core/wasm/assembly/deu.ts backwardRows)
   const rows = 901, neurons = [[0.7, 0.5, 0.6, 0, 0], [0.8, 0.4, 0.5, 0, 0], [0.3, 1.5, 0.4, 0, 0], [0.5, 2, 0.3, 0, 0]];
   const values = Array.from({ length: rows * 4 }, (_, i) => -0.3 + 0.001 * Math.floor(i / 4)), u = values.map(() => 1);
   const d = { n: rows, f: 4, s: 1 };

@@ -654,101 +654,50 @@ function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, 
   else backwardRows<Oscillation>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
 }
 
-// δ_s(t) = s·e/(1 + e)², e = E(−s·t), takes an exponential and a division, a quarter of the
-// backward pass, yet it needs them only where −s·t is between NEGLIGIBLE and the cap (−0.14 < t <
-// 0.42 at s = 100: 6 % of the elements of bench/deu.ts's trained layer): from the cap on it is the
-// constant floor, and past NEGLIGIBLE it is below s·2^−60 (deu_lanes.ts's deltaOutside takes it as
-// 0 there; its term δ_s·g is then under 2^−60·s·|g|, against a gradient stored in float32). So
-// backwardTwoOf computes each pair with deltaOutside and notes, in a bit mask of its (at most 64)
-// pairs, those with a lane in between, and exactDeltas computes their dx again with δ_s: most pairs
-// need no exponential, and those that do come one after the other, with no branch taken at random
-// (a branch per pair instead, taken at random, saved 4 % in an earlier session). The trained
-// 1024-16 step of bench/deu.ts, two threads: backward 3.0–3.1 → 2.6 ms; the outputs of the tests'
-// layers and the bench's are bit for bit what exact δ_s gave.
-const CHUNK = 64; // pairs per mask
-
-/** dx and the lane sums for the rows [n0, n1) of a pair (its constants at v), CHUNK element pairs at a time. */
-function backwardRows<K>(v: usize, rest: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
-  const pairs = (n1 - n0) * S;
-  for (let e0 = 0; e0 < pairs; e0 += CHUNK) {
-    const e1 = min(pairs, e0 + CHUNK);
-    const near = backwardTwoOf<K>(v, rest, o0, o1, s, floor, g, x, dx, n0, e0, e1, F, S, kept);
-    if (near != 0) exactDeltas<K>(near, v, rest, o0, o1, s, floor, g, x, dx, n0, e0, F, S, kept);
-  }
-}
+// δ_s(t) = s·e/(1 + e)², e = E(−s·t), takes an exponential and a division, yet it needs them
+// only where −s·t is between NEGLIGIBLE and the cap (−0.14 < t < 0.42 at s = 100: 6 % of the
+// elements of bench/deu.ts's trained layer, 11 % of its pairs): from the cap on it is the constant
+// floor, and past NEGLIGIBLE it is below s·2^−60 (deu_lanes.ts's deltaOutside takes it as 0 there;
+// its term δ_s·g is then under 2^−60·s·|g|, against a gradient stored in float32). So each pair
+// takes deltaOutside, and only a pair with a lane in between computes the exponential (deltaS in
+// those lanes). An earlier version noted such pairs in a mask and computed their dx again after
+// the loop, with no branch taken at random; since exp takes a table (vmath.ts), the branch costs
+// less than computing those pairs again: the trained layer's backward pass 3–4 % faster, one
+// thread. The outputs of the tests' layers and the bench's are bit for bit what exact δ_s gave.
 
 /**
- * backwardTwo's loop over the element pairs [e0, e1) of the rows from n0 on (pair e: row
- * n0 + e / S, position e % S; at most CHUNK), compiled once per kind K (deu_kinds.ts), as
- * forwardTwoOf, with δ_s by deltaOutside; returns the mask of the pairs exactDeltas must compute
- * again (bit e − e0).
+ * dx and the lane sums for the rows [n0, n1) of a pair (its constants at v), compiled once per
+ * kind K (deu_kinds.ts), as forwardTwoOf; with `kept` ≠ 0 the pair's exponentials are read there.
  */
-function backwardTwoOf<K>(v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, e1: i32, F: i32, S: i32, kept: usize): u64 {
+function backwardRows<K>(v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
   const real = isRealRoots<K>();
-  const row = <usize>(F * S) << 2, run = <usize>S << 2;
-  let i = <usize>(e0 % S) << 2, at = <usize>(n0 + e0 / S) * row + i;
-  if (kept != 0) kept += <usize>e0 * keptStride(real);
-  let near: u64 = 0;
-  for (let e = e0; e < e1; e++) {
-    const a0 = o0 + at, a1 = o1 + at;
-    const t = f64x2.replace_lane(k(<f64>load<f32>(x + a0)), 1, <f64>load<f32>(x + a1));
-    const gi = f64x2.replace_lane(k(<f64>load<f32>(g + a0)), 1, <f64>load<f32>(g + a1));
-    let u1: v128, u2: v128, u3: v128;
-    if (kept != 0) {
-      // what the forward pass kept for the pair (keptAt)
-      u1 = v128.load(kept);
-      u2 = v128.load(kept, 16);
-      u3 = real ? k(0) : v128.load(kept, 32);
-      kept += keptStride(real);
-    } else {
-      u1 = exponential1(v, real, t);
-      u2 = exponential2(v, real, t, true);
-      u3 = exponential3(v, real, t, true);
+  const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
+  o0 += start;
+  o1 += start;
+  for (let n = n0; n < n1; n++, o0 += row, o1 += row) {
+    for (let i: usize = 0; i < run; i += 4) {
+      const a0 = o0 + i, a1 = o1 + i;
+      const t = f64x2.replace_lane(k(<f64>load<f32>(x + a0)), 1, <f64>load<f32>(x + a1));
+      const gi = f64x2.replace_lane(k(<f64>load<f32>(g + a0)), 1, <f64>load<f32>(g + a1));
+      let u1: v128, u2: v128, u3: v128;
+      if (kept != 0) {
+        // what the forward pass kept for the pair (keptAt)
+        u1 = v128.load(kept);
+        u2 = v128.load(kept, 16);
+        u3 = real ? k(0) : v128.load(kept, 32);
+        kept += keptStride(real);
+      } else {
+        u1 = exponential1(v, real, t);
+        u2 = exponential2(v, real, t, true);
+        u3 = exponential3(v, real, t, true);
+      }
+      const z = mul(k(-s), t), needed = deltaNeeded(z);
+      let dlt = deltaOutside(z, floor);
+      if (v128.any_true(needed)) dlt = v128.bitselect(deltaS(t, s, floor), dlt, needed);
+      const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, dlt, u1, u2, u3)))));
+      store<f32>(dx + a1, f32x4.extract_lane(d, 1));
+      store<f32>(dx + a0, f32x4.extract_lane(d, 0));
     }
-    const z = mul(k(-s), t);
-    near |= <u64>v128.any_true(deltaNeeded(z)) << <u64>(e - e0);
-    const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, deltaOutside(z, floor), u1, u2, u3)))));
-    store<f32>(dx + a1, f32x4.extract_lane(d, 1));
-    store<f32>(dx + a0, f32x4.extract_lane(d, 0));
-    i += 4;
-    at += 4;
-    if (i == run) {
-      i = 0;
-      at += row - run;
-    }
-  }
-  return near;
-}
-
-/**
- * dx again, with δ_s (deltaS) in the lanes where deltaNeeded, for the pairs of backwardTwoOf's mask
- * `near` (the coefficient sums do not depend on δ_s: backwardTwoOf added them).
- */
-function exactDeltas<K>(near: u64, v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, F: i32, S: i32, kept: usize): void {
-  const real = isRealRoots<K>();
-  const row = <usize>(F * S) << 2;
-  while (near != 0) {
-    const e = e0 + <i32>ctz(near);
-    near &= near - 1;
-    const at = <usize>(n0 + e / S) * row + (<usize>(e % S) << 2), a0 = o0 + at, a1 = o1 + at;
-    const t = f64x2.replace_lane(k(<f64>load<f32>(x + a0)), 1, <f64>load<f32>(x + a1));
-    const gi = f64x2.replace_lane(k(<f64>load<f32>(g + a0)), 1, <f64>load<f32>(g + a1));
-    let u1: v128, u2: v128, u3: v128;
-    if (kept != 0) {
-      const at = kept + <usize>e * keptStride(real);
-      u1 = v128.load(at);
-      u2 = v128.load(at, 16);
-      u3 = real ? k(0) : v128.load(at, 32);
-    } else {
-      u1 = exponential1(v, real, t);
-      u2 = exponential2(v, real, t, true);
-      u3 = exponential3(v, real, t, true);
-    }
-    const z = mul(k(-s), t);
-    const dlt = v128.bitselect(deltaS(t, s, floor), deltaOutside(z, floor), deltaNeeded(z));
-    const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(slopeOfPair(v, real, resting, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3)))));
-    store<f32>(dx + a1, f32x4.extract_lane(d, 1));
-    store<f32>(dx + a0, f32x4.extract_lane(d, 0));
   }
 }
 
