@@ -35,6 +35,7 @@ import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
 import { keptSlots, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 import { heapStats } from '../wasm/heap.js';
 import { heapLimit } from '../wasm/runtime.js';
+import { residentKernels } from './wasm_switch.js';
 
 /**
  * y, and with `save` (a backward pass will follow) what deuBackward can reuse: where the
@@ -138,6 +139,11 @@ const SMALLEST_NORMAL_FLOAT32 = 2 ** -126;
 /** A float32 array's subnormal values flushed to zero of the same sign (see the header); float64 arrays are left alone. */
 function flushSubnormals(a: ArrayLike<number> & { [i: number]: number }): void {
   if (!(a instanceof Float32Array)) return;
+  const native = residentKernels(a);
+  if (native) {
+    native.rt.exports.flushSubnormalsF32(native.at[0], a.length);
+    return;
+  }
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (v !== 0 && v > -SMALLEST_NORMAL_FLOAT32 && v < SMALLEST_NORMAL_FLOAT32) a[i] = v < 0 ? -0 : 0;

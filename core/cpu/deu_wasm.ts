@@ -27,7 +27,8 @@ interface Native {
 
 /**
  * The arrays' pointers if the WebAssembly loops can run on them (no ±∞ in x, unless `checked`:
- * the forward pass that kept `saved` for this x ran here, so it has none), else null.
+ * the forward kernel looks for it itself, and the forward pass that kept `saved` for this x ran
+ * here, so it has none), else null.
  */
 function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false): Native | null {
   const native = residentKernels(...arrays);
@@ -52,6 +53,7 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
   table[0] = s;
   table[1] = eps;
   table[2] = single ? 1 : 0;
+  table[3] = 0; // set by the forward kernel when x holds ±∞
   let j = 0;
   const starts: number[] = []; // where each group of 1-1-1 neurons, or each other neuron, begins
   /** Writes neuron f's entry (a layer runs this twice per training step: no objects per neuron). */
@@ -118,6 +120,11 @@ interface Table {
   release: () => void;
 }
 
+/** Whether the forward kernel stopped at a ±∞ in x (core/wasm/assembly/deu.ts's INFINITE_INPUT). */
+function sawInfinity(rt: WasmRuntime, table: Table): boolean {
+  return new Float64Array(rt.memory.buffer, table.ptr, 4)[3] !== 0;
+}
+
 /**
  * The threads' runs of entries, each boundary moved to the next group's start: the kernel's groups
  * do not depend on the split (in float32 arithmetic a group with an argument ω·t beyond its sin/cos
@@ -145,7 +152,8 @@ function keptFor(saved: TypedArray | null, x: TypedArray): { ptr: number; single
  * computes y).
  */
 export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, saved: TypedArray | null): 'saved' | 'ran' | false {
-  const native = nativeFor([x, y], x);
+  // (the kernel looks for ±∞ in x itself, as it goes)
+  const native = nativeFor([x, y], x, true);
   if (!native || F === 0) return false;
   const { rt, at } = native;
   const single = inFloat32(s);
@@ -153,9 +161,10 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   if (!table) return false;
   const kept = keptFor(saved, x), keep = kept && kept.single === single ? kept.ptr : 0;
   try {
-    countRun('deu');
     const runs = runsOf(rt, table, F, F * N * S);
     runShares(rt, DEU_FORWARD, 'deu', [table.ptr, at[0], at[1], N, F, S, keep], runs, () => 0, (lo, hi) => rt.exports.deuForwardTable(table.ptr, lo, hi, at[0], at[1], N, F, S, keep));
+    if (sawInfinity(rt, table)) return false; // the caller computes the layer (deu_far.ts's path for ±∞)
+    countRun('deu');
   } finally {
     table.release();
   }

@@ -326,4 +326,27 @@ test('an infinite input keeps the call in JavaScript (the far-out path)', () => 
   assert.ok(Number.isFinite(y.data()[0]));
 });
 
+test('±∞ in a later row tile of a layer split across threads, both arithmetics: the kernel stops and the layer runs in JavaScript, with its values', () => {
+  // 40 rows (tiles of 8) × 600 neurons: two threads; ±∞ in row 37 (the last tile) or row 9 (the second)
+  const n = 40, f = 600, neurons = Array.from({ length: f }, (_, j) => {
+    const a = 0.3 + (j % 5) * 0.2, c = 0.4 + (j % 3) * 0.3, edge = 2 * Math.sqrt(a * c);
+    const b = j % 11 === 10 ? 1e-4 : j % 2 ? 0.4 * edge : 1.6 * edge; // every 11th: b < ε (outward gravitation)
+    return [a, b, c, 0.1 * ((j % 7) - 3), -0.05 * ((j % 5) - 2)];
+  });
+  for (const arithmetic of ['float64', 'float32'] as const) {
+    tg.setBackend('cpu', { deuArithmetic: arithmetic });
+    for (const [row, value] of [[37, Infinity], [9, -Infinity]]) {
+      tg.manualSeed(row);
+      const values = Array.from(tg.randn([n * f]).mul(2).data() as Float32Array), u = Array.from(tg.randn([n * f]).data() as Float32Array);
+      values[row * f + 555] = value;
+      const before = cpuInfo().kernelRuns.deu ?? 0;
+      const got = pass({ n, f, s: 1 }, neurons, values, u);
+      assert.is(cpuInfo().kernelRuns.deu ?? 0, before, `${arithmetic}, row ${row}: the forward pass did not run in WebAssembly`);
+      const want = reference({ n, f, s: 1 }, neurons, values, u);
+      ['y', 'dx', 'dparams'].forEach((name, i) => near(got[i], want[i], `${arithmetic}, ${value} in row ${row}: ${name}`));
+    }
+  }
+  tg.setBackend('cpu', { deuArithmetic: 'float64' });
+});
+
 test.run();

@@ -8,6 +8,6 @@ export { im2col, col2im } from './im2col';
 export { pauForward54, pauBackward54, anyAtLeast } from './pau';
 export { rpauForward54, rpauBackward54, rpauScratchBytes } from './rpau';
 export { pauForwardGeneral, pauBackwardGeneral } from './pau_general';
-export { deuTableBytes, deuEntryBytes, deuForwardTable, deuBackwardTable, deuGravitateTable } from './deu';
+export { flushSubnormalsF32, deuTableBytes, deuEntryBytes, deuForwardTable, deuBackwardTable, deuGravitateTable } from './deu';
 export { vmathLanes, expBelowCapLanes } from './vmath';
 export { vmathSingleLanes } from './vmath_single';
