@@ -261,93 +261,47 @@ export function storeGroupSums(v: usize, sums: usize, e0: usize, e1: usize, e2: 
  * sums are flushed at the same elements as in one pass over all rows.
  */
 export function backwardFour(v: usize, real: bool, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, N: i32, F: i32, S: i32, kept: usize): void {
-  // as deu.ts's backwardRows: CHUNK element groups at a time, δ_s's exponential only where a
-  // lane needs it (deltaNeeded), by exactDeltas after the chunk; chunks of a multiple of BLOCK
-  // elements keep the partial sums' blocks where they were
   loadGroupSums(v);
   accA = accB = accC = accC1 = accC2 = k(0);
-  const elements = (n1 - n0) * S;
-  for (let e0 = 0; e0 < elements; e0 += CHUNK) {
-    const e1 = min(elements, e0 + CHUNK);
-    const near = real
-      ? backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, e1, F, S, kept)
-      : backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, e1, F, S, kept);
-    if (near == 0) continue;
-    if (real) exactDeltas<RealRoots>(near, v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, F, S, kept);
-    else exactDeltas<Oscillation>(near, v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, e0, F, S, kept);
-  }
+  if (real) backwardFourOf<RealRoots>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, F, S, kept);
+  else backwardFourOf<Oscillation>(v, rest, o0, o1, o2, o3, s64, floor64, g, x, dx, n0, n1, F, S, kept);
   if (n1 == N) flushSums();
   saveGroupSums(v);
 }
-const CHUNK = 64; // element groups per mask (a multiple of BLOCK)
 
 /**
- * backwardFour's loop over the element groups [e0, e1) of the rows from n0 on (group e: row
- * n0 + e / S, position e % S), compiled once per kind K (deu_kinds.ts), with δ_s by deltaOutside;
- * returns the mask of the groups exactDeltas must compute again (bit e − e0). With kept ≠ 0 the
- * exponentials forwardFour kept there.
+ * backwardFour's loop over the rows [n0, n1), compiled once per kind K (deu_kinds.ts), with δ_s's
+ * exponential only for a group with a lane that needs it (deltaNeeded), as deu.ts's backwardRows.
+ * With kept ≠ 0 the exponentials forwardFour kept there.
  */
-function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, e1: i32, F: i32, S: i32, kept: usize): u64 {
+function backwardFourOf<K>(v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
   const real = isRealRoots<K>();
   const row = <usize>(F * S) << 2, run = <usize>S << 2;
-  const negS = k(<f32>-s64), floor = k(<f32>floor64);
-  let i = <usize>(e0 % S) << 2, at = <usize>(n0 + e0 / S) * row + i;
-  if (kept != 0) kept += <usize>e0 * (real ? 32 : 48);
-  let near: u64 = 0, inBlock = 0;
-  for (let e = e0; e < e1; e++) {
-    const a0 = o0 + at, a1 = o1 + at, a2 = o2 + at, a3 = o3 + at;
-    const t = gather(x, a0, a1, a2, a3), gi = gather(g, a0, a1, a2, a3);
-    let u1: v128, u2: v128, u3: v128;
-    if (kept != 0) {
-      u1 = v128.load(kept);
-      u2 = v128.load(kept, 16);
-      u3 = real ? k(0) : v128.load(kept, 32);
-      kept += real ? 32 : 48;
-    } else {
-      u1 = firstExponential(v, real, t);
-      u2 = exponentials(v, real, t);
-      u3 = real ? k(0) : sinOut;
-    }
-    const z = mul(negS, t);
-    near |= <u64>v128.any_true(deltaNeeded(z)) << <u64>(e - e0);
-    scatter(dx, a0, a1, a2, a3, mul(gi, clip(backwardQuad(v, real, rest, t, gi, deltaOutside(z, floor), u1, u2, u3))));
-    if (++inBlock == BLOCK) {
-      flushSums();
-      inBlock = 0;
-    }
-    i += 4;
-    at += 4;
-    if (i == run) {
-      i = 0;
-      at += row - run;
-    }
-  }
-  return near;
-}
-
-/** dx again, with δ_s in the lanes where deltaNeeded, for the groups of backwardFourOf's mask `near` (as deu.ts's exactDeltas). */
-function exactDeltas<K>(near: u64, v: usize, rest: bool, o0: usize, o1: usize, o2: usize, o3: usize, s64: f64, floor64: f64, g: usize, x: usize, dx: usize, n0: i32, e0: i32, F: i32, S: i32, kept: usize): void {
-  const real = isRealRoots<K>();
-  const row = <usize>(F * S) << 2;
   const s = k(<f32>s64), negS = k(<f32>-s64), floor = k(<f32>floor64);
-  while (near != 0) {
-    const e = e0 + <i32>ctz(near);
-    near &= near - 1;
-    const at = <usize>(n0 + e / S) * row + (<usize>(e % S) << 2), a0 = o0 + at, a1 = o1 + at, a2 = o2 + at, a3 = o3 + at;
-    const t = gather(x, a0, a1, a2, a3), gi = gather(g, a0, a1, a2, a3);
-    let u1: v128, u2: v128, u3: v128;
-    if (kept != 0) {
-      const at = kept + <usize>e * (real ? 32 : 48);
-      u1 = v128.load(at);
-      u2 = v128.load(at, 16);
-      u3 = real ? k(0) : v128.load(at, 32);
-    } else {
-      u1 = firstExponential(v, real, t);
-      u2 = exponentials(v, real, t);
-      u3 = real ? k(0) : sinOut;
+  let inBlock = 0;
+  for (let n = n0, base = <usize>n0 * row; n < n1; n++, base += row) {
+    for (let i: usize = 0; i < run; i += 4) {
+      const a0 = o0 + base + i, a1 = o1 + base + i, a2 = o2 + base + i, a3 = o3 + base + i;
+      const t = gather(x, a0, a1, a2, a3), gi = gather(g, a0, a1, a2, a3);
+      let u1: v128, u2: v128, u3: v128;
+      if (kept != 0) {
+        u1 = v128.load(kept);
+        u2 = v128.load(kept, 16);
+        u3 = real ? k(0) : v128.load(kept, 32);
+        kept += real ? 32 : 48;
+      } else {
+        u1 = firstExponential(v, real, t);
+        u2 = exponentials(v, real, t);
+        u3 = real ? k(0) : sinOut;
+      }
+      const z = mul(negS, t), needed = deltaNeeded(z);
+      let dlt = deltaOutside(z, floor);
+      if (v128.any_true(needed)) dlt = v128.bitselect(deltaS(t, negS, s, floor), dlt, needed);
+      scatter(dx, a0, a1, a2, a3, mul(gi, clip(backwardQuad(v, real, rest, t, gi, dlt, u1, u2, u3))));
+      if (++inBlock == BLOCK) {
+        flushSums();
+        inBlock = 0;
+      }
     }
-    const z = mul(negS, t);
-    const dlt = v128.bitselect(deltaS(t, negS, s, floor), deltaOutside(z, floor), deltaNeeded(z));
-    scatter(dx, a0, a1, a2, a3, mul(gi, clip(slopeOfQuad(v, real, rest, t, dlt, particular(v, real, u1, u2, u3), u1, u2, u3))));
   }
 }
