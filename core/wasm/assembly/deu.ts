@@ -32,7 +32,7 @@
 //
 // x is [N, F, S]: neuron f's elements are x[n, f, :] for every n.
 import { expBelowCap, sinCosPair, sinOf, sinOrCos } from './vmath';
-import { add, capped, clip, deltaFloor, deltaNeeded, deltaOutside, deltaS, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
+import { add, capped, clip, deltaFloor, deltaInWindow, deltaNeeded, deltaOutside, div, flushSubnormals, heaviside, k, mul, neg, one, sub, two, whereAbove } from './deu_lanes';
 import { ALL_PARTIALS, assemble, COEFFICIENT_PARTIALS, DA, DB, DC, DC1, DC2, DT, NOT_FINITE, OSCILLATION, REAL_ROOTS, VALUE, Y } from './deu_subspaces';
 import { gravitate } from './deu_gravitation';
 import { anyAtLeast } from './pau';
@@ -294,7 +294,8 @@ function writeConstants(entry: usize): void {
 // neuron with a coefficient that is not finite, or a float32 group the float64 loops take). The
 // first pass writes each unit's record at its first neuron's block (V_UNIT), which the tiles read:
 // int32s end (the entry after the unit), mode (below), o0 … o3 (each lane's neuron's first
-// element in x, in bytes) and rest (all its neurons at rest).
+// element in x, in bytes), rest (all its neurons at rest) and, for a backward pair, how many of its
+// element pairs in the last tile needed δ_s's exponential.
 const WHOLE = 0, PAIR_REAL = 1, PAIR_OSCILLATION = 2, FOUR_REAL = 3, FOUR_OSCILLATION = 4, GENERIC = 5; // WHOLE: done in the first pass
 
 @inline function recordOf(table: usize, j: i32): usize {
@@ -309,6 +310,7 @@ function writeRecord(table: usize, j: i32, end: i32, mode: i32, e0: usize, e1: u
   store<u32>(r, <u32>firstOf(e2, F, S), 16);
   store<u32>(r, <u32>firstOf(e3, F, S), 20);
   store<i32>(r, atRest(e0) && atRest(e1) && atRest(e2) && atRest(e3) ? 1 : 0, 24);
+  store<i32>(r, 0, 28); // the backward tiles' count of pairs that needed δ_s's exponential (backwardRows)
 }
 
 /**
@@ -570,8 +572,11 @@ export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: us
       const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0, kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
         loadLaneSums(v);
-        if (mode == PAIR_REAL) backwardRows<RealRoots>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
-        else backwardRows<Oscillation>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept);
+        // δ_s's exponential for every pair when half of the unit's pairs in its last tile needed it
+        const always = load<i32>(r, 28) * 2 > TILE * S;
+        store<i32>(r, mode == PAIR_REAL
+          ? backwardRows<RealRoots>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept, always)
+          : backwardRows<Oscillation>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept, always), 28);
         saveLaneSums(v);
       } else if (mode == GENERIC) {
         const entry = entryOf(table, j);
@@ -685,8 +690,8 @@ function gravitateFlagged(table: usize, lo: i32, hi: i32, x: usize, N: i32, F: i
 /** dx and the lane sums for two 1-1-1 neurons of one kind (or one neuron twice), as forwardTwo. */
 function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32): void {
   const v = loadTwo(first, second), o0 = firstOf(first, F, S), o1 = firstOf(second, F, S), rest = atRest(first) && atRest(second);
-  if (kindOf(first) == REAL_ROOTS) backwardRows<RealRoots>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
-  else backwardRows<Oscillation>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0);
+  if (kindOf(first) == REAL_ROOTS) backwardRows<RealRoots>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0, false);
+  else backwardRows<Oscillation>(v, rest, o0, o1, s, floor, g, x, dx, 0, N, F, S, 0, false);
 }
 
 // δ_s(t) = s·e/(1 + e)², e = E(−s·t), takes an exponential and a division, yet it needs them
@@ -694,18 +699,27 @@ function backwardTwo(first: usize, second: usize, s: f64, floor: f64, g: usize, 
 // elements of bench/deu.ts's trained layer, 11 % of its pairs): from the cap on it is the constant
 // floor, and past NEGLIGIBLE it is below s·2^−60 (deu_lanes.ts's deltaOutside takes it as 0 there;
 // its term δ_s·g is then under 2^−60·s·|g|, against a gradient stored in float32). So each pair
-// takes deltaOutside, and only a pair with a lane in between computes the exponential (deltaS in
+// takes deltaOutside, and only a pair with a lane in between computes the exponential (deltaInWindow in
 // those lanes). An earlier version noted such pairs in a mask and computed their dx again after
 // the loop, with no branch taken at random; since exp takes a table (vmath.ts), the branch costs
 // less than computing those pairs again: the trained layer's backward pass 3–4 % faster, one
-// thread. The outputs of the tests' layers and the bench's are bit for bit what exact δ_s gave.
+// thread. At the reference's initialisation, though, pre-activations are small and 60 % of the
+// pairs need the exponential (−s·t in the window for 37 % of the elements): the branch, taken at
+// random, then costs more than computing δ_s for every pair (one thread, backward 4.8 → 4.4 ms;
+// the trained layer the other way, 4.1 → 4.9 ms). So a unit computes it for every pair of a tile
+// when more than half of its pairs needed it in its last tile, and tests each pair otherwise. The
+// values are the same either way (δ_s computed in exactly the lanes that need it). The outputs of the
+// tests' layers and the bench's are bit for bit what exact δ_s gave.
 
 /**
  * dx and the lane sums for the rows [n0, n1) of a pair (its constants at v), compiled once per
  * kind K (deu_kinds.ts), as forwardTwoOf; with `kept` ≠ 0 the pair's exponentials are read there.
+ * With `always`, δ_s's exponential for every element pair (see above). Returns how many element
+ * pairs needed it.
  */
-function backwardRows<K>(v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize): void {
+function backwardRows<K>(v: usize, resting: bool, o0: usize, o1: usize, s: f64, floor: f64, g: usize, x: usize, dx: usize, n0: i32, n1: i32, F: i32, S: i32, kept: usize, always: bool): i32 {
   const real = isRealRoots<K>();
+  let count = 0;
   const row = <usize>(F * S) << 2, run = <usize>S << 2, start = <usize>n0 * row;
   o0 += start;
   o1 += start;
@@ -726,14 +740,16 @@ function backwardRows<K>(v: usize, resting: bool, o0: usize, o1: usize, s: f64, 
         u2 = exponential2(v, real, t, true);
         u3 = exponential3(v, real, t, true);
       }
-      const z = mul(k(-s), t), needed = deltaNeeded(z);
+      const z = mul(k(-s), t), needed = deltaNeeded(z), any = v128.any_true(needed);
+      count += <i32>any;
       let dlt = deltaOutside(z, floor);
-      if (v128.any_true(needed)) dlt = v128.bitselect(deltaS(t, s, floor), dlt, needed);
+      if (always || any) dlt = v128.bitselect(deltaInWindow(z, s), dlt, needed);
       const d = flushSubnormals(f32x4.demote_f64x2_zero(mul(gi, clip(backwardPair(v, real, resting, t, gi, dlt, u1, u2, u3)))));
       store<f32>(dx + a1, f32x4.extract_lane(d, 1));
       store<f32>(dx + a0, f32x4.extract_lane(d, 0));
     }
   }
+  return count;
 }
 
 /**

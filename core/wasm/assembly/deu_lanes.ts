@@ -63,6 +63,14 @@ export function deltaFloor(s: f64): f64 {
   return v128.not(v128.or(f64x2.ge(z, v128.load(FIXED, CAPPED)), f64x2.le(z, v128.load(FIXED, SMALL))));
 }
 
+/**
+ * deltaS's value in the lanes where deltaNeeded(z) (z = −s·t below the cap, so no cap and no
+ * floor to apply; any other lane's value is meaningless, for the caller to select away).
+ */
+@inline export function deltaInWindow(z: v128, s: f64): v128 {
+  return deltaOf(expBelowCap(z), s);
+}
+
 /** s·e/((1 + e)·(1 + e)): δ_s from e = E(−s·t). */
 @inline export function deltaOf(e: v128, s: f64): v128 {
   return div(mul(k(s), e), mul(add(one(), e), add(one(), e)));
