@@ -1,10 +1,11 @@
 // Products below float32's normal range in the WebAssembly matmul (core/wasm/assembly/gemm.ts,
-// point 4 of its header): where an A block's and a B micro-panel's smallest magnitudes multiply to
-// below 2^−100, the kernel multiplies the A block by a power of two and its results back. The
-// bits must be the plain kernel's wherever nothing underflows (checked against a float32
-// emulation of the kernel's summation order), more precise where products are subnormal (where
-// the plain kernel rounds each one onto the subnormal grid), the same for any thread count, and
-// the scaling must never make a finite product overflow.
+// point 4 of its header): in products with m and n of at least 16, where an A block's and a B
+// micro-panel's smallest magnitudes multiply to below 2^−100, the kernel multiplies the A block by
+// a power of two and its results back. The bits must be the plain kernel's wherever nothing
+// underflows (checked against a float32 emulation of the kernel's summation order), more precise
+// where products are subnormal (where the plain kernel rounds each one onto the subnormal grid),
+// the same for any thread count, and the scaling must never make a finite product overflow;
+// smaller products keep the plain kernel's bits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tg from '../../index.js';
@@ -69,7 +70,7 @@ test('tiny values whose products stay normal: the scaled blocks give the plain k
 test('subnormal products: each element within two subnormal steps of the exact sum (the plain kernel is not)', () => {
   // A ~1e-30, B ~1e-12: every product (~1e-42) is below float32's normal range, where the plain
   // kernel keeps 2–3 bits of each; the scaled kernel keeps 24 until the sum is brought back
-  const m = 9, k = 300, n = 13, step = 2 ** -149;
+  const m = 17, k = 300, n = 19, step = 2 ** -149;
   const A = matrix(m, k, (i) => unit(i, 3) * 1e-30);
   const B = matrix(k, n, (i) => unit(i, 4) * 1e-12);
   const got = A.t.matmul(B.t).data() as Float32Array;
@@ -108,11 +109,21 @@ test('a B panel with values near 1e30 is not scaled: products that fit float32 s
   // A: magnitudes ~1 with every 9th ~1e-35 (its blocks would be raised to ~2^62); every B
   // micro-panel holds a value ~1e30, so raising A would overflow (2^62·1e30 > 3.4e38): the kernel
   // must leave them unscaled. Products ≤ ~1.5e30 and sums over 300 stay below float32's maximum.
-  const m = 12, k = 300, n = 16;
+  const m = 20, k = 300, n = 16;
   const A = matrix(m, k, (i) => unit(i, 7) * (i % 9 === 0 ? 1e-35 : 1));
   const B = matrix(k, n, (i) => unit(i, 8) * (i % 29 === 0 ? 1e30 : 1e-6));
   const got = A.t.matmul(B.t).data() as Float32Array;
   assert.ok(got.every(Number.isFinite), 'a product overflowed');
+  const diff = firstDifference(got, kernelOrder(A.data, B.data, m, k, n));
+  assert.is(diff, null, `${diff}`);
+});
+
+test('below 16 rows or columns the product is not scaled: subnormal products keep the plain kernel’s bits', () => {
+  // the subnormal case above with m = 9: the ranges would cost more than they save (gemm.ts)
+  const m = 9, k = 300, n = 19;
+  const A = matrix(m, k, (i) => unit(i, 3) * 1e-30);
+  const B = matrix(k, n, (i) => unit(i, 4) * 1e-12);
+  const got = A.t.matmul(B.t).data() as Float32Array;
   const diff = firstDifference(got, kernelOrder(A.data, B.data, m, k, n));
   assert.is(diff, null, `${diff}`);
 });

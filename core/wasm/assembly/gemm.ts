@@ -14,8 +14,9 @@
 //    microcode assist (a hundred cycles or more) unless flush-to-zero is set, which WebAssembly
 //    cannot do: in bench/deu.ts's DEU net after 20 Adam steps at width 1024, whose gradients hold
 //    values near 1e−37, five of the step's eight products took 1.1–2.8× the ReLU net's time for
-//    them. So the packing notes each panel's largest and smallest nonzero magnitude, and where an
-//    A block's and a B micro-panel's smallest multiply to below 2^−100 the micro-kernel reads a
+//    them. So, in products whose m and n are both at least RANGED_FROM (below, the ranges cost more
+//    than they would save), each packed panel's largest and smallest nonzero magnitude is taken,
+//    and where an A block's and a B micro-panel's smallest multiply to below 2^−100 the micro-kernel reads a
 //    copy of the A block multiplied by 2^e (its largest magnitude brought to [2^62, 2^63)) and
 //    multiplies its 4×8 results by 2^−e before they reach C, when that cannot overflow (the
 //    panel's largest magnitude · kc · 2^63 below 2^125). Multiplying by a power of two is exact,
@@ -50,6 +51,7 @@ export function gemmWorkspaceBytes(cols: i32): i32 {
 // never is the minimum). NaN's bits are above +∞'s: a panel with a NaN has a largest magnitude
 // beyond every bound below and is not scaled (NaN stays NaN either way).
 const RANGE_BYTES: usize = 8;
+const RANGED_FROM = 16;
 const MAGNITUDE: u32 = 0x7fffffff;
 let largestBits: u32 = 0, smallestLess1: u32 = 0; // the panel being packed
 
@@ -58,68 +60,42 @@ let largestBits: u32 = 0, smallestLess1: u32 = 0; // the panel being packed
   largestBits = max(largestBits, bits);
   smallestLess1 = min(smallestLess1, bits - 1);
 }
-@inline function storeRange(ranges: usize, panel: i32): void {
-  const at = ranges + <usize>panel * RANGE_BYTES;
-  store<u32>(at, largestBits);
-  store<u32>(at, smallestLess1, 4);
-}
 
-// W[...] = rows r0..r0+rows-1 of a matrix, elements p0..p0+kc-1, in panels of `width` rows, and
-// with `ranges` ≠ 0 each panel's range there. Element p of row i is at src + (i·rowStride + p·colStride)·4.
-function pack(src: usize, rowStride: i32, colStride: i32, r0: i32, rows: i32, p0: i32, kc: i32, width: i32, W: usize, ranges: usize): void {
+// W[...] = rows r0..r0+rows-1 of a matrix, elements p0..p0+kc-1, in panels of `width` rows.
+// Element p of row i is at src + (i·rowStride + p·colStride)·4.
+function pack(src: usize, rowStride: i32, colStride: i32, r0: i32, rows: i32, p0: i32, kc: i32, width: i32, W: usize): void {
   let o = W;
   for (let i0 = 0; i0 < rows; i0 += width) {
     const valid = min(width, rows - i0);
-    largestBits = 0;
-    smallestLess1 = u32.MAX_VALUE;
     for (let p = 0; p < kc; p++) {
       let s = src + (<usize>((r0 + i0) * rowStride + (p0 + p) * colStride) << 2);
       const step = <usize>rowStride << 2;
       let r = 0;
-      for (; r < valid; r++, s += step) {
-        const v = load<f32>(s);
-        if (ranges != 0) note(v);
-        store<f32>(o + (<usize>r << 2), v);
-      }
+      for (; r < valid; r++, s += step) store<f32>(o + (<usize>r << 2), load<f32>(s));
       for (; r < width; r++) store<f32>(o + (<usize>r << 2), 0);
       o += <usize>width << 2;
     }
-    if (ranges != 0) storeRange(ranges, i0 / width);
   }
 }
 
 // Column panels of B are packed with contiguous rows when B is not transposed: a faster copy of
-// eight adjacent values per p (their range kept lane by lane, then reduced).
-function packRowsOfEight(src: usize, ld: i32, c0: i32, cols: i32, p0: i32, kc: i32, W: usize, ranges: usize): void {
+// eight adjacent values per p.
+function packRowsOfEight(src: usize, ld: i32, c0: i32, cols: i32, p0: i32, kc: i32, W: usize): void {
   let o = W;
-  const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
   for (let j0 = 0; j0 < cols; j0 += NR) {
     const valid = min(NR, cols - j0);
-    let largest = i32x4.splat(0), smallest = i32x4.splat(-1);
-    largestBits = 0;
-    smallestLess1 = u32.MAX_VALUE;
     for (let p = 0; p < kc; p++) {
       const s = src + (<usize>((p0 + p) * ld + c0 + j0) << 2);
       if (valid == NR) {
-        const v0 = v128.load(s), v1 = v128.load(s, 16);
-        v128.store(o, v0);
-        v128.store(o, v1, 16);
-        const m0 = v128.and(v0, magnitude), m1 = v128.and(v1, magnitude);
-        largest = i32x4.max_u(largest, i32x4.max_u(m0, m1));
-        smallest = i32x4.min_u(smallest, i32x4.min_u(i32x4.sub(m0, one), i32x4.sub(m1, one)));
+        v128.store(o, v128.load(s));
+        v128.store(o, v128.load(s, 16), 16);
       } else {
         let j = 0;
-        for (; j < valid; j++) {
-          const v = load<f32>(s + (<usize>j << 2));
-          note(v);
-          store<f32>(o + (<usize>j << 2), v);
-        }
+        for (; j < valid; j++) store<f32>(o + (<usize>j << 2), load<f32>(s + (<usize>j << 2)));
         for (; j < NR; j++) store<f32>(o + (<usize>j << 2), 0);
       }
       o += <usize>NR << 2;
     }
-    reduceLanes(largest, smallest);
-    storeRange(ranges, j0 / NR);
   }
 }
 
@@ -136,7 +112,7 @@ function packRowsOfA(src: usize, ld: i32, r0: i32, rows: i32, p0: i32, kc: i32, 
   for (let i0 = 0; i0 < rows; i0 += MR) {
     if (rows - i0 < MR) {
       // the last panel, with padding rows: one value at a time
-      pack(src, ld, 1, r0 + i0, rows - i0, p0, kc, MR, o, 0);
+      pack(src, ld, 1, r0 + i0, rows - i0, p0, kc, MR, o);
       rangeOf(o, MR * kc);
       break;
     }
@@ -309,6 +285,11 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
     for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * n + c0) << 2), 0, <usize>cols << 2);
     return;
   }
+  // The ranges (point 4 above) cost about an operation per packed value, against the m (for B) or
+  // n (for A) multiply-adds that reuse it: they are taken, and blocks scaled, only where both are
+  // at least RANGED_FROM (a LeNet-5 step's weight gradients, m = 6 and 16, took 1.8× as long with
+  // them). A choice by the product's shape, never by the thread's columns: the same for any split.
+  const ranged = m >= RANGED_FROM && n >= RANGED_FROM;
   const panels = (cols + NR - 1) / NR;
   const packedA = ws;
   const scaledA = packedA + (<usize>(MC * KC) << 2);
@@ -317,16 +298,25 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
   const tile = rangesB + <usize>panels * RANGE_BYTES, scratch = tile + 128;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    if (bCol == 1) packRowsOfEight(b, bRow, c0, cols, p0, kc, packedB, rangesB);
-    else pack(b, bCol, bRow, c0, cols, p0, kc, NR, packedB, rangesB);
+    if (bCol == 1) packRowsOfEight(b, bRow, c0, cols, p0, kc, packedB);
+    else pack(b, bCol, bRow, c0, cols, p0, kc, NR, packedB);
+    if (ranged) {
+      for (let q = 0; q < panels; q++) {
+        largestBits = 0;
+        smallestLess1 = u32.MAX_VALUE;
+        rangeOf(packedB + (<usize>(q * NR * kc) << 2), NR * kc);
+        store<u32>(rangesB + <usize>q * RANGE_BYTES, largestBits);
+        store<u32>(rangesB + <usize>q * RANGE_BYTES, smallestLess1, 4);
+      }
+    }
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = min(MC, m - i0), rowPanels = (mc + MR - 1) / MR;
       largestBits = 0;
       smallestLess1 = u32.MAX_VALUE;
       if (aCol == 1) packRowsOfA(a, aRow, i0, mc, p0, kc, packedA);
       else {
-        pack(a, aRow, aCol, i0, mc, p0, kc, MR, packedA, 0);
-        rangeOf(packedA, rowPanels * MR * kc);
+        pack(a, aRow, aCol, i0, mc, p0, kc, MR, packedA);
+        if (ranged) rangeOf(packedA, rowPanels * MR * kc);
       }
       const e = scaleExponent(largestBits), smallestA = smallestOf(smallestLess1);
       const raised = largestOf(largestBits) * <f64>powerOfTwo(e); // below 2^63
@@ -336,7 +326,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
         const nr = min(NR, cols - j);
         const range = rangesB + <usize>(j / NR) * RANGE_BYTES;
         // could a product come near the subnormal range (2^−100), and the raised block not overflow?
-        const scaled = e > 0 && smallestA * smallestOf(load<u32>(range, 4)) < 7.888609052210118e-31 &&
+        const scaled = ranged && e > 0 && smallestA * smallestOf(load<u32>(range, 4)) < 7.888609052210118e-31 &&
           raised * largestOf(load<u32>(range)) * <f64>kc < 4.253529586511731e37;
         if (scaled && !scaledReady) {
           scaledCopy(packedA, rowPanels * MR * kc, powerOfTwo(e), scaledA);
