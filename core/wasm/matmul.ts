@@ -44,7 +44,7 @@ export function wasmGemmBatch(
     // C is copied in too: the items may cover only part of it, and the copy back must not
     // overwrite the rest (and with `accumulate` the products add to its values)
     const pa = place(A, true), pb = place(B, true), pc = place(C, true);
-    const ws = heap.alloc(wsPerThread * runs.length);
+    const ws = heap.alloc(wsPerThread * runs.length, false); // (the kernel writes every byte it reads)
     if (ws !== null) temporary.push(ws);
     if (pa < 0 || pb < 0 || pc < 0 || ws === null) {
       noteOversize(`a ${m}×${k}·${k}×${n} product (batch ${items.length}) does not fit the WebAssembly memory: it ran in JavaScript`);
