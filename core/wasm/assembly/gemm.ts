@@ -146,9 +146,9 @@ function packRowsOfA(src: usize, ld: i32, r0: i32, rows: i32, p0: i32, kc: i32, 
 }
 
 /**
- * The range of the n packed floats at p (n a multiple of 4; the padding's zeros do not count) into
- * largestBits and smallestLess1: for the A block, after its packing (every thread packs all of A,
- * so this is the cheaper place, four at a time).
+ * The range of the n packed floats at p (n a multiple of 4; the padding's zeros do not count) added
+ * into largestBits and smallestLess1: a packed B micro-panel's, or a packed A block's (contiguous
+ * there, so four at a time, rather than value by value while packing).
  */
 function rangeOf(p: usize, n: i32): void {
   const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
