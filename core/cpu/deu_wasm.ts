@@ -18,8 +18,11 @@ import { deuInFloat32, residentKernels } from './wasm_switch.js';
 /** Elements × neurons below which one thread runs the layer (waking the workers costs ~20 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 14;
 
-// Each neuron's kind in the table is its subspace's index in SUBSPACES (deu_subspaces.ts's numbers)
-const NOT_FINITE = 11, REAL_ROOTS = 0, OSCILLATION = 1;
+// Each neuron's kind in the table is its subspace's index in SUBSPACES (deu_subspaces.ts's numbers),
+// and the one after them for non-finite coefficients
+const REAL_ROOTS = SUBSPACES.indexOf('1-1-1 Δ>0'), OSCILLATION = SUBSPACES.indexOf('1-1-1 Δ<0'), NOT_FINITE = SUBSPACES.length;
+/** The table header's field the forward kernel sets when x holds ±∞ (core/wasm/assembly/deu.ts's INFINITE_INPUT). */
+const INFINITE_INPUT = 3;
 interface Native {
   rt: WasmRuntime;
   at: number[];
@@ -53,7 +56,7 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
   table[0] = s;
   table[1] = eps;
   table[2] = single ? 1 : 0;
-  table[3] = 0; // set by the forward kernel when x holds ±∞
+  table[INFINITE_INPUT] = 0;
   let j = 0;
   const starts: number[] = []; // where each group of 1-1-1 neurons, or each other neuron, begins
   /** Writes neuron f's entry (a layer runs this twice per training step: no objects per neuron). */
@@ -122,7 +125,7 @@ interface Table {
 
 /** Whether the forward kernel stopped at a ±∞ in x (core/wasm/assembly/deu.ts's INFINITE_INPUT). */
 function sawInfinity(rt: WasmRuntime, table: Table): boolean {
-  return new Float64Array(rt.memory.buffer, table.ptr, 4)[3] !== 0;
+  return new Float64Array(rt.memory.buffer, table.ptr, INFINITE_INPUT + 1)[INFINITE_INPUT] !== 0;
 }
 
 /**

@@ -365,25 +365,26 @@ function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: 
   }
 }
 
+/** Whether the rows [n0, n0 + TILE) of x (if any) hold ±∞; if so, sets the header's INFINITE_INPUT. */
+function infiniteInTile(table: usize, x: usize, n0: i32, N: i32, F: i32, S: i32): bool {
+  if (n0 >= N || !anyAtLeast(x + at(n0, 0, F, S), (min(N, n0 + TILE) - n0) * F * S, Infinity)) return false;
+  store<f64>(table, 1, INFINITE_INPUT);
+  return true;
+}
+
 /**
  * y for the neurons [lo, hi) of the table; with `saved` ≠ 0, each 1-1-1 element's exponentials
  * there too. If x holds ±∞, sets the header's INFINITE_INPUT and stops (y is then incomplete).
  */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  if (anyAtLeast(x, min(N, TILE) * F * S, Infinity)) {
-    store<f64>(table, 1, INFINITE_INPUT);
-    return;
-  }
+  if (infiniteInTile(table, x, 0, N, F, S)) return;
   firstPass(table, lo, hi, false, 0, x, y, N, F, S, 0);
   const s = load<f64>(table);
   const bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24;
   for (let n0 = 0; n0 < N; n0 += TILE) {
     const n1 = min(N, n0 + TILE);
     // the next tile's rows (the first tile's were scanned before the first pass, which reads x too)
-    if (n1 < N && anyAtLeast(x + at(n1, 0, F, S), (min(N, n1 + TILE) - n1) * F * S, Infinity)) {
-      store<f64>(table, 1, INFINITE_INPUT);
-      return;
-    }
+    if (infiniteInTile(table, x, n1, N, F, S)) return;
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
       const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);

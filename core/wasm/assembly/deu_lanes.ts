@@ -36,24 +36,19 @@ const ONE: usize = 0, TWO: usize = 16, MAX: usize = 32, MIN: usize = 48, CAPPED:
 /** Where t > 0 the value v, else +0 (the scalar code's `if (t > 0)` branches). */
 @inline export function whereAbove(t: v128, v: v128): v128 { return v128.and(v, f64x2.gt(t, k(0))); }
 
-/** δ_s's value where the cap is active (−s·t ≥ CAP), for deltaS. */
+/** δ_s's value where the cap is active (−s·t ≥ CAP), for deltaOutside. */
 export function deltaFloor(s: f64): f64 {
   const ecap = Math.exp(CAP);
   return (s * ecap) / ((1 + ecap) * (1 + ecap));
 }
 
-/** δ_s(t) = s·e/(1 + e)², e = E(−s·t), as deu_fast.ts's delta: the constant floor where the cap is active. */
-@inline export function deltaS(t: v128, s: f64, floor: f64): v128 {
-  const z = mul(k(-s), t);
-  const e = expBelowCap(capped(z));
-  return v128.bitselect(k(floor), deltaOf(e, s), f64x2.ge(z, v128.load(FIXED, CAPPED)));
-}
+// δ_s(t) = s·e/(1 + e)², e = E(−s·t), as deu_fast.ts's delta, in two parts: deltaInWindow where
+// deltaNeeded, deltaOutside elsewhere (selected lane by lane)
 
 /**
  * δ_s at z = −s·t without its exponential, where it is not needed (deltaNeeded false): the floor
- * where the cap is active (z ≥ CAP), as deltaS; 0 where z ≤ NEGLIGIBLE, where δ_s = s·e/(1 + e)²
- * is below s·2^−60 (deltaS gives that tiny value; the reference code, in float32, gives 0 from
- * z < −87).
+ * where the cap is active (z ≥ CAP); 0 where z ≤ NEGLIGIBLE, where δ_s = s·e/(1 + e)² is below
+ * s·2^−60 (the reference code, in float32, gives 0 from z < −87).
  */
 @inline export function deltaOutside(z: v128, floor: f64): v128 {
   return v128.and(k(floor), f64x2.ge(z, v128.load(FIXED, CAPPED)));
@@ -64,8 +59,8 @@ export function deltaFloor(s: f64): f64 {
 }
 
 /**
- * deltaS's value in the lanes where deltaNeeded(z) (z = −s·t below the cap, so no cap and no
- * floor to apply; any other lane's value is meaningless, for the caller to select away).
+ * δ_s in the lanes where deltaNeeded(z) (z = −s·t below the cap, so no cap and no floor to apply;
+ * any other lane's value is meaningless, for the caller to select away).
  */
 @inline export function deltaInWindow(z: v128, s: f64): v128 {
   return deltaOf(expBelowCap(z), s);

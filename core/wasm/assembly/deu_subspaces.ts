@@ -6,7 +6,7 @@
 // b- and c-partials; assemble() is evaluate()'s assembly y = H·g + c1·φ1 + c2·φ2 with the clip.
 // exp, sin and cos are vmath.ts's (within about an ulp of V8's).
 import { hostCosLanes, hostExpLanes, hostSinLanes, sinCosPair, sinOf } from './vmath';
-import { add, capped, clip, deltaNeeded, deltaOf, deltaOutside, deltaS, div, E, heaviside, k, mul, neg, sub } from './deu_lanes';
+import { add, capped, clip, deltaInWindow, deltaNeeded, deltaOf, deltaOutside, div, E, heaviside, k, mul, neg, sub } from './deu_lanes';
 
 // With `exact` set (deu_gravitation.ts, for outward gravitation's fit), exp, sin and cos are the
 // host's (V8's, imported) and δ_s is computed as deu_solutions.ts does, so that these functions
@@ -39,7 +39,7 @@ let exactSin: v128 = k(0);
 @inline function delta(t: v128, s: f64, floor: f64): v128 {
   if (exact) return deltaOf(capE(mul(k(-s), t)), s);
   const z = mul(k(-s), t), needed = deltaNeeded(z);
-  return v128.any_true(needed) ? v128.bitselect(deltaS(t, s, floor), deltaOutside(z, floor), needed) : deltaOutside(z, floor);
+  return v128.any_true(needed) ? v128.bitselect(deltaInWindow(z, s), deltaOutside(z, floor), needed) : deltaOutside(z, floor);
 }
 
 // A neuron's kind in the table (core/cpu/deu_wasm.ts writes the same numbers)

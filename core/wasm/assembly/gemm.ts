@@ -53,13 +53,7 @@ export function gemmWorkspaceBytes(cols: i32): i32 {
 const RANGE_BYTES: usize = 8;
 const RANGED_FROM = 16;
 const MAGNITUDE: u32 = 0x7fffffff;
-let largestBits: u32 = 0, smallestLess1: u32 = 0; // the panel being packed
-
-@inline function note(v: f32): void {
-  const bits = reinterpret<u32>(v) & MAGNITUDE;
-  largestBits = max(largestBits, bits);
-  smallestLess1 = min(smallestLess1, bits - 1);
-}
+let largestBits: u32 = 0, smallestLess1: u32 = 0; // rangeOf's result
 
 // W[...] = rows r0..r0+rows-1 of a matrix, elements p0..p0+kc-1, in panels of `width` rows.
 // Element p of row i is at src + (i·rowStride + p·colStride)·4.
@@ -101,19 +95,15 @@ function packRowsOfEight(src: usize, ld: i32, c0: i32, cols: i32, p0: i32, kc: i
 
 /**
  * pack() for an A whose rows are contiguous (colStride 1) and panels of MR = 4 rows: four values of
- * each of the four rows at a time, transposed in registers, with the block's range into
- * largestBits and smallestLess1 (the A block's range is wanted whole).
+ * each of the four rows at a time, transposed in registers.
  */
 function packRowsOfA(src: usize, ld: i32, r0: i32, rows: i32, p0: i32, kc: i32, W: usize): void {
-  const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
-  let largest = i32x4.splat(0), smallest = i32x4.splat(-1);
   let o = W;
   const row = <usize>ld << 2;
   for (let i0 = 0; i0 < rows; i0 += MR) {
     if (rows - i0 < MR) {
       // the last panel, with padding rows: one value at a time
       pack(src, ld, 1, r0 + i0, rows - i0, p0, kc, MR, o);
-      rangeOf(o, MR * kc);
       break;
     }
     const s0 = src + (<usize>((r0 + i0) * ld + p0) << 2);
@@ -128,29 +118,23 @@ function packRowsOfA(src: usize, ld: i32, r0: i32, rows: i32, p0: i32, kc: i32, 
       v128.store(o, i32x4.shuffle(ab23, cd23, 0, 1, 4, 5), 32);
       v128.store(o, i32x4.shuffle(ab23, cd23, 2, 3, 6, 7), 48);
       o += 64;
-      const ma = v128.and(a, magnitude), mb = v128.and(b, magnitude), mc = v128.and(c, magnitude), md = v128.and(d, magnitude);
-      largest = i32x4.max_u(largest, i32x4.max_u(i32x4.max_u(ma, mb), i32x4.max_u(mc, md)));
-      smallest = i32x4.min_u(smallest, i32x4.min_u(i32x4.min_u(i32x4.sub(ma, one), i32x4.sub(mb, one)), i32x4.min_u(i32x4.sub(mc, one), i32x4.sub(md, one))));
     }
     for (; p < kc; p++) {
       const s = s0 + (<usize>p << 2);
-      for (let r = 0; r < MR; r++) {
-        const v = load<f32>(s + <usize>r * row);
-        note(v);
-        store<f32>(o + (<usize>r << 2), v);
-      }
+      for (let r = 0; r < MR; r++) store<f32>(o + (<usize>r << 2), load<f32>(s + <usize>r * row));
       o += <usize>MR << 2;
     }
   }
-  reduceLanes(largest, smallest);
 }
 
 /**
- * The range of the n packed floats at p (n a multiple of 4; the padding's zeros do not count) added
- * into largestBits and smallestLess1: a packed B micro-panel's, or a packed A block's (contiguous
- * there, so four at a time, rather than value by value while packing).
+ * The range of the n packed floats at p (n a multiple of 4; the padding's zeros do not count) into
+ * largestBits and smallestLess1: a packed B micro-panel's or A block's (contiguous there, so four
+ * at a time, rather than value by value while packing).
  */
 function rangeOf(p: usize, n: i32): void {
+  largestBits = 0;
+  smallestLess1 = u32.MAX_VALUE;
   const magnitude = i32x4.splat(MAGNITUDE), one = i32x4.splat(1);
   let largest = i32x4.splat(0), smallest = i32x4.splat(-1);
   for (let i = 0; i < n; i += 4) {
@@ -302,8 +286,6 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
     else pack(b, bCol, bRow, c0, cols, p0, kc, NR, packedB);
     if (ranged) {
       for (let q = 0; q < panels; q++) {
-        largestBits = 0;
-        smallestLess1 = u32.MAX_VALUE;
         rangeOf(packedB + (<usize>(q * NR * kc) << 2), NR * kc);
         store<u32>(rangesB + <usize>q * RANGE_BYTES, largestBits);
         store<u32>(rangesB + <usize>q * RANGE_BYTES, smallestLess1, 4);
@@ -311,14 +293,10 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
     }
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = min(MC, m - i0), rowPanels = (mc + MR - 1) / MR;
-      largestBits = 0;
-      smallestLess1 = u32.MAX_VALUE;
       if (aCol == 1) packRowsOfA(a, aRow, i0, mc, p0, kc, packedA);
-      else {
-        pack(a, aRow, aCol, i0, mc, p0, kc, MR, packedA);
-        if (ranged) rangeOf(packedA, rowPanels * MR * kc);
-      }
-      const e = scaleExponent(largestBits), smallestA = smallestOf(smallestLess1);
+      else pack(a, aRow, aCol, i0, mc, p0, kc, MR, packedA);
+      if (ranged) rangeOf(packedA, rowPanels * MR * kc);
+      const e = ranged ? scaleExponent(largestBits) : 0, smallestA = smallestOf(smallestLess1);
       const raised = largestOf(largestBits) * <f64>powerOfTwo(e); // below 2^63
       let scaledReady = false;
       for (let j = 0; j < cols; j += NR) {
