@@ -11,17 +11,16 @@ import type { TypedArray } from '../dtype.js';
 import { allocFloat32, heapOf } from '../wasm/heap.js';
 import { countRun, type WasmRuntime } from '../wasm/runtime.js';
 import { DEU_BACKWARD, DEU_FORWARD, runShares, splitItems } from '../wasm/threads.js';
-import { hasSmallCoefficient, type Gravitation } from './deu_gravitation.js';
-import { SUBSPACES, subspaceIndex } from './deu_solutions.js';
+import type { Gravitation } from './deu_gravitation.js';
+import { SUBSPACES, type Subspace } from './deu_solutions.js';
 import { deuInFloat32, residentKernels } from './wasm_switch.js';
 
 /** Elements × neurons below which one thread runs the layer (waking the workers costs ~20 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 14;
 
-// Each neuron's kind in the table is its subspace's index in SUBSPACES (deu_subspaces.ts's numbers),
-// and the one after them for non-finite coefficients
-const REAL_ROOTS = SUBSPACES.indexOf('1-1-1 Δ>0'), OSCILLATION = SUBSPACES.indexOf('1-1-1 Δ<0'), NOT_FINITE = SUBSPACES.length;
-/** The table header's field the forward kernel sets when x holds ±∞ (core/wasm/assembly/deu.ts's INFINITE_INPUT). */
+// Each neuron's kind in the table is its subspace's index in SUBSPACES (deu_subspaces.ts's numbers,
+// tests/wasm/deu_table.test.ts checks them), and the one after them for non-finite coefficients
+/** The table header's field the forward kernel sets when x holds ±∞ (core/wasm/assembly/deu_table.ts's INFINITE_INPUT, in float64s). */
 const INFINITE_INPUT = 3;
 interface Native {
   rt: WasmRuntime;
@@ -39,60 +38,18 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false
 }
 
 /**
- * The table of every neuron, written straight into the WebAssembly memory (null: no room). The
- * kernel computes 1-1-1 neurons of one kind together — four at a time in float32 arithmetic, two
- * in float64 — from entries next to each other: so each Δ > 0 or Δ < 0 neuron waits until four of
- * its kind have come and the four are listed together, otherwise in the order of f (neighbouring
- * columns stay together in memory, and the threads, which take equal runs of entries, get both
- * kinds alike).
+ * The table of every neuron in the WebAssembly memory (null: no room), written by the kernel's
+ * deuWriteTable (core/wasm/assembly/deu_table.ts, which says in what order) from a float64 copy of
+ * the coefficients: with `gravitate`, each neuron with a coefficient below ε is flagged for the
+ * backward kernel to find its outward gravitation.
  */
 function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean, single: boolean): Table | null {
-  // a header (s, ε, the arithmetic), then the entries, each with room after its fields for the
-  // constants the kernel derives, then room for the kernel's list of neurons to gravitate (deuTableBytes)
-  const bytes = rt.exports.deuTableBytes(F), HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
-  const block = allocFloat32(rt, bytes / 4, false);
+  const block = allocFloat32(rt, rt.exports.deuTableBytes(F) / 4, false);
   if (block === null) return null;
-  const table = new Float64Array(rt.memory.buffer, block.ptr, bytes / 8);
-  table[0] = s;
-  table[1] = eps;
-  table[2] = single ? 1 : 0;
-  table[INFINITE_INPUT] = 0;
-  let j = 0;
-  const starts: number[] = []; // where each group of 1-1-1 neurons, or each other neuron, begins
-  /** Writes neuron f's entry (a layer runs this twice per training step: no objects per neuron). */
-  const write = (f: number, kind: number) => {
-    const at = HEADER + ENTRY * j++, a = params[5 * f], b = params[5 * f + 1], c = params[5 * f + 2];
-    table[at] = f;
-    table[at + 1] = kind;
-    table[at + 2] = a;
-    table[at + 3] = b;
-    table[at + 4] = c;
-    table[at + 5] = params[5 * f + 3];
-    table[at + 6] = params[5 * f + 4];
-    // −1: a coefficient is below ε, the backward kernel finds the neuron's outward gravitation
-    // itself (core/wasm/assembly/deu_gravitation.ts) and fills in its borrowed columns
-    table[at + 7] = gravitate && kind !== NOT_FINITE && hasSmallCoefficient(a, b, c, eps) ? -1 : 0;
-  };
-  // the Δ > 0 and Δ < 0 neurons waiting for a group of four, by kind (REAL_ROOTS, OSCILLATION)
-  const waiting = [new Int32Array(4), new Int32Array(4)], waitingCount = [0, 0];
-  for (let f = 0; f < F; f++) {
-    const index = subspaceIndex(params[5 * f], params[5 * f + 1], params[5 * f + 2], eps);
-    const kind = index < 0 ? NOT_FINITE : index;
-    if (kind !== REAL_ROOTS && kind !== OSCILLATION) {
-      starts.push(j);
-      write(f, kind);
-      continue;
-    }
-    waiting[kind][waitingCount[kind]++] = f;
-    if (waitingCount[kind] < 4) continue;
-    starts.push(j);
-    for (let i = 0; i < 4; i++) write(waiting[kind][i], kind);
-    waitingCount[kind] = 0;
-  }
-  for (const kind of [REAL_ROOTS, OSCILLATION]) {
-    if (waitingCount[kind] > 0) starts.push(j);
-    for (let i = 0; i < waitingCount[kind]; i++) write(waiting[kind][i], kind);
-  }
+  new Float64Array(rt.memory.buffer, block.ptr + rt.exports.deuCoefficientsAt(F), 5 * F).set(params);
+  const groups = rt.exports.deuWriteTable(block.ptr, F, eps, s, gravitate, single);
+  // (copied: an allocation after this one may grow the memory, which detaches views of it)
+  const starts = new Int32Array(rt.memory.buffer, block.ptr + rt.exports.deuStartsAt(F), groups).slice();
   return { ptr: block.ptr, starts, release: () => block.heap.release(block.ptr) };
 }
 
@@ -119,11 +76,11 @@ function inFloat32(s: number): boolean {
 interface Table {
   ptr: number;
   /** The entries where the kernel's groups (and the other neurons) begin, in order. */
-  starts: number[];
+  starts: Int32Array;
   release: () => void;
 }
 
-/** Whether the forward kernel stopped at a ±∞ in x (core/wasm/assembly/deu.ts's INFINITE_INPUT). */
+/** Whether the forward kernel stopped at a ±∞ in x (core/wasm/assembly/deu_table.ts's INFINITE_INPUT). */
 function sawInfinity(rt: WasmRuntime, table: Table): boolean {
   return new Float64Array(rt.memory.buffer, table.ptr, INFINITE_INPUT + 1)[INFINITE_INPUT] !== 0;
 }
@@ -236,6 +193,29 @@ export function kernelGravitationForTest(x: TypedArray, params: ArrayLike<number
       };
     }
     return out;
+  } finally {
+    table.release();
+  }
+}
+
+/**
+ * For the tests: the table the kernel writes for a layer's coefficients [F, 5] — each entry's neuron
+ * f, its subspace (null: a coefficient is not finite) and whether it is flagged for outward
+ * gravitation, in the table's order — and where its groups begin; null when the kernels cannot run.
+ */
+export function kernelTableForTest(params: ArrayLike<number>, F: number, eps: number, gravitate: boolean): { entries: { f: number; subspace: Subspace | null; flagged: boolean }[]; starts: number[] } | null {
+  const rt = residentKernels()?.rt;
+  if (!rt) return null;
+  const table = tableOf(rt, params, F, eps, 1, gravitate, false);
+  if (!table) return null;
+  try {
+    const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
+    const fields = new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8);
+    const entries = Array.from({ length: F }, (_, j) => {
+      const e = HEADER + ENTRY * j;
+      return { f: fields[e], subspace: SUBSPACES[fields[e + 1]] ?? null, flagged: fields[e + 7] === -1 };
+    });
+    return { entries, starts: Array.from(table.starts) };
   } finally {
     table.release();
   }

@@ -29,6 +29,9 @@ export interface WasmExports {
   rpauScratchBytes(): number;
   deuTableBytes(F: number): number;
   deuEntryBytes(): number;
+  deuCoefficientsAt(F: number): number;
+  deuStartsAt(F: number): number;
+  deuWriteTable(table: number, F: number, eps: number, s: number, gravitate: boolean, single: boolean): number;
   flushSubnormalsF32(p: number, n: number): void;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;

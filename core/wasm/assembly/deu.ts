@@ -20,12 +20,8 @@
 // each thread writes, and later reads, one stream: a pair's vectors u1, u2 (and u3 for Δ < 0),
 // element pair after element pair, not shuffled apart into each element's place.
 //
-// The work comes as a table of neurons (tableOf in core/cpu/deu_wasm.ts, which lists neurons of
-// one kind next to each other): a header with s and ε, then per neuron 14 float64s — its index f,
-// its kind (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for the backward pass outward
-// gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none; −1: a coefficient is below
-// ε, and deu_gravitation.ts finds them here) and the nudged neuron's kind and ã, b̃, c̃, c̃1, c̃2
-// — and room for the constants the kernel derives. A call takes the
+// The work comes as a table of neurons (deu_table.ts, which lists neurons of one kind next to each
+// other and says what each entry holds), each entry with room for the constants the loops derive. A call takes the
 // entries [lo, hi) of the table, so threads split a layer by whole neurons; every lane computes
 // its neuron's scalar expressions in its elements' order, so results depend neither on the split
 // nor on which neuron shares the other lane.
@@ -39,10 +35,11 @@ import { anyAtLeast } from './pau';
 import { isRealRoots, Oscillation, RealRoots } from './deu_kinds';
 import { oscillationG, plusOscillationPhi, plusRealRootsPhi, realRootsG, slopeOf } from './deu_partials';
 import {
-  CONSTANT_SLOTS, slot, SLOTS, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA,
+  CONSTANT_SLOTS, slot, V_BD, V_BW, V_C1, V_C2, V_D, V_D2, V_DB, V_INVC, V_INVD, V_INVDEN, V_NEG_ALPHA, V_OMEGA,
   V_OMEGA_HIGH, V_OMEGA_LOW, V_OSC_A, V_OSC_B, V_OSC_C, V_REAL_A, V_REAL_B, V_REAL_C, V_RMINUS, V_RPLUS, V_SUMS, V_UNIT,
 } from './deu_slots';
 import { backwardFour, forwardFour, phasesReducible, storeGroupSums, zeroGroupSums } from './deu_single';
+import { entryOf, FIELDS, INFINITE_INPUT, kindOf, scratchOf } from './deu_table';
 
 // The 1-1-1 loops run by tiles of TILE rows: every pair or group of the call's neurons computes its
 // elements of rows [n0, n0 + TILE), then all of them the next TILE rows. A neuron's elements are a
@@ -57,21 +54,7 @@ import { backwardFour, forwardFour, phasesReducible, storeGroupSums, zeroGroupSu
 // pass from 2.8–3.0 to 2.2–2.3 ms; tiles of 4, 16 and 32 rows were slower (32: backward 5.1 ms).
 const TILE = 8;
 
-// s, ε, 1 if the 1-1-1 neurons take the float32 loops (deu_single.ts), then INFINITE_INPUT (below)
-const HEADER: usize = 32;
-// Set (1) by deuForwardTable when x holds ±∞ (the caller then computes the layer in JavaScript,
-// deu_far.ts's path): the tiles' rows are scanned as they come, by both threads, so the caller
-// need not read all of x first (0.08 ms of the trained 1024-16 net's forward step, on one thread)
-const INFINITE_INPUT: usize = 24;
-const FIELDS: usize = 14 * 8; // the table's fields per neuron, written by the caller
-// After a neuron's fields, room for its constants as vectors (deu_slots.ts; written by loadTwo or
-// packFour, read in the element loops). Kept in memory rather than in globals or locals: a global
-// is reloaded and re-splatted at every use, and some thirty vector constants cannot all stay in
-// registers, so a load from the neuron's own block (one instruction) is the cheapest way to reach
-// each of them. Each neuron is computed by one thread, so its block is never written by two at once.
-const ENTRY: usize = FIELDS + SLOTS * 16;
-
-// After the entries, LIST bytes per neuron for gravitateFlagged's list
+// gravitateFlagged's list, in the table's scratch bytes (deu_table.ts): LIST bytes per item
 const LIST: usize = 16;
 
 /**
@@ -89,15 +72,6 @@ export function flushSubnormalsF32(p: usize, n: i32): void {
     const at = p + (<usize>i << 2);
     store<f32>(at, f32x4.extract_lane(flushSubnormals(f32x4.splat(load<f32>(at))), 0));
   }
-}
-
-/** The table's size in bytes for F neurons (the caller allocates it). */
-export function deuTableBytes(F: i32): i32 {
-  return <i32>(HEADER + <usize>F * (ENTRY + LIST));
-}
-/** The bytes of one neuron's entry: entry j is at HEADER + j·deuEntryBytes() (HEADER = deuTableBytes(0)). */
-export function deuEntryBytes(): i32 {
-  return <i32>ENTRY;
 }
 
 @inline function at(n: i32, f: i32, F: i32, S: i32): usize {
@@ -278,12 +252,6 @@ function writeConstants(entry: usize): void {
   store<f32>(y + o0, f32x4.extract_lane(r, 0)); // o0 last: a lone element is sent as (o0, o0)
 }
 
-@inline function entryOf(table: usize, j: i32): usize {
-  return table + HEADER + <usize>j * ENTRY;
-}
-@inline function kindOf(entry: usize): i32 {
-  return <i32>load<f64>(entry, 8);
-}
 /** Entry j's partner for the two-neuron loops: entry j + 1 if it is in the range and of j's kind, else j itself. */
 @inline function partnerOf(table: usize, j: i32, hi: i32, kind: i32): i32 {
   return j + 1 < hi && kindOf(entryOf(table, j + 1)) == kind ? j + 1 : j;
@@ -661,7 +629,7 @@ export function deuGravitateTable(table: usize, lo: i32, hi: i32, x: usize, N: i
  * i, so t* is JavaScript's bit for bit (and float32 inputs cannot overflow it).
  */
 function gravitateFlagged(table: usize, lo: i32, hi: i32, x: usize, N: i32, F: i32, S: i32): void {
-  const list = table + HEADER + <usize>F * ENTRY + <usize>lo * LIST;
+  const list = scratchOf(table, F, lo);
   let count: usize = 0;
   for (let j = lo; j < hi; j++) {
     const entry = entryOf(table, j);
