@@ -167,6 +167,12 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
   return true;
 }
 
+/** For the tests: the F-neuron table's float64s, and where entry j's fields begin among them. */
+function tableFields(rt: WasmRuntime, table: Table, F: number): { fields: Float64Array; entry: (j: number) => number } {
+  const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
+  return { fields: new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8), entry: (j) => HEADER + ENTRY * j };
+}
+
 /**
  * For the tests: outward gravitation as the WebAssembly backward kernel finds it, for every neuron
  * of a float32 layer in the WebAssembly memory (null where none: no coefficient below ε, or
@@ -180,11 +186,10 @@ export function kernelGravitationForTest(x: TypedArray, params: ArrayLike<number
   if (!table) return null;
   try {
     rt.exports.deuGravitateTable(table.ptr, 0, F, at[0], N, F, S);
-    const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
-    const fields = new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8);
+    const { fields, entry } = tableFields(rt, table, F);
     const out = new Array<Gravitation | null>(F).fill(null);
     for (let j = 0; j < F; j++) {
-      const e = HEADER + ENTRY * j, borrowed = fields[e + 7];
+      const e = entry(j), borrowed = fields[e + 7];
       if (borrowed <= 0) continue;
       out[fields[e]] = {
         at: { a: fields[e + 9], b: fields[e + 10], c: fields[e + 11], c1: fields[e + 12], c2: fields[e + 13] },
@@ -209,10 +214,9 @@ export function kernelTableForTest(params: ArrayLike<number>, F: number, eps: nu
   const table = tableOf(rt, params, F, eps, 1, gravitate, false);
   if (!table) return null;
   try {
-    const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
-    const fields = new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8);
+    const { fields, entry } = tableFields(rt, table, F);
     const entries = Array.from({ length: F }, (_, j) => {
-      const e = HEADER + ENTRY * j;
+      const e = entry(j);
       return { f: fields[e], subspace: SUBSPACES[fields[e + 1]] ?? null, flagged: fields[e + 7] === -1 };
     });
     return { entries, starts: Array.from(table.starts) };

@@ -7,17 +7,15 @@
 // an ulp) sees the numbers JavaScript sees. Each neuron takes a few evaluations: in WebAssembly
 // they cost microseconds where the JavaScript, run a few dozen times per step, is rarely optimised
 // by V8 and took up to a tenth of a millisecond each.
-import { ALL_PARTIALS, assemble, basis1, basis2, basisAt, BAND, DT, OSCILLATION, REAL_ROOTS, setExact, Y } from './deu_subspaces';
+import { ALL_PARTIALS, assemble, basis1, basis2, basisAt, DT, oneOneOneKind, setExact, Y } from './deu_subspaces';
 import { M } from './deu_lanes';
 
 const STEP: f64 = 1e-3; // DEU_NUMERICS.gravitationStep: the forward difference's Δt
 const RIDGE: f64 = 1e-9; // DEU_NUMERICS.ridge
 
-/** deu_solutions.ts's subspaceOf for a nudged neuron (finite, every coefficient at least ε): its 1-1-1 kind. */
-function nudgedKind(a: f64, b: f64, c: f64, eps: f64): i32 {
-  const delta = b * b - 4 * a * c;
-  if (Math.abs(delta) < eps && Math.sign(a) == Math.sign(c)) return BAND;
-  return delta < 0 ? OSCILLATION : REAL_ROOTS;
+/** The columns of a, b, c below ε in magnitude, as a bit mask (1 a, 2 b, 4 c): deu_gravitation.ts's nudged columns. */
+@inline export function smallColumns(a: f64, b: f64, c: f64, eps: f64): i32 {
+  return (Math.abs(a) < eps ? 1 : 0) | (Math.abs(b) < eps ? 2 : 0) | (Math.abs(c) < eps ? 4 : 0);
 }
 
 /** ε·sign(v) where |v| < ε (+ε for 0), else v. */
@@ -35,7 +33,7 @@ function nudgedKind(a: f64, b: f64, c: f64, eps: f64): i32 {
 export function gravitate(entry: usize, sum: f64, count: i32, eps: f64, s: f64): void {
   const kind = <i32>load<f64>(entry, 8);
   const a = load<f64>(entry, 16), b = load<f64>(entry, 24), c = load<f64>(entry, 32), c1 = load<f64>(entry, 40), c2 = load<f64>(entry, 48);
-  const borrowed = (Math.abs(a) < eps ? 1 : 0) | (Math.abs(b) < eps ? 2 : 0) | (Math.abs(c) < eps ? 4 : 0);
+  const borrowed = smallColumns(a, b, c, eps);
   store<f64>(entry, 0, 56);
   if (borrowed == 0 || count == 0) return;
   const tStar = sum / <f64>count; // t*: the mean of its inputs
@@ -44,7 +42,7 @@ export function gravitate(entry: usize, sum: f64, count: i32, eps: f64, s: f64):
   assemble(kind, f64x2.splat(tStar), a, b, c, c1, c2, s, 0, ALL_PARTIALS);
   const nowY = f64x2.extract_lane(Y, 0), nowDt = f64x2.extract_lane(DT, 0);
   const na = nudge(a, eps), nb = nudge(b, eps), nc = nudge(c, eps);
-  const nk = nudgedKind(na, nb, nc, eps);
+  const nk = oneOneOneKind(na, nb, nc, eps);
   // the nudged neuron's step response from rest at t*
   assemble(nk, f64x2.splat(tStar), na, nb, nc, 0, 0, s, 0, ALL_PARTIALS);
   const restY = f64x2.extract_lane(Y, 0), restDt = f64x2.extract_lane(DT, 0);

@@ -56,6 +56,17 @@ export const SIGMOID = 9; // 0-0-1
 export const IDENTITY = 10; // 0-0-0
 export const NOT_FINITE = 11; // a, b or c not finite: every output NaN
 
+/**
+ * The kind of a neuron whose a, b and c are finite and at least ε in magnitude (deu_solutions.ts's
+ * subspaceOf there): the band where |Δ| < ε and sign(a) = sign(c) (the paper's condition, missing
+ * in the reference; specs/deu.md), else Δ < 0 or Δ > 0.
+ */
+export function oneOneOneKind(a: f64, b: f64, c: f64, eps: f64): i32 {
+  const delta = b * b - 4 * a * c;
+  if (Math.abs(delta) < eps && Math.sign(a) == Math.sign(c)) return BAND;
+  return delta < 0 ? OSCILLATION : REAL_ROOTS;
+}
+
 // g, φ1, φ2 at the pair t, with their partials by t, a, b and c (deu_solutions.ts's Parts)
 let g: v128 = k(0), gt: v128 = k(0), ga: v128 = k(0), gb: v128 = k(0), gc: v128 = k(0);
 let p1: v128 = k(0), p1t: v128 = k(0), p1a: v128 = k(0), p1b: v128 = k(0), p1c: v128 = k(0);

@@ -18,7 +18,8 @@
 // memory, and threads that take equal runs of entries get both kinds alike). It was JavaScript
 // (core/cpu/deu_wasm.ts): 0.07–0.1 ms per pass of the 1024-neuron layer, on the Intel host.
 import { SLOTS } from './deu_slots';
-import { BAND, DOUBLE_RAMP, FIRST_ORDER, HYPERBOLIC, IDENTITY, NO_SPRING, NOT_FINITE, OSCILLATION, RAMP, REAL_ROOTS, SIGMOID, UNDAMPED } from './deu_subspaces';
+import { DOUBLE_RAMP, FIRST_ORDER, HYPERBOLIC, IDENTITY, NO_SPRING, NOT_FINITE, OSCILLATION, oneOneOneKind, RAMP, REAL_ROOTS, SIGMOID, UNDAMPED } from './deu_subspaces';
+import { smallColumns } from './deu_gravitation';
 
 export const HEADER: usize = 80;
 /** The header's field deu.ts's forward pass sets (1) when x holds ±∞. */
@@ -34,8 +35,10 @@ export const FIELDS: usize = 14 * 8;
 // cheapest way to reach each of them. Each neuron is computed by one thread, so its block is never
 // written by two at once.
 export const ENTRY: usize = FIELDS + SLOTS * 16;
-/** After the entries, SCRATCH bytes per neuron: the coefficients (five float64s), later the list of neurons to gravitate. */
-export const SCRATCH: usize = 40;
+/** A neuron's coefficients a, b, c, c1, c2 as float64s. */
+const COEFFICIENTS: usize = 5 * 8;
+/** After the entries, SCRATCH bytes per neuron: the coefficients, later the list of neurons to gravitate. */
+export const SCRATCH: usize = COEFFICIENTS;
 
 /** The table's size in bytes for F neurons (the caller allocates it). */
 export function deuTableBytes(F: i32): i32 {
@@ -65,11 +68,6 @@ export function deuStartsAt(F: i32): i32 {
   return table + HEADER + <usize>F * ENTRY + <usize>lo * SCRATCH;
 }
 
-/** −1, 0 or 1 (0 for ±0), as Math.sign for finite values. */
-@inline function signOf(v: f64): i32 {
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
-}
-
 /**
  * A neuron's kind from its coefficients: core/cpu/deu_solutions.ts's subspaceIndex, comparison for
  * comparison (NOT_FINITE where that gives −1). |p| = ε counts as non-zero, |Δ| = ε is not forced.
@@ -82,15 +80,7 @@ function kindFor(a: f64, b: f64, c: f64, eps: f64): i32 {
   if (!B && !C) return DOUBLE_RAMP;
   if (!B) return a * c > 0 ? UNDAMPED : HYPERBOLIC;
   if (!C) return NO_SPRING;
-  const delta = b * b - 4 * a * c;
-  // the paper's condition sign(a) = sign(c) (specs/deu.md; deu_solutions.ts says why)
-  if (Math.abs(delta) < eps && signOf(a) == signOf(c)) return BAND;
-  return delta < 0 ? OSCILLATION : REAL_ROOTS;
-}
-
-/** core/cpu/deu_gravitation.ts's hasSmallCoefficient. */
-@inline function hasSmallCoefficient(a: f64, b: f64, c: f64, eps: f64): bool {
-  return Math.abs(a) < eps || Math.abs(b) < eps || Math.abs(c) < eps;
+  return oneOneOneKind(a, b, c, eps);
 }
 
 /**
@@ -111,7 +101,7 @@ export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate:
   store<i32>(waiting + QUEUE_BYTES, 0, QUEUE);
   let j = 0, groups = 0;
   for (let f = 0; f < F; f++) {
-    const p = coefficients + <usize>f * 40;
+    const p = coefficients + <usize>f * COEFFICIENTS;
     const kind = kindFor(load<f64>(p), load<f64>(p, 8), load<f64>(p, 16), eps);
     if (kind != REAL_ROOTS && kind != OSCILLATION) {
       groups = begin(starts, groups, j);
@@ -143,7 +133,7 @@ export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate:
 
 /** Entry j: neuron f of `kind`, its coefficients from the copy at `coefficients` (after every entry). */
 @inline function writeEntry(table: usize, j: i32, f: i32, kind: i32, coefficients: usize, eps: f64, gravitate: bool): void {
-  const at = entryOf(table, j), p = coefficients + <usize>f * 40;
+  const at = entryOf(table, j), p = coefficients + <usize>f * COEFFICIENTS;
   const a = load<f64>(p), b = load<f64>(p, 8), c = load<f64>(p, 16);
   store<f64>(at, <f64>f);
   store<f64>(at, <f64>kind, 8);
@@ -154,5 +144,5 @@ export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate:
   store<f64>(at, load<f64>(p, 32), 48);
   // −1: a coefficient is below ε; the backward pass finds the neuron's outward gravitation itself
   // (deu_gravitation.ts) and fills in its borrowed columns
-  store<f64>(at, gravitate && kind != NOT_FINITE && hasSmallCoefficient(a, b, c, eps) ? -1 : 0, 56);
+  store<f64>(at, gravitate && kind != NOT_FINITE && smallColumns(a, b, c, eps) != 0 ? -1 : 0, 56);
 }
