@@ -46,3 +46,27 @@ export function roundRobin(contenders: readonly Timed[], warmup: number, runs: n
   }
   return times;
 }
+
+/**
+ * How a ratio of two contenders' medians moves with the machine within one run: the ratios a[i]/b[i]
+ * of the rounds (roundRobin's arrays: run i of each was in round i), sorted, with their quartiles
+ * and how many are at most `target`. A ratio of medians a few percent from a target says little
+ * when the rounds' ratios spread over twice that.
+ */
+export interface RoundRatios {
+  sorted: number[];
+  q1: number;
+  q3: number;
+  atMost: number;
+}
+export function roundRatios(a: readonly number[], b: readonly number[], target: number): RoundRatios {
+  if (a.length !== b.length || a.length === 0) throw new Error(`roundRatios: expected two equal, non-empty lists of run times, got ${a.length} and ${b.length}`);
+  const sorted = a.map((x, i) => x / b[i]).sort((x, y) => x - y);
+  return { sorted, q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), atMost: sorted.filter((r) => r <= target).length };
+}
+
+/** The q-quantile of sorted values, linear between neighbouring ranks (numpy's default). */
+export function quantile(sorted: readonly number[], q: number): number {
+  const at = (sorted.length - 1) * q, lo = Math.floor(at), hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}

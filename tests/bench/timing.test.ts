@@ -3,7 +3,7 @@
 // garbage collection every few MB of fresh arrays) is not charged to one contender every time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { orderOf } from '../../bench/timing.js';
+import { orderOf, quantile, roundRatios } from '../../bench/timing.js';
 
 /** How often each contender ran right after each other one within a round, over `rounds` rounds: [before][after]. */
 function follows(order: (round: number) => number[], n: number, rounds: number): number[][] {
@@ -35,6 +35,18 @@ test('orderOf: over n rounds (2n for odd n) every contender runs right after eve
     // the harness: the rotation bench/timing.ts used before runs each contender after one other only
     if (n >= 3) assert.not.ok(balanced(follows((r) => Array.from({ length: n }, (_, i) => (i + r) % n), n, rounds)), `rotation, n = ${n}`);
   }
+});
+
+test('roundRatios: the ratios of the runs of one round, their quartiles (numpy\'s linear rule) and the count at most the target', () => {
+  const deu = [12, 13, 10, 15, 11], relu = [10, 10, 10, 10, 10];
+  const r = roundRatios(deu, relu, 1.25);
+  assert.equal(r.sorted, [1, 1.1, 1.2, 1.3, 1.5]);
+  assert.ok(Math.abs(r.q1 - 1.1) < 1e-12 && Math.abs(r.q3 - 1.3) < 1e-12, `${r.q1} ${r.q3}`);
+  assert.is(r.atMost, 3);
+  // pairs by round, not by rank: sorting each list first would give other ratios
+  assert.equal(roundRatios([2, 1], [1, 2], 1).sorted, [0.5, 2]);
+  assert.ok(Math.abs(quantile([0, 10], 0.25) - 2.5) < 1e-12);
+  assert.throws(() => roundRatios([1], [1, 2], 1), /two equal, non-empty lists/);
 });
 
 test.run();
