@@ -32,15 +32,16 @@ import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu
 import { fastBackward, fastForward } from './deu_fast.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from './deu_solutions.js';
 import { arrayOf, type CpuAllocator, type CpuStorage } from './storage.js';
-import { keptSlots, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
+import { savedLength, wasmDeuBackward, wasmDeuForward } from './deu_wasm.js';
 import { heapStats } from '../wasm/heap.js';
 import { heapLimit } from '../wasm/runtime.js';
 import { residentKernels } from './wasm_switch.js';
 
 /**
  * y, and with `save` (a backward pass will follow) what deuBackward can reuse: where the
- * WebAssembly kernel runs, each element's exponentials (keptSlots(s) float32 slots per element:
- * float64s, or float32s in float32 arithmetic), so that the backward pass need not compute them again.
+ * WebAssembly kernel runs, each element's exponentials (float64s, or float32s in float32 arithmetic)
+ * and the layer's table (deu_wasm.ts's savedLength), so that the backward pass need not compute
+ * them again.
  */
 export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: DeuParams, save: boolean): { y: CpuStorage; saved: CpuStorage | null } {
   const x = arrayOf(xv.storage), params = arrayOf(pv.storage);
@@ -48,8 +49,8 @@ export function deuForward(alloc: CpuAllocator, xv: View, pv: View, { eps, s }: 
   // written whole on either path (WebAssembly or the loop below): no zeroing
   const y = alloc.alloc(xv.dtype, x.length, false);
   const point = new DeuPoint();
-  const slots = keptSlots(s);
-  const saved = save && xv.dtype === 'float32' && x.length > 0 && roomToKeep(4 * slots * x.length) ? alloc.alloc('float32', slots * x.length, false) : null;
+  const length = savedLength(s, x.length, F);
+  const saved = save && xv.dtype === 'float32' && x.length > 0 && roomToKeep(4 * length) ? alloc.alloc('float32', length, false) : null;
   const ran = wasmDeuForward(x, y.array, params, N, F, S, eps, s, saved?.array ?? null);
   if (ran === 'saved') return { y, saved };
   if (saved) alloc.release(saved);

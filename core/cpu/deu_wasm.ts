@@ -4,7 +4,8 @@
 // c1, c2, then outward gravitation's borrowed columns and nudged neuron, and room for the
 // constants the kernel derives; see the assembly's header) and run by one call per layer, split
 // across the worker threads by whole neurons. The forward pass can keep each element's
-// exponentials for the backward pass (keptSlots). The backward kernel also finds outward
+// exponentials for the backward pass (keptSlots), and then writes its table after them, ready for
+// the backward pass (savedLength says why). The backward kernel also finds outward
 // gravitation (t*, the nudged neuron, its c̃1 and c̃2) for each neuron with a coefficient below ε,
 // bit for bit core/cpu/deu_gravitation.ts's (core/wasm/assembly/deu_gravitation.ts says how).
 import type { TypedArray } from '../dtype.js';
@@ -46,11 +47,42 @@ function nativeFor(arrays: readonly TypedArray[], x: TypedArray, checked = false
 function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean, single: boolean): Table | null {
   const block = allocFloat32(rt, rt.exports.deuTableBytes(F) / 4, false);
   if (block === null) return null;
-  new Float64Array(rt.memory.buffer, block.ptr + rt.exports.deuCoefficientsAt(F), 5 * F).set(params);
-  const groups = rt.exports.deuWriteTable(block.ptr, F, eps, s, gravitate, single);
-  // (copied: an allocation after this one may grow the memory, which detaches views of it)
-  const starts = new Int32Array(rt.memory.buffer, block.ptr + rt.exports.deuStartsAt(F), groups).slice();
-  return { ptr: block.ptr, starts, release: () => block.heap.release(block.ptr) };
+  writeTable(rt, block.ptr, params, F, eps, s, gravitate, single);
+  return { ptr: block.ptr, starts: startsOf(rt, block.ptr, F), release: () => block.heap.release(block.ptr) };
+}
+
+/** deuWriteTable at ptr (deuTableBytes(F) bytes) from a float64 copy of the coefficients. */
+function writeTable(rt: WasmRuntime, ptr: number, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean, single: boolean): void {
+  new Float64Array(rt.memory.buffer, ptr + rt.exports.deuCoefficientsAt(F), 5 * F).set(params);
+  rt.exports.deuWriteTable(ptr, F, eps, s, gravitate, single);
+}
+
+/** The entries where the table's groups begin (copied: an allocation after this may grow the memory, which detaches views of it). */
+function startsOf(rt: WasmRuntime, ptr: number, F: number): Int32Array {
+  return new Int32Array(rt.memory.buffer, ptr + rt.exports.deuStartsAt(F), rt.exports.deuTableGroups(ptr)).slice();
+}
+
+/**
+ * The table the forward pass wrote after the exponentials it kept (at `ptr`), if it is still the
+ * table of these coefficients, s, ε and arithmetic, else null. Its copy of the coefficients is
+ * compared before anything else reads the table: the backward kernel's outward gravitation lists
+ * its neurons over that copy, so a second backward pass over the same forward pass writes a table
+ * of its own.
+ */
+function forwardTable(rt: WasmRuntime, ptr: number, params: ArrayLike<number>, F: number, eps: number, s: number, single: boolean): Table | null {
+  if (!shareTables) return null;
+  const header = new Float64Array(rt.memory.buffer, ptr, 3);
+  if (header[0] !== s || header[1] !== eps || header[2] !== (single ? 1 : 0)) return null;
+  const copy = new Float64Array(rt.memory.buffer, ptr + rt.exports.deuCoefficientsAt(F), 5 * F);
+  for (let i = 0; i < 5 * F; i++) if (copy[i] !== params[i]) return null;
+  return { ptr, starts: startsOf(rt, ptr, F), release: () => {} };
+}
+
+/** Whether the backward pass reuses the forward pass's table (tests turn it off to compare). */
+let shareTables = true;
+/** For tests: false makes every backward pass write a table of its own. */
+export function setShareTablesForTest(on: boolean): void {
+  shareTables = on;
 }
 
 /**
@@ -59,10 +91,29 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
  * for the float32 loops (core/wasm/assembly/deu.ts's keptAt). The count tells the backward pass
  * which loops kept them, and it runs those.
  */
-export function keptSlots(s: number): number {
+function keptSlots(s: number): number {
   return inFloat32(s) ? KEPT_SLOTS_SINGLE : KEPT_SLOTS_DOUBLE;
 }
 const KEPT_SLOTS_DOUBLE = 6, KEPT_SLOTS_SINGLE = 3;
+
+/**
+ * The float32 length of what a forward pass over the n elements of x ([N, F, …]) with steepness s
+ * keeps for the backward pass: keptSlots(s) per element, then, from a 64-byte boundary (tableAt),
+ * room for the layer's table. The forward pass writes the table there (with outward gravitation's
+ * flags, which only the backward kernel reads) and the backward pass reuses it instead of writing
+ * its own: in bench/deu.ts's training step the 1024-neuron layer's table took 0.06 ms of the
+ * backward pass (2 to 3 times what a table takes in a loop of nothing else: the step's other work
+ * has just evicted its code and memory).
+ */
+export function savedLength(s: number, n: number, F: number): number {
+  const rt = residentKernels()?.rt;
+  const slots = keptSlots(s);
+  return rt ? (tableAt(slots, n) + rt.exports.deuTableBytes(F)) / 4 : slots * n;
+}
+/** Where the table starts in what a forward pass kept, in bytes (see savedLength). */
+function tableAt(slots: number, n: number): number {
+  return Math.ceil((4 * slots * n) / 64) * 64;
+}
 
 /**
  * Whether the 1-1-1 neurons take the float32 loops (core/wasm/assembly/deu_single.ts): with
@@ -91,18 +142,30 @@ function sawInfinity(rt: WasmRuntime, table: Table): boolean {
  * runs the float64 loops, all four neurons: so a neuron's bits would otherwise depend on it).
  */
 function runsOf(rt: WasmRuntime, table: Table, F: number, work: number): [number, number][] {
-  const aligned = (i: number) => table.starts.find((start) => start >= i) ?? F;
-  return splitItems(rt, F, work, PARALLEL_MIN_ELEMENTS).map(([lo, hi]) => [aligned(lo), aligned(hi)]);
+  return splitItems(rt, F, work, PARALLEL_MIN_ELEMENTS).map(([lo, hi]) => [groupAtOrAfter(table.starts, lo, F), groupAtOrAfter(table.starts, hi, F)]);
+}
+
+/** The first of the (increasing) group starts at or after entry i, F if none (a binary search). */
+function groupAtOrAfter(starts: Int32Array, i: number, F: number): number {
+  let lo = 0, hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < starts.length ? starts[lo] : F;
 }
 
 /**
- * `saved`'s pointer and the arithmetic that kept it (single: the float32 loops) if it is a size
- * keptSlots gives for x and in the WebAssembly memory, else null.
+ * `saved`'s pointer, the arithmetic that kept it (single: the float32 loops) and where its table
+ * goes, if it is a length savedLength gives for n elements of x and F neurons and in the
+ * WebAssembly memory, else null.
  */
-function keptFor(saved: TypedArray | null, x: TypedArray): { ptr: number; single: boolean } | null {
-  if (!saved || (saved.length !== KEPT_SLOTS_DOUBLE * x.length && saved.length !== KEPT_SLOTS_SINGLE * x.length)) return null;
-  const native = residentKernels(saved);
-  return native && { ptr: native.at[0], single: saved.length === KEPT_SLOTS_SINGLE * x.length };
+function keptFor(rt: WasmRuntime, saved: TypedArray | null, n: number, F: number): { ptr: number; single: boolean; table: number } | null {
+  if (!saved || n === 0) return null;
+  const slots = [KEPT_SLOTS_DOUBLE, KEPT_SLOTS_SINGLE].find((k) => saved.length === (tableAt(k, n) + rt.exports.deuTableBytes(F)) / 4);
+  const native = slots === undefined ? null : residentKernels(saved);
+  return native && { ptr: native.at[0], single: slots === KEPT_SLOTS_SINGLE, table: native.at[0] + tableAt(slots!, n) };
 }
 
 /**
@@ -117,12 +180,15 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   if (!native || F === 0) return false;
   const { rt, at } = native;
   const single = inFloat32(s);
-  const table = tableOf(rt, params, F, eps, s, false, single);
+  const kept = keptFor(rt, saved, x.length, F), keep = kept && kept.single === single ? kept : null;
+  // where it keeps the exponentials it writes the table after them, with the backward pass's flags
+  if (keep) writeTable(rt, keep.table, params, F, eps, s, true, single);
+  const table = keep ? { ptr: keep.table, starts: startsOf(rt, keep.table, F), release: () => {} } : tableOf(rt, params, F, eps, s, false, single);
   if (!table) return false;
-  const kept = keptFor(saved, x), keep = kept && kept.single === single ? kept.ptr : 0;
   try {
     const runs = runsOf(rt, table, F, F * N * S);
-    runShares(rt, DEU_FORWARD, 'deu', [table.ptr, at[0], at[1], N, F, S, keep], runs, () => 0, (lo, hi) => rt.exports.deuForwardTable(table.ptr, lo, hi, at[0], at[1], N, F, S, keep));
+    const keepAt = keep?.ptr ?? 0;
+    runShares(rt, DEU_FORWARD, 'deu', [table.ptr, at[0], at[1], N, F, S, keepAt], runs, () => 0, (lo, hi) => rt.exports.deuForwardTable(table.ptr, lo, hi, at[0], at[1], N, F, S, keepAt));
     if (sawInfinity(rt, table)) return false; // the caller computes the layer (deu_far.ts's path for ±∞)
     countRun('deu');
   } finally {
@@ -139,13 +205,15 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
  * kernel cannot run.
  */
 export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, saved: TypedArray | null): boolean {
-  const kept = keptFor(saved, x);
+  const resident = residentKernels(x);
+  const kept = resident && keptFor(resident.rt, saved, x.length, F);
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
-  // what a forward pass kept is read by the loops that kept it (float64 or float32 arithmetic)
+  // what a forward pass kept is read by the loops that kept it (float64 or float32 arithmetic),
+  // with the table it wrote (when that is still this layer's)
   const single = kept ? kept.single : inFloat32(s);
-  const table = tableOf(rt, params, F, eps, s, true, single);
+  const table = (kept && forwardTable(rt, kept.table, params, F, eps, s, single)) || tableOf(rt, params, F, eps, s, true, single);
   if (!table) return false;
   const sums = allocFloat32(rt, 10 * F, false);
   if (!sums) {
@@ -168,9 +236,20 @@ export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dp
 }
 
 /** For the tests: the F-neuron table's float64s, and where entry j's fields begin among them. */
-function tableFields(rt: WasmRuntime, table: Table, F: number): { fields: Float64Array; entry: (j: number) => number } {
+function tableFields(rt: WasmRuntime, table: Pick<Table, 'ptr'>, F: number): { fields: Float64Array; entry: (j: number) => number } {
   const HEADER = rt.exports.deuTableBytes(0) / 8, ENTRY = rt.exports.deuEntryBytes() / 8;
   return { fields: new Float64Array(rt.memory.buffer, table.ptr, rt.exports.deuTableBytes(F) / 8), entry: (j) => HEADER + ENTRY * j };
+}
+
+/**
+ * For the tests: the table a forward pass wrote into what it kept (`saved`, for x of n elements and
+ * F neurons) as tableFields gives it, and where its copy of the coefficients begins among its
+ * float64s; null if `saved` is not such a block.
+ */
+export function keptTableForTest(saved: TypedArray, n: number, F: number): { fields: Float64Array; entry: (j: number) => number; coefficients: number } | null {
+  const rt = residentKernels(saved)?.rt;
+  const kept = rt && keptFor(rt, saved, n, F);
+  return rt && kept ? { ...tableFields(rt, { ptr: kept.table }, F), coefficients: rt.exports.deuCoefficientsAt(F) / 8 } : null;
 }
 
 /**

@@ -31,6 +31,7 @@ export interface WasmExports {
   deuEntryBytes(): number;
   deuCoefficientsAt(F: number): number;
   deuStartsAt(F: number): number;
+  deuTableGroups(table: number): number;
   deuWriteTable(table: number, F: number, eps: number, s: number, gravitate: boolean, single: boolean): number;
   flushSubnormalsF32(p: number, n: number): void;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;

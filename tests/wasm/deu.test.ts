@@ -18,6 +18,7 @@ import { subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
 import { arrayOf } from '../../core/cpu/storage.js';
 import { setKeepShareForTest } from '../../core/cpu/deu.js';
+import { keptTableForTest, savedLength, setShareTablesForTest } from '../../core/cpu/deu_wasm.js';
 import { fromStorage } from '../../core/tensor.js';
 import type { Storage, View } from '../../core/backend.js';
 
@@ -222,6 +223,56 @@ test('δ_s near t = 0 in the generic loops (0-1-1, 1-0-1, 1-1-0, the band; at re
   }
 });
 
+test('the backward pass reuses the table the forward pass kept (the bits a table of its own gives), and writes its own when the kept one is not this layer\'s', () => {
+  // mixedLayer has neurons below ε (a = 0.004: outward gravitation, whose flags the forward pass writes for the backward pass)
+  const F = 23, N = 40, S = 3, hyper = { eps: EPS, s: 100 };
+  tg.manualSeed(14);
+  const x = tg.randn([N, F, S]).mul(2), g = tg.randn([N, F, S]), p = tg.tensor(mixedLayer(F));
+  const k = x.backend.kernels;
+  const toTensor = (st: Storage, shape: number[]) => fromStorage(st, shape, 'float32', x.backend);
+  const forward = () => {
+    const out = k.deuForward!(x.kernelView(), p.kernelView(), hyper, true);
+    toTensor(out.y, [N, F, S]).dispose();
+    assert.ok(out.saved !== null, 'kept');
+    const kept = toTensor(out.saved!, [out.saved!.size]);
+    return { kept, table: keptTableForTest(arrayOf(kept.storage), N * F * S, F)! };
+  };
+  const backward = (kept: View) => {
+    const r = k.deuBackward!(g.kernelView(), x.kernelView(), p.kernelView(), hyper, kept);
+    const dx = toTensor(r.dx, [N, F, S]), dp = toTensor(r.dparams, [F, 5]);
+    const bits = [dx, dp].map((t) => Array.from(new Uint32Array((t.data() as Float32Array).slice().buffer)));
+    dx.dispose();
+    dp.dispose();
+    return bits;
+  };
+  // a table of its own (the kept one left as the forward pass wrote it), then the kept one
+  const a = forward();
+  assert.ok(a.table !== null, 'the forward pass wrote its table after the exponentials');
+  let own: number[][];
+  setShareTablesForTest(false);
+  try {
+    own = backward(a.kept.kernelView());
+  } finally {
+    setShareTablesForTest(true);
+  }
+  assert.equal(backward(a.kept.kernelView()), own, 'the kept table: the same bits');
+  a.kept.dispose();
+  // the kept table is the one read: its first entry's kind made "not finite" makes that neuron's gradients NaN
+  const b = forward();
+  b.table.fields[b.table.entry(0) + 1] = 11; // deu_subspaces.ts's NOT_FINITE
+  const f0 = b.table.fields[b.table.entry(0)];
+  const changed = backward(b.kept.kernelView())[1];
+  assert.ok(Number.isNaN(new Float32Array(new Uint32Array(changed.slice(5 * f0, 5 * f0 + 5)).buffer)[0]), 'read: neuron ' + f0 + '\'s gradients are NaN');
+  b.kept.dispose();
+  // one whose copy of the coefficients is not the layer's is left alone: the same bits as before
+  const c = forward();
+  c.table.fields[c.table.entry(0) + 1] = 11;
+  c.table.fields[c.table.coefficients] += 1;
+  assert.equal(backward(c.kept.kernelView()), own, 'not this layer\'s table: a table of its own');
+  c.kept.dispose();
+  [x, g, p].forEach((t) => t.dispose());
+});
+
 test('the backward pass reads the kept copy: a value doubled in it changes the one element it belongs to', () => {
   // two Δ < 0 neurons: one pair, the table's first unit, so the copy starts with its u1 (e = E(−αt))
   // for the pair's first element pair, lane 0: element 0 (deu.ts's keptAt)
@@ -272,7 +323,8 @@ test('the forward pass keeps nothing when that would fill more than half the Web
     return { bytes, grads };
   };
   const kept = pass();
-  assert.is(kept.bytes, 64 * 48 * 28, 'y and 24 bytes per element kept');
+  assert.is(kept.bytes, 64 * 48 * 4 + 4 * savedLength(100, 64 * 48, 48), 'y, and 24 bytes per element and the table kept');
+  assert.ok(4 * savedLength(100, 64 * 48, 48) >= 64 * 48 * 24, '24 bytes per element at least');
   // the memory is as full as roomToKeep allows: 0 of it may be taken
   setKeepShareForTest(0);
   try {
@@ -288,9 +340,9 @@ test('the forward pass keeps nothing when that would fill more than half the Web
 test('what the forward pass keeps lives as long as the tape entry: freed by backward() or by the tape, never kept under noGrad', () => {
   tg.manualSeed(12);
   const x = tg.randn([64, 48]), p = tg.tensor(mixedLayer(48), { requiresGrad: true });
-  const base = tg.memory().bytes, yBytes = 64 * 48 * 4, keptBytes = 64 * 48 * 24;
+  const base = tg.memory().bytes, yBytes = 64 * 48 * 4, keptBytes = 4 * savedLength(100, 64 * 48, 48);
   const y = tg.deu(x, p);
-  assert.is(tg.memory().bytes - base, yBytes + keptBytes, 'y and 24 bytes per element kept for the backward pass');
+  assert.is(tg.memory().bytes - base, yBytes + keptBytes, 'y, and 24 bytes per element and the table kept for the backward pass');
   const loss = y.sum();
   loss.backward();
   [loss, y, p.grad!].forEach((t) => t.dispose());

@@ -18,6 +18,7 @@ import { inJavaScript } from './in_javascript.js';
 import { layerCaseArb, neuronArb, pass } from './deu_layers.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
 import { setKeepShareForTest } from '../../core/cpu/deu.js';
+import { savedLength } from '../../core/cpu/deu_wasm.js';
 
 const TOLERANCE = { y: 4e-6, dx: 1e-4, dparams: 4e-6 };
 
@@ -130,8 +131,10 @@ if (!wasmRuntime()) {
     const run = (forward: 'float32' | 'float64', backward: 'float32' | 'float64') => {
       const xv = x.detach().requiresGrad_(), p = tg.tensor(mixedLayer(9), { requiresGrad: true });
       tg.setBackend('cpu', { deuArithmetic: forward });
-      let held: number;
+      let held: number, expected: number;
       try {
+        // y, then what deu_wasm.ts's savedLength says this arithmetic keeps: its exponentials and the table
+        expected = 32 * 9 * 4 + 4 * savedLength(100, 32 * 9, 9);
         const before = tg.memory().bytes;
         const y = tg.deu(xv, p);
         held = tg.memory().bytes - before;
@@ -141,11 +144,12 @@ if (!wasmRuntime()) {
       } finally {
         tg.setBackend('cpu', { deuArithmetic: 'float64' });
       }
-      return { held, grads: [xv.grad!, p.grad!].map(bits).join('|') };
+      return { held, expected, grads: [xv.grad!, p.grad!].map(bits).join('|') };
     };
     const single = run('float32', 'float32'), double = run('float64', 'float64');
-    assert.is(single.held, 32 * 9 * 16, 'float32 arithmetic: y and 12 bytes per element kept');
-    assert.is(double.held, 32 * 9 * 28, 'float64 arithmetic: y and 24 bytes per element kept');
+    assert.is(single.held, single.expected, 'float32 arithmetic: y and what it keeps');
+    assert.is(double.held, double.expected, 'float64 arithmetic: y and what it keeps');
+    assert.is(double.held - single.held, 32 * 9 * 12, 'the float64 loops keep 24 bytes per element, the float32 loops 12 (the same table after them)');
     assert.is.not(single.grads, double.grads, 'the two arithmetics differ');
     assert.is(run('float32', 'float64').grads, single.grads, 'kept by the float32 loops: read by them');
     assert.is(run('float64', 'float32').grads, double.grads, 'kept by the float64 loops: read by them');

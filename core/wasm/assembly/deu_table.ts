@@ -1,7 +1,7 @@
 // AssemblyScript source of the DEU layer's table (read by deu.ts's loops), and its writer. The
 // table is in the WebAssembly memory, written once per pass:
 //   - a header of HEADER bytes: s, ε, 1 if the 1-1-1 neurons take the float32 loops (deu_single.ts),
-//     INFINITE_INPUT (deu.ts sets it when x holds ±∞), and deuWriteTable's queues;
+//     INFINITE_INPUT (deu.ts sets it when x holds ±∞), deuWriteTable's queues and its count of groups;
 //   - per neuron an entry of ENTRY bytes: 14 float64 fields — its index f, its kind
 //     (deu_subspaces.ts's numbers), a, b, c, c1, c2, then for the backward pass outward
 //     gravitation's borrowed columns (a bit mask: 1 a, 2 b, 4 c; 0: none; −1: a coefficient is
@@ -26,6 +26,8 @@ export const HEADER: usize = 80;
 export const INFINITE_INPUT: usize = 24;
 // deuWriteTable's two queues in the header, for REAL_ROOTS (0) and OSCILLATION (1): four int32 f's, then their count
 const QUEUES: usize = 32, QUEUE: usize = 16, QUEUE_BYTES: usize = 20;
+/** The header's int32 where deuWriteTable leaves its count of groups (deuTableGroups reads it). */
+const GROUPS: usize = 72;
 /** The table's fields per neuron (deuWriteTable's; the backward pass fills in the last six). */
 export const FIELDS: usize = 14 * 8;
 // After a neuron's fields, room for its constants as vectors (deu_slots.ts; written by deu.ts's
@@ -51,6 +53,10 @@ export function deuEntryBytes(): i32 {
 /** Where the caller copies the F neurons' coefficients ([F, 5] float64s) for deuWriteTable, in bytes from the table. */
 export function deuCoefficientsAt(F: i32): i32 {
   return <i32>(HEADER + <usize>F * ENTRY);
+}
+/** How many groups the table's deuWriteTable listed (the int32s at deuStartsAt). */
+export function deuTableGroups(table: usize): i32 {
+  return load<i32>(table, GROUPS);
 }
 /** Where deuWriteTable lists the entries that begin the loops' groups (int32s), in bytes from the table. */
 export function deuStartsAt(F: i32): i32 {
@@ -122,6 +128,7 @@ export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate:
     if (count > 0) groups = begin(starts, groups, j);
     for (let i = 0; i < count; i++) writeEntry(table, j++, load<i32>(queue + (<usize>i << 2)), kind, coefficients, eps, gravitate);
   }
+  store<i32>(table, groups, GROUPS);
   return groups;
 }
 

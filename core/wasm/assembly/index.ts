@@ -9,6 +9,6 @@ export { pauForward54, pauBackward54, anyAtLeast } from './pau';
 export { rpauForward54, rpauBackward54, rpauScratchBytes } from './rpau';
 export { pauForwardGeneral, pauBackwardGeneral } from './pau_general';
 export { flushSubnormalsF32, deuForwardTable, deuBackwardTable, deuGravitateTable } from './deu';
-export { deuTableBytes, deuEntryBytes, deuCoefficientsAt, deuStartsAt, deuWriteTable } from './deu_table';
+export { deuTableBytes, deuEntryBytes, deuCoefficientsAt, deuStartsAt, deuTableGroups, deuWriteTable } from './deu_table';
 export { vmathLanes, expBelowCapLanes } from './vmath';
 export { vmathSingleLanes } from './vmath_single';
