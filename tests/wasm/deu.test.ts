@@ -164,9 +164,13 @@ function mixedLayer(F: number): number[][] {
   });
 }
 
-test('the forward pass keeps each element\'s exponentials, and a backward pass reusing them gives the bits it gives computing them again; the copy is read', () => {
+/**
+ * A [40, 23, 3] mixedLayer case at the kernels' level: x, g, p, and a backward pass given what a
+ * forward pass kept (null: nothing), its dx and dparams as bits.
+ */
+function kernelCase(seed: number) {
   const F = 23, N = 40, S = 3, hyper = { eps: EPS, s: 100 };
-  tg.manualSeed(11);
+  tg.manualSeed(seed);
   const x = tg.randn([N, F, S]).mul(2), g = tg.randn([N, F, S]), p = tg.tensor(mixedLayer(F));
   const k = x.backend.kernels;
   const toTensor = (st: Storage, shape: number[]) => fromStorage(st, shape, 'float32', x.backend);
@@ -178,6 +182,11 @@ test('the forward pass keeps each element\'s exponentials, and a backward pass r
     dp.dispose();
     return bits;
   };
+  return { F, N, S, hyper, x, g, p, k, toTensor, backward };
+}
+
+test('the forward pass keeps each element\'s exponentials, and a backward pass reusing them gives the bits it gives computing them again; the copy is read', () => {
+  const { F, N, S, hyper, x, p, k, toTensor, backward } = kernelCase(11);
   const out = k.deuForward!(x.kernelView(), p.kernelView(), hyper, true);
   const y = toTensor(out.y, [N, F, S]);
   assert.ok(out.saved !== null, 'a float32 layer in WebAssembly keeps its exponentials');
@@ -225,25 +234,13 @@ test('δ_s near t = 0 in the generic loops (0-1-1, 1-0-1, 1-1-0, the band; at re
 
 test('the backward pass reuses the table the forward pass kept (the bits a table of its own gives), and writes its own when the kept one is not this layer\'s', () => {
   // mixedLayer has neurons below ε (a = 0.004: outward gravitation, whose flags the forward pass writes for the backward pass)
-  const F = 23, N = 40, S = 3, hyper = { eps: EPS, s: 100 };
-  tg.manualSeed(14);
-  const x = tg.randn([N, F, S]).mul(2), g = tg.randn([N, F, S]), p = tg.tensor(mixedLayer(F));
-  const k = x.backend.kernels;
-  const toTensor = (st: Storage, shape: number[]) => fromStorage(st, shape, 'float32', x.backend);
+  const { F, N, S, hyper, x, g, p, k, toTensor, backward } = kernelCase(14);
   const forward = () => {
     const out = k.deuForward!(x.kernelView(), p.kernelView(), hyper, true);
     toTensor(out.y, [N, F, S]).dispose();
     assert.ok(out.saved !== null, 'kept');
     const kept = toTensor(out.saved!, [out.saved!.size]);
     return { kept, table: keptTableForTest(arrayOf(kept.storage), N * F * S, F)! };
-  };
-  const backward = (kept: View) => {
-    const r = k.deuBackward!(g.kernelView(), x.kernelView(), p.kernelView(), hyper, kept);
-    const dx = toTensor(r.dx, [N, F, S]), dp = toTensor(r.dparams, [F, 5]);
-    const bits = [dx, dp].map((t) => Array.from(new Uint32Array((t.data() as Float32Array).slice().buffer)));
-    dx.dispose();
-    dp.dispose();
-    return bits;
   };
   // a table of its own (the kept one left as the forward pass wrote it), then the kept one
   const a = forward();
