@@ -376,7 +376,9 @@ test('an infinite input keeps the call in JavaScript (the far-out path)', () => 
 });
 
 test('±∞ in a later row tile of a layer split across threads, both arithmetics: the kernel stops and the layer runs in JavaScript, with its values', () => {
-  // 40 rows (tiles of 8) × 600 neurons: two threads; ±∞ in row 37 (the last tile) or row 9 (the second)
+  // 40 rows (tiles of 8) × 600 neurons: two threads; ±∞ in row 37 (the last tile) or row 9 (the
+  // second) of column 555 (a neuron of the second thread's), or in row 20 of column 12 (the first
+  // thread's), or in the first and the last column
   const n = 40, f = 600, neurons = Array.from({ length: f }, (_, j) => {
     const a = 0.3 + (j % 5) * 0.2, c = 0.4 + (j % 3) * 0.3, edge = 2 * Math.sqrt(a * c);
     const b = j % 11 === 10 ? 1e-4 : j % 2 ? 0.4 * edge : 1.6 * edge; // every 11th: b < ε (outward gravitation)
@@ -384,10 +386,10 @@ test('±∞ in a later row tile of a layer split across threads, both arithmetic
   });
   for (const arithmetic of ['float64', 'float32'] as const) {
     tg.setBackend('cpu', { deuArithmetic: arithmetic });
-    for (const [row, value] of [[37, Infinity], [9, -Infinity]]) {
+    for (const [row, column, value] of [[37, 555, Infinity], [9, 555, -Infinity], [20, 12, Infinity], [30, 0, -Infinity], [5, 599, Infinity]]) {
       tg.manualSeed(row);
       const values = Array.from(tg.randn([n * f]).mul(2).data() as Float32Array), u = Array.from(tg.randn([n * f]).data() as Float32Array);
-      values[row * f + 555] = value;
+      values[row * f + column] = value;
       const before = cpuInfo().kernelRuns.deu ?? 0;
       const got = pass({ n, f, s: 1 }, neurons, values, u);
       assert.is(cpuInfo().kernelRuns.deu ?? 0, before, `${arithmetic}, row ${row}: the forward pass did not run in WebAssembly`);
