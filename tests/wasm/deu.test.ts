@@ -376,9 +376,9 @@ test('an infinite input keeps the call in JavaScript (the far-out path)', () => 
 });
 
 test('±∞ in a later row tile of a layer split across threads, both arithmetics: the kernel stops and the layer runs in JavaScript, with its values', () => {
-  // 40 rows (tiles of 8) × 600 neurons: two threads; ±∞ in row 37 (the last tile) or row 9 (the
-  // second) of column 555 (a neuron of the second thread's), or in row 20 of column 12 (the first
-  // thread's), or in the first and the last column
+  // 40 rows (tiles of 24 rows in float64 arithmetic, 16 in float32) × 600 neurons: two threads;
+  // ±∞ in row 37 (the last tile) or row 9 (the first) of column 555 (a neuron of the second
+  // thread's), or in row 20 of column 12 (the first thread's), or in the first and the last column
   const n = 40, f = 600, neurons = Array.from({ length: f }, (_, j) => {
     const a = 0.3 + (j % 5) * 0.2, c = 0.4 + (j % 3) * 0.3, edge = 2 * Math.sqrt(a * c);
     const b = j % 11 === 10 ? 1e-4 : j % 2 ? 0.4 * edge : 1.6 * edge; // every 11th: b < ε (outward gravitation)

@@ -41,8 +41,8 @@ import {
 import { backwardFour, forwardFour, phasesReducible, storeGroupSums, zeroGroupSums } from './deu_single';
 import { entryOf, FIELDS, INFINITE_INPUT, kindOf, scratchOf } from './deu_table';
 
-// The 1-1-1 loops run by tiles of TILE rows: every pair or group of the call's neurons computes its
-// elements of rows [n0, n0 + TILE), then all of them the next TILE rows. A neuron's elements are a
+// The 1-1-1 loops run by tiles of rows (rowsPerTile): every pair or group of the call's neurons computes its
+// elements of rows [n0, n0 + rows), then all of them the next rows. A neuron's elements are a
 // row of x apart (F·S floats: 4096 bytes for 1024 features), so a loop down a whole column touched
 // a new page and a new cache line at every element, and it came back to those lines only when it
 // walked the next column, by then out of the first-level cache (all rows of a column fall into one
@@ -51,8 +51,21 @@ import { entryOf, FIELDS, INFINITE_INPUT, kindOf, scratchOf } from './deu_table'
 // order, its sums carried from tile to tile in its unit's block (V_SUMS), so results are bit for bit
 // those of whole columns. In bench/deu.ts's training step (trained 1024-16 net, two threads, on an
 // Intel Xeon host) the float64 layers' backward pass went from 5.0–6.3 to 3.1–3.3 ms and the forward
-// pass from 2.8–3.0 to 2.2–2.3 ms; tiles of 4, 16 and 32 rows were slower (32: backward 5.1 ms).
-const TILE = 8;
+// pass from 2.8–3.0 to 2.2–2.3 ms with tiles of 8 rows (then 4, 16 and 32 were slower). Since the
+// loops keep their exponentials in the tiles' order and reuse the table, taller tiles pay: fewer
+// calls per unit, each loading and saving its sums, for the same lines of x. The trained 256×1024
+// layer of bench/deu.ts, two threads, the tile heights interleaved in one process (forward /
+// backward ms): float64 loops, 8 rows 1.81 / 2.07, 16 1.77 / 2.02, 24 1.76 / 1.97–1.99, 32 1.76–1.78 /
+// 1.99, 48 1.79 / 2.00, 64 1.81 / 2.01 (its initial layer the same way: 8 rows 1.82 / 2.29, 24 1.77 /
+// 2.20); float32 loops, 8 rows 1.14 / 1.56–1.61, 16 1.15–1.17 / 1.50–1.56, 24 1.09–1.15 / 1.55–1.62,
+// 32 1.14 / 1.56–1.64. In the training step, where the step's other work has just evicted the layer's
+// data, the two layers' passes gained less: 0.03 ms a step on average (24 against 8 rows, float64,
+// seven interleaved runs). Every height gives the same bits (each neuron's elements stay in order).
+const ROWS_DOUBLE = 24, ROWS_SINGLE = 16;
+/** The rows per tile of the table's loops: the float32 loops' (deu_single.ts) or the float64 loops'. */
+@inline function rowsPerTile(table: usize): i32 {
+  return load<f64>(table, 16) != 0 ? ROWS_SINGLE : ROWS_DOUBLE;
+}
 
 // gravitateFlagged's list, in the table's scratch bytes (deu_table.ts): LIST bytes per item
 const LIST: usize = 16;
@@ -333,9 +346,9 @@ function firstPass(table: usize, lo: i32, hi: i32, backward: bool, g: usize, x: 
   }
 }
 
-/** Whether the rows [n0, n0 + TILE) of x (if any) hold ±∞; if so, sets the header's INFINITE_INPUT. */
-function infiniteInTile(table: usize, x: usize, n0: i32, N: i32, F: i32, S: i32): bool {
-  if (n0 >= N || !anyAtLeast(x + at(n0, 0, F, S), (min(N, n0 + TILE) - n0) * F * S, Infinity)) return false;
+/** Whether the rows [n0, n0 + rows) of x (if any) hold ±∞; if so, sets the header's INFINITE_INPUT. */
+function infiniteInTile(table: usize, x: usize, n0: i32, rows: i32, N: i32, F: i32, S: i32): bool {
+  if (n0 >= N || !anyAtLeast(x + at(n0, 0, F, S), (min(N, n0 + rows) - n0) * F * S, Infinity)) return false;
   store<f64>(table, 1, INFINITE_INPUT);
   return true;
 }
@@ -345,14 +358,15 @@ function infiniteInTile(table: usize, x: usize, n0: i32, N: i32, F: i32, S: i32)
  * there too. If x holds ±∞, sets the header's INFINITE_INPUT and stops (y is then incomplete).
  */
 export function deuForwardTable(table: usize, lo: i32, hi: i32, x: usize, y: usize, N: i32, F: i32, S: i32, saved: usize): void {
-  if (infiniteInTile(table, x, 0, N, F, S)) return;
+  const rows = rowsPerTile(table);
+  if (infiniteInTile(table, x, 0, rows, N, F, S)) return;
   firstPass(table, lo, hi, false, 0, x, y, N, F, S, 0);
   const s = load<f64>(table);
   const bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24;
-  for (let n0 = 0; n0 < N; n0 += TILE) {
-    const n1 = min(N, n0 + TILE);
+  for (let n0 = 0; n0 < N; n0 += rows) {
+    const n1 = min(N, n0 + rows);
     // the next tile's rows (the first tile's were scanned before the first pass, which reads x too)
-    if (infiniteInTile(table, x, n1, N, F, S)) return;
+    if (infiniteInTile(table, x, n1, rows, N, F, S)) return;
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
       const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
@@ -397,7 +411,7 @@ function forwardTwoOf<K>(v: usize, o0: usize, o1: usize, x: usize, y: usize, n0:
 
 /**
  * y for the rows [n0, n1) of one neuron of any kind by deu_subspaces.ts's assemble(), its elements
- * in pairs (a lone last element as (o0, o0)). A tile's TILE·S elements are an even count, so the
+ * in pairs (a lone last element as (o0, o0)). A tile's rows·S elements are an even count, so the
  * pairs are those of the whole column, whatever the tiles: only its very last element can be alone.
  */
 function forwardNeuron(entry: usize, s: f64, x: usize, y: usize, n0: i32, n1: i32, F: i32, S: i32): void {
@@ -532,17 +546,17 @@ let lanesA: v128 = k(0), lanesB: v128 = k(0), lanesC: v128 = k(0), lanesC1: v128
  * kept there for this x and table.
  */
 export function deuBackwardTable(table: usize, lo: i32, hi: i32, g: usize, x: usize, dx: usize, N: i32, F: i32, S: i32, sums: usize, saved: usize): void {
-  const s = load<f64>(table), floor = deltaFloor(s), bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24;
+  const s = load<f64>(table), floor = deltaFloor(s), bytes: usize = load<f64>(table, 16) != 0 ? 12 : 24, rows = rowsPerTile(table);
   firstPass(table, lo, hi, true, g, x, dx, N, F, S, sums);
-  for (let n0 = 0; n0 < N; n0 += TILE) {
-    const n1 = min(N, n0 + TILE);
+  for (let n0 = 0; n0 < N; n0 += rows) {
+    const n1 = min(N, n0 + rows);
     for (let j = lo; j < hi; ) {
       const r = recordOf(table, j), mode = load<i32>(r, 4), v = r - (V_UNIT << 4);
       const o0 = <usize>load<u32>(r, 8), o1 = <usize>load<u32>(r, 12), resting = load<i32>(r, 24) != 0, kept = keptAt(saved, bytes, j, load<i32>(r), n0, n1, F, S);
       if (mode == PAIR_REAL || mode == PAIR_OSCILLATION) {
         loadLaneSums(v);
         // δ_s's exponential for every pair when half of the unit's pairs in its last tile needed it
-        const always = load<i32>(r, 28) * 2 > TILE * S;
+        const always = load<i32>(r, 28) * 2 > rows * S;
         store<i32>(r, mode == PAIR_REAL
           ? backwardRows<RealRoots>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept, always)
           : backwardRows<Oscillation>(v, resting, o0, o1, s, floor, g, x, dx, n0, n1, F, S, kept, always), 28);

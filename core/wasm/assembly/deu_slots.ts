@@ -15,7 +15,7 @@ export const V_OSC_A = 7, V_OSC_B = 10, V_OSC_C = 13; // three slots each
 /** The slots written per neuron; then, for the float32 loops, ω of lanes 0, 1 and of lanes 2, 3 in float64. */
 export const CONSTANT_SLOTS: usize = 26;
 export const V_OMEGA_LOW = 26, V_OMEGA_HIGH = 27;
-// For deu.ts's row tiles (TILE), in the block of a unit's first neuron: the unit's running
+// For deu.ts's row tiles (rowsPerTile), in the block of a unit's first neuron: the unit's running
 // coefficient-gradient sums (a float64 pair's five lane sums, a, b, c, c1, c2, or a float32 group's
 // ten float64 pairs, deu_single.ts) and its record (deu.ts's writeRecord: 32 bytes of int32s)
 export const V_SUMS = 28, V_UNIT = 38;
