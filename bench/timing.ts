@@ -56,13 +56,14 @@ export function roundRobin(contenders: readonly Timed[], warmup: number, runs: n
 export interface RoundRatios {
   sorted: number[];
   q1: number;
+  median: number;
   q3: number;
   atMost: number;
 }
 export function roundRatios(a: readonly number[], b: readonly number[], target: number): RoundRatios {
   if (a.length !== b.length || a.length === 0) throw new Error(`roundRatios: expected two equal, non-empty lists of run times, got ${a.length} and ${b.length}`);
   const sorted = a.map((x, i) => x / b[i]).sort((x, y) => x - y);
-  return { sorted, q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), atMost: sorted.filter((r) => r <= target).length };
+  return { sorted, q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), q3: quantile(sorted, 0.75), atMost: sorted.filter((r) => r <= target).length };
 }
 
 /** The q-quantile of sorted values, linear between neighbouring ranks (numpy's default). */

@@ -37,11 +37,12 @@ test('orderOf: over n rounds (2n for odd n) every contender runs right after eve
   }
 });
 
-test('roundRatios: the ratios of the runs of one round, their quartiles (numpy\'s linear rule) and the count at most the target', () => {
+test('roundRatios: the ratios of the runs of one round, their median and quartiles (numpy\'s linear rule) and the count at most the target', () => {
   const deu = [12, 13, 10, 15, 11], relu = [10, 10, 10, 10, 10];
   const r = roundRatios(deu, relu, 1.25);
   assert.equal(r.sorted, [1, 1.1, 1.2, 1.3, 1.5]);
   assert.ok(Math.abs(r.q1 - 1.1) < 1e-12 && Math.abs(r.q3 - 1.3) < 1e-12, `${r.q1} ${r.q3}`);
+  assert.is(r.median, 1.2);
   assert.is(r.atMost, 3);
   // pairs by round, not by rank: sorting each list first would give other ratios
   assert.equal(roundRatios([2, 1], [1, 2], 1).sorted, [0.5, 2]);
