@@ -51,6 +51,11 @@ function tableOf(rt: WasmRuntime, params: ArrayLike<number>, F: number, eps: num
   return { ptr: block.ptr, starts: startsOf(rt, block.ptr, F), release: () => block.heap.release(block.ptr) };
 }
 
+/** The table written at ptr inside a block that is not the table's own (what a forward pass kept): nothing to release. */
+function tableInKept(rt: WasmRuntime, ptr: number, F: number): Table {
+  return { ptr, starts: startsOf(rt, ptr, F), release: () => {} };
+}
+
 /** deuWriteTable at ptr (deuTableBytes(F) bytes) from a float64 copy of the coefficients. */
 function writeTable(rt: WasmRuntime, ptr: number, params: ArrayLike<number>, F: number, eps: number, s: number, gravitate: boolean, single: boolean): void {
   new Float64Array(rt.memory.buffer, ptr + rt.exports.deuCoefficientsAt(F), 5 * F).set(params);
@@ -75,7 +80,7 @@ function forwardTable(rt: WasmRuntime, ptr: number, params: ArrayLike<number>, F
   if (header[0] !== s || header[1] !== eps || header[2] !== (single ? 1 : 0)) return null;
   const copy = new Float64Array(rt.memory.buffer, ptr + rt.exports.deuCoefficientsAt(F), 5 * F);
   for (let i = 0; i < 5 * F; i++) if (copy[i] !== params[i]) return null;
-  return { ptr, starts: startsOf(rt, ptr, F), release: () => {} };
+  return tableInKept(rt, ptr, F);
 }
 
 /** Whether the backward pass reuses the forward pass's table (tests turn it off to compare). */
@@ -161,11 +166,11 @@ function groupAtOrAfter(starts: Int32Array, i: number, F: number): number {
  * goes, if it is a length savedLength gives for n elements of x and F neurons and in the
  * WebAssembly memory, else null.
  */
-function keptFor(rt: WasmRuntime, saved: TypedArray | null, n: number, F: number): { ptr: number; single: boolean; table: number } | null {
-  if (!saved || n === 0) return null;
-  const slots = [KEPT_SLOTS_DOUBLE, KEPT_SLOTS_SINGLE].find((k) => saved.length === (tableAt(k, n) + rt.exports.deuTableBytes(F)) / 4);
-  const native = slots === undefined ? null : residentKernels(saved);
-  return native && { ptr: native.at[0], single: slots === KEPT_SLOTS_SINGLE, table: native.at[0] + tableAt(slots!, n) };
+function keptFor(saved: TypedArray | null, n: number, F: number): { ptr: number; single: boolean; table: number } | null {
+  const native = saved && n > 0 ? residentKernels(saved) : null;
+  if (!native) return null;
+  const slots = [KEPT_SLOTS_DOUBLE, KEPT_SLOTS_SINGLE].find((k) => saved!.length === (tableAt(k, n) + native.rt.exports.deuTableBytes(F)) / 4);
+  return slots === undefined ? null : { ptr: native.at[0], single: slots === KEPT_SLOTS_SINGLE, table: native.at[0] + tableAt(slots, n) };
 }
 
 /**
@@ -180,10 +185,10 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
   if (!native || F === 0) return false;
   const { rt, at } = native;
   const single = inFloat32(s);
-  const kept = keptFor(rt, saved, x.length, F), keep = kept && kept.single === single ? kept : null;
+  const kept = keptFor(saved, x.length, F), keep = kept && kept.single === single ? kept : null;
   // where it keeps the exponentials it writes the table after them, with the backward pass's flags
   if (keep) writeTable(rt, keep.table, params, F, eps, s, true, single);
-  const table = keep ? { ptr: keep.table, starts: startsOf(rt, keep.table, F), release: () => {} } : tableOf(rt, params, F, eps, s, false, single);
+  const table = keep ? tableInKept(rt, keep.table, F) : tableOf(rt, params, F, eps, s, false, single);
   if (!table) return false;
   try {
     const runs = runsOf(rt, table, F, F * N * S);
@@ -205,8 +210,7 @@ export function wasmDeuForward(x: TypedArray, y: TypedArray, params: ArrayLike<n
  * kernel cannot run.
  */
 export function wasmDeuBackward(g: TypedArray, x: TypedArray, dx: TypedArray, dparams: TypedArray, params: ArrayLike<number>, N: number, F: number, S: number, eps: number, s: number, saved: TypedArray | null): boolean {
-  const resident = residentKernels(x);
-  const kept = resident && keptFor(resident.rt, saved, x.length, F);
+  const kept = keptFor(saved, x.length, F);
   const native = nativeFor([g, x, dx], x, kept !== null);
   if (!native || F === 0) return false;
   const { rt, at } = native;
@@ -247,8 +251,7 @@ function tableFields(rt: WasmRuntime, table: Pick<Table, 'ptr'>, F: number): { f
  * float64s; null if `saved` is not such a block.
  */
 export function keptTableForTest(saved: TypedArray, n: number, F: number): { fields: Float64Array; entry: (j: number) => number; coefficients: number } | null {
-  const rt = residentKernels(saved)?.rt;
-  const kept = rt && keptFor(rt, saved, n, F);
+  const rt = residentKernels(saved)?.rt, kept = keptFor(saved, n, F);
   return rt && kept ? { ...tableFields(rt, { ptr: kept.table }, F), coefficients: rt.exports.deuCoefficientsAt(F) / 8 } : null;
 }
 

@@ -32,7 +32,7 @@ export interface WasmExports {
   deuCoefficientsAt(F: number): number;
   deuStartsAt(F: number): number;
   deuTableGroups(table: number): number;
-  deuWriteTable(table: number, F: number, eps: number, s: number, gravitate: boolean, single: boolean): number;
+  deuWriteTable(table: number, F: number, eps: number, s: number, gravitate: boolean, single: boolean): void;
   flushSubnormalsF32(p: number, n: number): void;
   deuForwardTable(table: number, lo: number, hi: number, x: number, y: number, N: number, F: number, S: number, saved: number): void;
   deuBackwardTable(table: number, lo: number, hi: number, g: number, x: number, dx: number, N: number, F: number, S: number, sums: number, saved: number): void;

@@ -93,9 +93,10 @@ function kindFor(a: f64, b: f64, c: f64, eps: f64): i32 {
  * Writes the table for the F neurons whose coefficients the caller copied to deuCoefficientsAt(F):
  * the header (s, ε, `single`), each neuron's entry (its borrowed columns −1 where `gravitate` and
  * a coefficient is below ε, else 0) in the order above, and the entries where the loops' groups
- * begin (at deuStartsAt(F)); returns how many groups (a neuron of another kind is one).
+ * begin (at deuStartsAt(F)), and how many groups there are (deuTableGroups; a neuron of another
+ * kind is one).
  */
-export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate: bool, single: bool): i32 {
+export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate: bool, single: bool): void {
   store<f64>(table, s);
   store<f64>(table, eps, 8);
   store<f64>(table, single ? 1 : 0, 16);
@@ -129,7 +130,6 @@ export function deuWriteTable(table: usize, F: i32, eps: f64, s: f64, gravitate:
     for (let i = 0; i < count; i++) writeEntry(table, j++, load<i32>(queue + (<usize>i << 2)), kind, coefficients, eps, gravitate);
   }
   store<i32>(table, groups, GROUPS);
-  return groups;
 }
 
 /** Notes that a group begins at entry j (the groups-th), and returns the count of groups. */
