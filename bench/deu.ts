@@ -3,7 +3,9 @@
 // here (webasm, headlessgl): a 2-layer MNIST MLP, 784 → first (fixed, 1024 by default) → act
 // → second (16 … 1024) → act → 10, batch 256, one training step (forward, backward, SGD update)
 // per activation: DEU, Maxout (3 affine maps, as the paper), PReLU, ReLU; ratios to ReLU. Then
-// the DEU layer alone against ReLU, forward and forward+backward, on 2^20 elements.
+// the DEU layer alone against ReLU, forward and forward+backward, on 2^20 elements; and how far each
+// float32 computation of the layer is from float64 (bench/deu_accuracy.ts). The CPU backend's DEU
+// layers run its default float32 arithmetic; its float64 arithmetic is timed beside it.
 // Contenders run round-robin in one process (in an order that changes every round, bench/timing.ts); figures are medians
 // after warm-up. Each row first checks that every contender computes something finite and that
 // the step changes the weights. The table is printed and written as the "deu" section (replacing the previous one) of
@@ -27,6 +29,7 @@ import * as tg from '../index.js';
 import type { Tensor } from '../index.js';
 import { benchBackends, whatRan } from './backends.js';
 import { subspaceOf } from '../core/cpu/deu_solutions.js';
+import { accuracyTable, inDeuArithmetic, type DeuLayerCase, type Float32Path } from './deu_accuracy.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -121,48 +124,68 @@ const fmt = fmtMs;
  * batches: c1, c2 are no longer 0 (so t ≤ 0 needs its exponentials) and the neurons have spread
  * over the subspaces, as in a net being trained. CPU backend.
  */
-function trainedTable(widths: number[], runs: number, checks: string[]): { lines: string[]; ratios: number[]; spreads: RoundRatios[] } {
-  const lines = ['| second layer | DEU ms | DEU, float32 arithmetic, ms | ReLU ms | DEU / ReLU (of the medians; the rounds\' own ratios) | DEU, float32 arithmetic / ReLU | losses after the Adam steps (DEU, ReLU) | first DEU layer\'s subspaces |', '|---|---|---|---|---|---|---|---|'];
+function trainedTable(widths: number[], runs: number, checks: string[]): { lines: string[]; ratios: number[]; spreads: RoundRatios[]; firstLayer: DeuLayerCase | null } {
+  const lines = ['| second layer | DEU ms | DEU, float64 arithmetic, ms | ReLU ms | DEU / ReLU (of the medians; the rounds\' own ratios) | DEU, float64 arithmetic / ReLU | losses after the Adam steps (DEU; DEU trained in float64 arithmetic; ReLU) | first DEU layer\'s subspaces |', '|---|---|---|---|---|---|---|---|'];
   const ratios: number[] = [], spreads: RoundRatios[] = [];
+  let firstLayer: DeuLayerCase | null = null;
   const batches = Array.from({ length: ADAM_STEPS }, (_, i) => batchOf(i + 1));
   for (const width of widths) {
     const contenders: Contender[] = [];
     const losses: string[] = [];
     let subspaces = '';
-    for (const a of ['DEU', 'ReLU'] as const) {
+    // the DEU net trained in float64 arithmetic too, from the same start: its losses beside the default's
+    const curves: string[] = [];
+    for (const [a, arithmetic] of [['DEU', undefined], ['DEU', 'float64'], ['ReLU', undefined]] as const) {
       tg.manualSeed(width);
       const m = model(a, width);
-      const adam = new tg.optim.Adam(m.parameters(), { lr: 1e-3 });
-      let loss = NaN;
-      for (const b of batches) loss = tg.tidy(() => { adam.zeroGrad(); const l = tg.crossEntropy(m.forward(b.x), b.y); l.backward(); adam.step(); return l.item(); });
+      const curve = inDeuArithmetic(arithmetic, () => adamSteps(m, batches)), loss = curve[curve.length - 1];
       losses.push(loss.toFixed(3));
-      if (a === 'DEU') subspaces = subspaceCounts(m.modules().find((x): x is tg.nn.DEU => x instanceof nn.DEU)!);
+      if (a === 'DEU') curves.push(`${arithmetic ?? 'float32'} arithmetic ${[1, 2, 5, 10, 15, 20].map((k) => curve[k - 1].toFixed(4)).join(', ')}`);
+      if (arithmetic === 'float64') {
+        checks.push(`cpu ${FIRST}-${width} DEU, losses at Adam steps 1, 2, 5, 10, 15, 20: ${curves.join('; ')}`);
+        continue;
+      }
+      const layer = m.modules().find((x): x is tg.nn.DEU => x instanceof nn.DEU);
+      if (layer) {
+        subspaces = subspaceCounts(layer);
+        firstLayer ??= layerCase(`first DEU layer after ${ADAM_STEPS} Adam steps (1024-${width} net)`, m);
+      }
       const { step, restore, check } = trainStepOf(m, xBatch);
       checks.push(`cpu ${FIRST}-${width} ${a} after ${ADAM_STEPS} Adam steps (loss ${loss.toFixed(3)}): ${check}`);
       contenders.push({ name: a, op: () => void step(), setup: restore });
-      // the same net and step with setBackend('cpu', { deuArithmetic: 'float32' })
-      if (a === 'DEU') contenders.push({ name: 'DEU32', op: () => inFloat32Arithmetic(step), setup: restore });
+      // the same net and step with setBackend('cpu', { deuArithmetic: 'float64' })
+      if (a === 'DEU') contenders.push({ name: 'DEU64', op: () => inDeuArithmetic('float64', step), setup: restore });
     }
     const times = roundRobin(contenders, WARMUP, runs);
-    const [deu, deu32, relu] = [median(times.get('DEU')!), median(times.get('DEU32')!), median(times.get('ReLU')!)];
+    const [deu, deu64, relu] = [median(times.get('DEU')!), median(times.get('DEU64')!), median(times.get('ReLU')!)];
     const rounds = roundRatios(times.get('DEU')!, times.get('ReLU')!, TARGET);
     ratios.push(deu / relu);
     spreads.push(rounds);
-    lines.push(`| ${width} | ${fmt(deu)} | ${fmt(deu32)} | ${fmt(relu)} | ${marked(deu / relu)}; ${spread(rounds)} | ${(deu32 / relu).toFixed(2)}× | ${losses.join(', ')} | ${subspaces} |`);
-    console.log(`cpu, after ${ADAM_STEPS} Adam steps, ${FIRST}-${width}: DEU ${fmt(deu)} ms (float32 arithmetic ${fmt(deu32)} ms), ReLU ${fmt(relu)} ms, ${(deu / relu).toFixed(2)}× (${(deu32 / relu).toFixed(2)}×; ${spread(rounds)})`);
+    lines.push(`| ${width} | ${fmt(deu)} | ${fmt(deu64)} | ${fmt(relu)} | ${marked(deu / relu)}; ${spread(rounds)} | ${(deu64 / relu).toFixed(2)}× | ${losses.join('; ')} | ${subspaces} |`);
+    console.log(`cpu, after ${ADAM_STEPS} Adam steps, ${FIRST}-${width}: DEU ${fmt(deu)} ms (float64 arithmetic ${fmt(deu64)} ms), ReLU ${fmt(relu)} ms, ${(deu / relu).toFixed(2)}× (${(deu64 / relu).toFixed(2)}×; ${spread(rounds)})`);
   }
   batches.forEach((b) => b.x.dispose());
-  return { lines, ratios, spreads };
+  return { lines, ratios, spreads, firstLayer };
 }
 
-/** Runs fn with setBackend('cpu', { deuArithmetic: 'float32' }), then puts the default (float64) back. */
-function inFloat32Arithmetic(fn: () => unknown): void {
-  tg.setBackend('cpu', { deuArithmetic: 'float32' });
-  try {
-    fn();
-  } finally {
-    tg.setBackend('cpu', { deuArithmetic: 'float64' });
-  }
+/** ADAM_STEPS steps of Adam (lr 1e-3) on the given batches; the loss of each. */
+function adamSteps(m: tg.nn.Module, batches: { x: Tensor; y: number[] }[]): number[] {
+  const adam = new tg.optim.Adam(m.parameters(), { lr: 1e-3 });
+  return batches.map((b) => tg.tidy(() => { adam.zeroGrad(); const l = tg.crossEntropy(m.forward(b.x), b.y); l.backward(); adam.step(); return l.item(); }));
+}
+
+/**
+ * m's first DEU layer as deu_accuracy.ts measures it: its input on the timed batch, its
+ * coefficients, and an upstream gradient ~ N(0, 1e-3²) (the size of a cross-entropy gradient per element).
+ */
+function layerCase(label: string, m: tg.nn.Sequential): DeuLayerCase {
+  return tg.noGrad(() => tg.tidy(() => {
+    const [linear, layer] = m.modules().filter((x) => x instanceof nn.Linear || x instanceof nn.DEU) as [tg.nn.Linear, tg.nn.DEU];
+    const t = linear.forward(xBatch);
+    tg.manualSeed(3);
+    const upstream = tg.randn(t.shape).mul(1e-3);
+    return { label, t: (t.data() as Float32Array).slice(), coeffs: (layer.coeffs.data() as Float32Array).slice(), upstream: (upstream.data() as Float32Array).slice(), N: t.shape[0], F: t.shape[1] };
+  }));
 }
 
 /** A DEU / ReLU ratio against the target: bold when at most TARGET. */
@@ -247,6 +270,17 @@ function main(): void {
   }
   const afterAdam = backendList.some((b) => b.name === 'cpu') ? trainedTable(TRAINED_WIDTHS, RUNS, checks) : null;
 
+  // the float32 computations' errors, on the first DEU layer of the width-16 net (its Linear's
+  // output on the timed batch) at the initial parameters and after the Adam steps
+  tg.manualSeed(16);
+  const accuracyLayers = [layerCase('first DEU layer at the initial parameters (1024-16 net)', model('DEU', 16)), ...(afterAdam?.firstLayer ? [afterAdam.firstLayer] : [])];
+  const accuracyPaths: Float32Path[] = [
+    { name: 'CPU backend, float32 arithmetic (the default)', backend: 'cpu', deuArithmetic: 'float32' },
+    { name: 'CPU backend, float64 arithmetic', backend: 'cpu', deuArithmetic: 'float64' },
+    ...backendList.filter((b) => b.name !== 'cpu').map((b) => ({ name: `${b.label} (float32, as the reference)`, backend: b.name })),
+  ];
+  const accuracyLines = accuracyTable(accuracyLayers, accuracyPaths);
+
   // the layer alone on 2^20 elements: [256, 4096], a, b, c ~ U(0, 1) as the reference initialises
   tg.manualSeed(7);
   const N = 256, F = 4096;
@@ -287,13 +321,13 @@ function main(): void {
     { name: 'DEU fwd', op: fwd(deuF) }, { name: 'ReLU fwd', op: fwd(reluF) },
     { name: 'DEU fwd+bwd', op: fb(deuF) }, { name: 'ReLU fwd+bwd', op: fb(reluF) },
     { name: 'DEU (c1, c2 ≠ 0) fwd', op: fwd(trainedF) }, { name: 'DEU (c1, c2 ≠ 0) fwd+bwd', op: fb(trainedF) },
-    { name: 'DEU32 fwd', op: () => inFloat32Arithmetic(fwd(deuF)) }, { name: 'DEU32 fwd+bwd', op: () => inFloat32Arithmetic(fb(deuF)) },
-    { name: 'DEU32 (c1, c2 ≠ 0) fwd', op: () => inFloat32Arithmetic(fwd(trainedF)) }, { name: 'DEU32 (c1, c2 ≠ 0) fwd+bwd', op: () => inFloat32Arithmetic(fb(trainedF)) },
+    { name: 'DEU64 fwd', op: () => inDeuArithmetic('float64', fwd(deuF)) }, { name: 'DEU64 fwd+bwd', op: () => inDeuArithmetic('float64', fb(deuF)) },
+    { name: 'DEU64 (c1, c2 ≠ 0) fwd', op: () => inDeuArithmetic('float64', fwd(trainedF)) }, { name: 'DEU64 (c1, c2 ≠ 0) fwd+bwd', op: () => inDeuArithmetic('float64', fb(trainedF)) },
   ], WARMUP, RUNS);
   const lm = (n: string) => median(layerTimes.get(n)!);
   const layerLines = ['| 2^20 elements ([256, 4096]) | DEU ms | ReLU ms | DEU / ReLU | DEU Melem/s |', '|---|---|---|---|---|'];
   const layerRows = [['fwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd'], ['fwd+bwd, c1 = c2 = 0 (initialisation)', 'DEU', 'fwd+bwd'], ['fwd, c1, c2 ~ U(−0.1, 0.1) (as after training)', 'DEU (c1, c2 ≠ 0)', 'fwd'], ['fwd+bwd, c1, c2 ~ U(−0.1, 0.1)', 'DEU (c1, c2 ≠ 0)', 'fwd+bwd']];
-  for (const [label, deuName, what] of [...layerRows, ...layerRows.map(([l, d, w]) => [`${l}, float32 arithmetic`, d.replace('DEU', 'DEU32'), w])]) {
+  for (const [label, deuName, what] of [...layerRows, ...layerRows.map(([l, d, w]) => [`${l}, float64 arithmetic`, d.replace('DEU', 'DEU64'), w])]) {
     const d = lm(`${deuName} ${what}`), r = lm(`ReLU ${what}`);
     layerLines.push(`| ${label} | ${fmt(d)} | ${fmt(r)} | ${(d / r).toFixed(1)}× | ${((N * F) / (d / 1000) / 1e6).toFixed(1)} |`);
     console.log(`layer ${label}: DEU ${fmt(d)} ms, ReLU ${fmt(r)} ms, ${(d / r).toFixed(1)}×`);
@@ -311,13 +345,14 @@ function main(): void {
   const trainedTableText = afterAdam ? `### CPU backend, DEU and ReLU from parameters after ${ADAM_STEPS} steps of Adam (lr 1e-3) on other MNIST batches, medians of ${RUNS} runs\n\n${afterAdam.lines.join('\n')}` : '';
   const stepTables = tables.map((t) => `### ${t.label}, medians of ${t.runs} runs\n\n${t.lines.join('\n')}`).join('\n\n');
   const layerTable = layerLines.join('\n');
-  console.log('\n' + stepTables + '\n\n' + trainedTableText + '\n\n' + layerTable + '\n\n' + verdict + '\n' + trainedVerdict);
+  const accuracyText = accuracyLines.join('\n');
+  console.log('\n' + stepTables + '\n\n' + trainedTableText + '\n\n' + layerTable + '\n\n' + accuracyText + '\n\n' + verdict + '\n' + trainedVerdict);
   if (args.includes('--no-write')) return;
   const section = [
     '',
     '## DEU (bench/deu.ts)',
     '',
-    `Written by \`${['npx tsx bench/deu.ts', ...args].join(' ')}\` on ${new Date().toISOString()}; ${os.cpus()[0]?.model}, ${os.cpus().length} logical cores, load average ${load0.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after (the machine is shared); Node ${process.version}; float32. The paper's Table 4 protocol: MLP 784 → ${FIRST} → act → second → act → 10 on one real MNIST batch of ${BATCH}, one training step = forward + cross-entropy + backward + SGD update (lr ${LR}), in \`tg.tidy\`, loss read back. Every timed step starts from the same initial parameters (put back, untimed, before each run). Maxout has ${MAXOUT_K} affine maps per unit (its Linear layers are ${MAXOUT_K}× wider), PReLU one shared slope, DEU the reference's initialisation (a, b, c ~ U(0, 1), c1 = c2 = 0). Medians after ${WARMUP} warm-up (min–max in brackets), contenders round-robin in one process. Total ${seconds.toFixed(0)} s. No GPU here: the gpu.js modes run on the CPU too (webasm; headless-gl on Mesa llvmpipe), so their rows are ratios on a software substrate, not GPU speeds.${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''}`,
+    `Written by \`${['npx tsx bench/deu.ts', ...args].join(' ')}\` on ${new Date().toISOString()}; ${os.cpus()[0]?.model}, ${os.cpus().length} logical cores, load average ${load0.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after (the machine is shared); Node ${process.version}; float32 tensors, DEU layers in the CPU backend's default float32 arithmetic (the float64 arithmetic, \`setBackend('cpu', { deuArithmetic: 'float64' })\`, beside it after the Adam steps and in the layer table). The paper's Table 4 protocol: MLP 784 → ${FIRST} → act → second → act → 10 on one real MNIST batch of ${BATCH}, one training step = forward + cross-entropy + backward + SGD update (lr ${LR}), in \`tg.tidy\`, loss read back. Every timed step starts from the same initial parameters (put back, untimed, before each run). Maxout has ${MAXOUT_K} affine maps per unit (its Linear layers are ${MAXOUT_K}× wider), PReLU one shared slope, DEU the reference's initialisation (a, b, c ~ U(0, 1), c1 = c2 = 0). Medians after ${WARMUP} warm-up (min–max in brackets), contenders round-robin in one process. Total ${seconds.toFixed(0)} s. No GPU here: the gpu.js modes run on the CPU too (webasm; headless-gl on Mesa llvmpipe), so their rows are ratios on a software substrate, not GPU speeds.${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''}`,
     '',
     stepTables,
     '',
@@ -331,6 +366,10 @@ function main(): void {
     'The DEU layer alone against ReLU (a, b, c ~ U(0, 1); input and upstream gradient ~ N(0, 1); each run reads y, and for fwd+bwd dx, back):',
     '',
     layerTable,
+    '',
+    `How far each float32 computation of the DEU layer is from the same layer in float64 (the JavaScript kernel on float64 tensors): the largest error of each output over the largest magnitude of that output in float64 (y, dx, and each coefficient's gradient column); upstream gradient ~ N(0, 1e-3²), input the layer's pre-activations on the timed batch (bench/deu_accuracy.ts). The gpu.js modes compute in float32 throughout, as the reference implementation (PyTorch, float32) does:`,
+    '',
+    accuracyText,
     '',
     'Checks (run before timing):',
     '',

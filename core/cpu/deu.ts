@@ -9,7 +9,7 @@
 //   forward:  y = y(t; a, b, c, c1, c2)                              (deu_solutions.ts)
 //   backward: dx = g·∂y/∂t, dparams[f] = Σ over the neuron's elements of g·∂y/∂θ, with the
 //             columns of coefficients stuck below ε borrowed by outward gravitation (deu_gravitation.ts)
-// The arithmetic is float64 for both dtypes; float32 results are rounded when stored, and those
+// This file's arithmetic is float64 for both dtypes; float32 results are rounded when stored, and those
 // below float32's normal range (|v| < 2^−126 ≈ 1.2e−38) are flushed to ±0, as
 // torch.set_flush_denormal(True) does: the δ_s and c·φ terms of a trained layer's gradient make
 // a few percent of dx subnormal, and each layer's matmuls that read them ran 10–25 % slower
@@ -24,8 +24,9 @@
 // split across threads by neuron (deu_wasm.ts; within a few ulps: its exp, sin and cos are not
 // V8's), the forward pass keeping each element's exponentials for the backward pass when one will
 // follow, and the backward kernel finding outward gravitation itself (bit for bit this file's).
-// With setBackend('cpu', { deuArithmetic: 'float32' }) the 1-1-1 neurons compute in float32 there
-// instead, four per f32x4 instruction, keeping their exponentials as float32s (core/wasm/assembly/deu_single.ts).
+// There the 1-1-1 neurons compute in float32 by default (setBackend('cpu', { deuArithmetic }):
+// 'float32'), four per f32x4 instruction, keeping their exponentials as float32s
+// (core/wasm/assembly/deu_single.ts); with 'float64' they take the float64 pairs.
 import type { DeuParams, View } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { hasSmallCoefficient, outwardGravitation, type Gravitation } from './deu_gravitation.js';

@@ -31,15 +31,17 @@ export interface CpuBackendOptions {
   /** false runs every kernel in JavaScript (default true: WebAssembly where it loads). */
   wasm?: boolean;
   /**
-   * The arithmetic of a float32 DEU layer's 1-1-1 neurons in WebAssembly: 'float64' (default; two
-   * neurons per SIMD instruction, within a few float32 ulps of the JavaScript kernel) or 'float32'
-   * (four per instruction, as the reference implementation and the gpu backend compute: faster,
-   * with float32's rounding errors, bench/RESULTS.md measures both).
+   * The arithmetic of a float32 DEU layer's 1-1-1 neurons in WebAssembly: 'float32' (default; four
+   * neurons per SIMD instruction, as PyTorch computes float32 tensors and as the reference
+   * implementation and the gpu backend compute the layer, with a tenth or less of their rounding
+   * errors: bench/RESULTS.md measures all three) or 'float64' (two per instruction, within a few
+   * float32 ulps of the JavaScript kernel, which computes in float64; a third slower).
    */
   deuArithmetic?: 'float32' | 'float64';
 }
 
-let deuFloat32 = false;
+// float32 by default: PyTorch's semantics for float32 tensors (README, "The CPU backend", says why)
+let deuFloat32 = true;
 /** Whether a float32 DEU layer's 1-1-1 neurons run in float32 arithmetic (setBackend's deuArithmetic). */
 export function deuInFloat32(): boolean {
   return deuFloat32;

@@ -3,10 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tg from '../../index.js';
+import { inDeuArithmetic } from '../wasm/in_arithmetic.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { accuracy, adamFor, classesOf, deuNeurons, fitFull, mlp, mse, tensorsOf } from '../../examples/deu/train.js';
 
-test('the fast 1-1-1 loops give the generic path’s bits: y, dx and the parameter gradients, both dtypes, c1 = c2 = 0 or not', () => {
+// (float32 tensors in the float64 arithmetic: the float32 arithmetic, the WebAssembly default, rounds
+// differently, tests/wasm/deu_single.test.ts)
+test('the fast 1-1-1 loops give the generic path’s bits: y, dx and the parameter gradients, both dtypes, c1 = c2 = 0 or not', () => inDeuArithmetic('float64', () => {
   for (const dtype of ['float64', 'float32'] as const) {
     for (const rest of [false, true]) {
       tg.manualSeed(rest ? 11 : 12);
@@ -35,7 +38,7 @@ test('the fast 1-1-1 loops give the generic path’s bits: y, dx and the paramet
       assert.ok(fast >= F / 2, `only ${fast} of ${F} neurons took a fast loop`);
     }
   }
-});
+}));
 
 test('circles: one hidden layer of 2 DEUs reaches ≥ 99% test accuracy (examples/deu/circles.ts, one seed, 300 steps)', () => {
   const all = tg.data.circles({ n: 400, seed: 0 });

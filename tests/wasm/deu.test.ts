@@ -6,13 +6,15 @@
 // coefficient is below ε), at rest (c1 = c2 = 0) and with an initial state, inputs across the step,
 // the caps and the clip, NaN and ±0; every output and gradient within 4 float32 ulps (or 1e-6 of
 // its tensor's largest magnitude, where the clip or cancellation leaves a small value). A ±∞ input
-// keeps the call in JavaScript.
+// keeps the call in JavaScript. Every test here runs the float64 arithmetic (setBackend('cpu',
+// { deuArithmetic: 'float64' })); the float32 arithmetic, the default, has tests/wasm/deu_single.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
+import { inDeuArithmetic } from './in_arithmetic.js';
 import { layerCaseArb, neuronArb, pass } from './deu_layers.js';
 import { subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
@@ -40,6 +42,16 @@ function near(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
 }
 
 const caseArb = layerCaseArb(neuronArb);
+
+// the float64 arithmetic for the whole file, and whatever was set before it afterwards
+let arithmeticBefore: 'float32' | 'float64' = 'float32';
+test.before(() => {
+  arithmeticBefore = cpuInfo().deuArithmetic;
+  tg.setBackend('cpu', { deuArithmetic: 'float64' });
+});
+test.after(() => {
+  tg.setBackend('cpu', { deuArithmetic: arithmeticBefore });
+});
 
 test('deu, subspaces 1-1-1 Δ > 0 and Δ < 0: forward and gradients within 4 ulps of the JavaScript kernel', () => {
   const before = cpuInfo().kernelRuns.deuGrad ?? 0;
@@ -384,8 +396,7 @@ test('±∞ in a later row tile of a layer split across threads, both arithmetic
     const b = j % 11 === 10 ? 1e-4 : j % 2 ? 0.4 * edge : 1.6 * edge; // every 11th: b < ε (outward gravitation)
     return [a, b, c, 0.1 * ((j % 7) - 3), -0.05 * ((j % 5) - 2)];
   });
-  for (const arithmetic of ['float64', 'float32'] as const) {
-    tg.setBackend('cpu', { deuArithmetic: arithmetic });
+  for (const arithmetic of ['float64', 'float32'] as const) inDeuArithmetic(arithmetic, () => {
     for (const [row, column, value] of [[37, 555, Infinity], [9, 555, -Infinity], [20, 12, Infinity], [30, 0, -Infinity], [5, 599, Infinity]]) {
       tg.manualSeed(row);
       const values = Array.from(tg.randn([n * f]).mul(2).data() as Float32Array), u = Array.from(tg.randn([n * f]).data() as Float32Array);
@@ -396,8 +407,7 @@ test('±∞ in a later row tile of a layer split across threads, both arithmetic
       const want = reference({ n, f, s: 1 }, neurons, values, u);
       ['y', 'dx', 'dparams'].forEach((name, i) => near(got[i], want[i], `${arithmetic}, ${value} in row ${row}: ${name}`));
     }
-  }
-  tg.setBackend('cpu', { deuArithmetic: 'float64' });
+  });
 });
 
 test.run();

@@ -7,6 +7,11 @@
 // float64 and rounded to float32). Outputs and the gradients of every input must agree to float32
 // accuracy. The harness tests below show it can fail: a backward rule scaled by 1.01 in the
 // WebAssembly run alone, or a WebAssembly kernel whose output is nudged, goes red.
+// The DEU properties run twice: in the float64 arithmetic (setBackend('cpu', { deuArithmetic:
+// 'float64' })), to the same accuracy as every other op, and in the float32 arithmetic (the
+// default), to float32 arithmetic's: its 1-1-1 neurons compute in float32, and where the terms of
+// an output cancel (g(t) at t = 0 is 1 − 1 over c, times δ_s ≤ s/4 = 25 in dx) the result keeps
+// their rounding, so the bound there is relative to max(1, the tensor's largest magnitude).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
@@ -23,6 +28,9 @@ import { caseBuild, f64, GRADIENT_PROPERTIES, type GradProperty } from '../ops/g
  * float32 matmul accumulation; a rule or kernel off by 1 % is 1000 times outside.
  */
 const TOLERANCE = 1e-5;
+/** The float32 DEU arithmetic's bound: |Δ| ≤ FLOAT32_DEU·max(1, largest magnitude) (tests/wasm/deu_single.test.ts measures it). */
+const FLOAT32_DEU = 1e-4;
+type Arithmetic = 'float32' | 'float64';
 const GRADIENT_PROPERTIES_HERE: Record<string, GradProperty> = {};
 /** 'cast' converts between float32 and float64 on purpose: nothing to build in float32 alone. */
 const SKIP = new Set(['cast']);
@@ -34,9 +42,10 @@ interface Computed {
 }
 
 /** The float32 case's outputs and the gradients of Σ_k w_k·out_k (fixed weights, exact in float32). */
-function compute(prop: GradProperty, spec: unknown, wasm: boolean): Computed {
+function compute(prop: GradProperty, spec: unknown, wasm: boolean, arithmetic: Arithmetic): Computed {
   caseBuild.dtype = 'float32';
-  tg.setBackend('cpu', { wasm });
+  const arithmeticBefore = cpuInfo().deuArithmetic;
+  tg.setBackend('cpu', { wasm, deuArithmetic: arithmetic });
   try {
     return tg.tidy(() => {
       const c = prop.build(spec);
@@ -54,37 +63,43 @@ function compute(prop: GradProperty, spec: unknown, wasm: boolean): Computed {
     });
   } finally {
     caseBuild.dtype = 'float64';
-    tg.setBackend('cpu', { wasm: true });
+    tg.setBackend('cpu', { wasm: true, deuArithmetic: arithmeticBefore });
   }
 }
 
 /** Why the WebAssembly results disagree with the JavaScript ones beyond float32 accuracy, or null. */
-function disagreement(got: Computed, want: Computed): string | null {
+function disagreement(got: Computed, want: Computed, floor: number, tolerance: number): string | null {
   for (let t = 0; t < want.values.length; t++) {
     const w = want.values[t], g = got.values[t];
     if (g.length !== w.length) return `${want.names[t]}: ${g.length} values with WebAssembly, ${w.length} in JavaScript`;
     let scale = 0;
     for (const v of w) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    scale = Math.max(scale, floor);
     for (let i = 0; i < w.length; i++) {
       if (g[i] === w[i] || (Number.isNaN(g[i]) && Number.isNaN(w[i]))) continue;
-      if (!(Math.abs(g[i] - w[i]) <= TOLERANCE * scale)) return `${want.names[t]}[${i}]: ${g[i]} with WebAssembly, ${w[i]} in JavaScript (largest |value| ${scale})`;
+      if (!(Math.abs(g[i] - w[i]) <= tolerance * scale)) return `${want.names[t]}[${i}]: ${g[i]} with WebAssembly, ${w[i]} in JavaScript (largest |value| ${scale})`;
     }
   }
   return null;
 }
 
-function checkParity(name: string, numRuns: number, perturbWasm?: () => () => void): void {
+/** Whether property `name` draws DEU layers (run in both arithmetics). */
+const isDeu = (name: string) => name.startsWith('deu');
+
+/** The property's draws, float32 in WebAssembly against JavaScript; DEU in the given arithmetic (default float32). */
+function checkParity(name: string, numRuns: number, perturbWasm?: () => () => void, arithmetic: Arithmetic = 'float32'): void {
   const prop = GRADIENT_PROPERTIES_HERE[name];
+  const [floor, tolerance] = isDeu(name) && arithmetic === 'float32' ? [1, FLOAT32_DEU] : [0, TOLERANCE];
   fc.assert(fc.property(prop.arb, (spec) => {
-    const want = compute(prop, spec, false);
+    const want = compute(prop, spec, false, arithmetic);
     const restore = perturbWasm?.();
     let got: Computed;
     try {
-      got = compute(prop, spec, true);
+      got = compute(prop, spec, true, arithmetic);
     } finally {
       restore?.();
     }
-    const why = disagreement(got, want);
+    const why = disagreement(got, want, floor, tolerance);
     if (why) throw new Error(`${name}: ${why}`);
   }), { numRuns, seed: 11, endOnFailure: true });
 }
@@ -129,7 +144,10 @@ if (!wasmRuntime()) {
 } else {
   const before = { ...cpuInfo().kernelRuns };
   for (const name of names) {
-    test(`float32, WebAssembly against JavaScript kernels: ${name}`, () => checkParity(name, 20));
+    if (!isDeu(name)) test(`float32, WebAssembly against JavaScript kernels: ${name}`, () => checkParity(name, 20));
+    else for (const arithmetic of ['float64', 'float32'] as const) {
+      test(`float32, WebAssembly against JavaScript kernels: ${name}, ${arithmetic} DEU arithmetic`, () => checkParity(name, 20, undefined, arithmetic));
+    }
   }
 
   test('the suite reached the WebAssembly kernels', () => {

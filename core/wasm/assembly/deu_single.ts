@@ -2,8 +2,8 @@
 // float32 arithmetic, four neurons at a time (f32x4: lane k is the k-th neuron of a group of one
 // kind, each walking its own elements in order). deu.ts runs them instead of its float64 pairs
 // when the table's header asks for float32 (core/cpu/deu_wasm.ts: setBackend('cpu',
-// { deuArithmetic: 'float32' }); the default is float64), as the reference implementation
-// (PyTorch, float32) and the gpu backend compute the layer. The expressions are deu.ts's (and
+// { deuArithmetic }), 'float32' by default), as the reference implementation (PyTorch, float32)
+// and the gpu backend compute the layer. The expressions are deu.ts's (and
 // deu_fast.ts's) in the same order — the coefficient partials are the very same code,
 // deu_partials.ts's, instantiated for f32 — only the arithmetic is float32, with these exceptions:
 //   - each neuron's constants are derived in float64 (deu.ts's writeConstants) and then rounded;
