@@ -41,15 +41,16 @@ const FIXED = memory.data<f32>([1, 1, 1, 1, 2, 2, 2, 2, 1000, 1000, 1000, 1000, 
 
 /** The four lanes' elements at x + o0 … o3 (float32). */
 @inline function gather(x: usize, o0: usize, o1: usize, o2: usize, o3: usize): v128 {
-  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(x + o0)), 1, load<f32>(x + o1)), 2, load<f32>(x + o2)), 3, load<f32>(x + o3));
+  // each lane loaded straight into the vector (one instruction each, where a load and a replace_lane take two)
+  return v128.load32_lane(x + o3, v128.load32_lane(x + o2, v128.load32_lane(x + o1, v128.load32_zero(x + o0), 1), 2), 3);
 }
 /** Stores the four lanes at y + o0 … o3, subnormals flushed (o0 last, as deu.ts's storePair: a repeated neuron writes the same values). */
 @inline function scatter(y: usize, o0: usize, o1: usize, o2: usize, o3: usize, result: v128): void {
   const v = flushSubnormals(result);
-  store<f32>(y + o3, f32x4.extract_lane(v, 3));
-  store<f32>(y + o2, f32x4.extract_lane(v, 2));
-  store<f32>(y + o1, f32x4.extract_lane(v, 1));
-  store<f32>(y + o0, f32x4.extract_lane(v, 0));
+  v128.store32_lane(y + o3, v, 3);
+  v128.store32_lane(y + o2, v, 2);
+  v128.store32_lane(y + o1, v, 1);
+  v128.store32_lane(y + o0, v, 0);
 }
 
 // An element's exponentials u1, u2, u3, as deu.ts: Q = E(r₋t), P = E(r₊t) (u3 unused) for Δ > 0;
