@@ -24,9 +24,10 @@
 //   - [N, C, ...] input: one neuron per channel, its inputs every element of that channel; t*
 //     is their mean. The reference takes [N, F] only (also accepted).
 //   - ε and s are per call (module-level constants in the reference). The arithmetic is float64
-//     for float64 tensors; float32 tensors compute in float32 on the WebAssembly CPU backend, as
-//     the reference does, with a tenth or less of its rounding error (setBackend('cpu',
-//     { deuArithmetic: 'float64' }) computes them in float64), in float64 in the JavaScript kernels.
+//     for float64 tensors. For float32 tensors the WebAssembly CPU backend computes the 1-1-1
+//     neurons (nearly all) in float32, as the reference does, with rounding errors like its own
+//     in y and dx and mostly smaller in the coefficient gradients (bench/RESULTS.md; setBackend('cpu',
+//     { deuArithmetic: 'float64' }) computes them in float64); the JavaScript kernels in float64.
 //   - Per-neuron dispatch in one kernel instead of a Python loop over neurons; never mask-multiply.
 //   Kept from the reference where the paper differs
 //   - 0-0-0 (all of |a|, |b|, |c| < ε) is the identity y = t; the paper says "set b to ε".

@@ -33,9 +33,10 @@ export interface CpuBackendOptions {
   /**
    * The arithmetic of a float32 DEU layer's 1-1-1 neurons in WebAssembly: 'float32' (default; four
    * neurons per SIMD instruction, as PyTorch computes float32 tensors and as the reference
-   * implementation and the gpu backend compute the layer, with a tenth or less of their rounding
-   * errors: bench/RESULTS.md measures all three) or 'float64' (two per instruction, within a few
-   * float32 ulps of the JavaScript kernel, which computes in float64; a third slower).
+   * implementation and the gpu backend compute the layer, with errors like theirs in y and dx and
+   * mostly smaller in the coefficient gradients: bench/RESULTS.md measures them) or 'float64' (two per
+   * instruction, within a few float32 ulps of the JavaScript kernel, which computes in float64;
+   * the layer takes about 1.4 times as long).
    */
   deuArithmetic?: 'float32' | 'float64';
 }
