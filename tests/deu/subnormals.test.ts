@@ -59,4 +59,10 @@ for (const [name, options] of paths) {
   });
 }
 
+// what this file sets is put back: the files after it run in the arithmetic they would have run in
+const arithmeticAtStart = cpuInfo().deuArithmetic;
+test('the DEU arithmetic set before these tests is set again after them', () => {
+  assert.is(cpuInfo().deuArithmetic, arithmeticAtStart);
+});
+
 test.run();

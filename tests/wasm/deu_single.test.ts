@@ -203,6 +203,11 @@ if (!wasmRuntime()) {
     assert.throws(() => tg.setBackend('cpu', { deuArithmetic: 'float16' }), /setBackend.*deuArithmetic.*'float32' or 'float64'.*"float16"/);
     assert.is(cpuInfo().deuArithmetic, 'float32', 'the default');
     inFloat64(() => assert.is(cpuInfo().deuArithmetic, 'float64'));
+    assert.is(cpuInfo().deuArithmetic, 'float32', 'put back after inFloat64');
+    inFloat64(() => {
+      inFloat32(() => assert.is(cpuInfo().deuArithmetic, 'float32'));
+      assert.is(cpuInfo().deuArithmetic, 'float64', 'inFloat32 puts back the float64 set around it');
+    });
   });
 }
 
