@@ -27,10 +27,11 @@ export interface Float32Path {
   deuArithmetic?: 'float32' | 'float64';
 }
 
-const OUTPUTS = ['y', 'dx', '∂a', '∂b', '∂c', '∂c1', '∂c2'];
+/** The outputs outputsOf gives, in its order. */
+export const OUTPUTS = ['y', 'dx', '∂a', '∂b', '∂c', '∂c1', '∂c2'];
 
 /** y, dx and the coefficient gradients (column by column) of the layer, in float64 numbers. */
-function outputsOf(layer: DeuLayerCase, dtype: 'float32' | 'float64', backend: string): Float64Array[] {
+export function outputsOf(layer: DeuLayerCase, dtype: 'float32' | 'float64', backend: string): Float64Array[] {
   return tg.tidy(() => {
     const x = tg.tensor(layer.t, { shape: [layer.N, layer.F], dtype, backend }).detach().requiresGrad_();
     const p = tg.tensor(layer.coeffs, { shape: [layer.F, 5], dtype, backend }).detach().requiresGrad_();
@@ -54,7 +55,10 @@ export function scaledError(got: ArrayLike<number>, want: ArrayLike<number>): nu
   return scale === 0 ? worst : worst / scale;
 }
 
-/** Runs fn on the CPU backend with the given DEU arithmetic, then puts back the one set before. */
+/**
+ * Runs fn on the CPU backend with the given DEU arithmetic (undefined: as set), then puts back the
+ * one set before, so that no caller changes what runs after it (the tests use it too).
+ */
 export function inDeuArithmetic<T>(arithmetic: 'float32' | 'float64' | undefined, fn: () => T): T {
   if (arithmetic === undefined) return fn();
   const before = tg.backendInfo('cpu').deuArithmetic;

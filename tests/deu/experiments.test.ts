@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tg from '../../index.js';
-import { inDeuArithmetic } from '../wasm/in_arithmetic.js';
+import { inDeuArithmetic } from '../../bench/deu_accuracy.js';
 import { DeuPoint, evaluate, neuronAt, subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { accuracy, adamFor, classesOf, deuNeurons, fitFull, mlp, mse, tensorsOf } from '../../examples/deu/train.js';
 

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
-import { inDeuArithmetic } from './in_arithmetic.js';
+import { inDeuArithmetic } from '../../bench/deu_accuracy.js';
 import { layerCaseArb, neuronArb, pass } from './deu_layers.js';
 import { subspaceOf } from '../../core/cpu/deu_solutions.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import * as tg from '../../index.js';
 import { cpuInfo } from '../../core/cpu/wasm_switch.js';
 import { inJavaScript } from './in_javascript.js';
-import { inDeuArithmetic } from './in_arithmetic.js';
+import { inDeuArithmetic, outputsOf, OUTPUTS, scaledError, type DeuLayerCase } from '../../bench/deu_accuracy.js';
 import { layerCaseArb, neuronArb, pass } from './deu_layers.js';
 import { wasmRuntime } from '../../core/wasm/runtime.js';
 import { setKeepShareForTest } from '../../core/cpu/deu.js';
@@ -75,24 +75,16 @@ if (!wasmRuntime()) {
     // measured: y 5e-7, dx 6e-6, the c column 8e-6 (1/c up to 100 times float32's cancellation
     // in 1 − e·K near t = 0; bench/RESULTS.md has the gpu backend's float32, as the reference
     // computes, at 6e-6 and 3e-5 there), the other columns below 3e-7
+    // (the bench's measurement, bench/deu_accuracy.ts, on a layer of its own)
     tg.manualSeed(5);
     const N = 256, F = 512;
-    const layer = new tg.nn.DEU(F), t = tg.randn([N, F]), g = tg.randn([N, F]).mul(1e-3);
-    const outputs = (dtype: 'float32' | 'float64') => tg.tidy(() => {
-      const x = t.to(dtype).detach().requiresGrad_(), p = layer.coeffs.to(dtype).detach().requiresGrad_();
-      const y = tg.deu(x, p);
-      y.backward(g.to(dtype));
-      const dp = Array.from(p.grad!.data());
-      return [Array.from(y.data()), Array.from(x.grad!.data()), ...[0, 1, 2, 3, 4].map((c) => dp.filter((_, i) => i % 5 === c))];
-    });
-    const want = inJavaScript(() => outputs('float64'));
-    const worst = (got: number[][]) => got.map((values, k) => {
-      const scale = want[k].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      return values.reduce((m, v, i) => Math.max(m, Math.abs(v - want[k][i])), 0) / scale;
-    });
-    const names = ['y', 'dx', '∂a', '∂b', '∂c', '∂c1', '∂c2'];
-    inFloat32(() => worst(outputs('float32'))).forEach((e, k) => assert.ok(e <= 3e-5, `float32 arithmetic, ${names[k]}: ${e.toExponential(2)} of its scale`));
-    inFloat64(() => worst(outputs('float32'))).forEach((e, k) => assert.ok(e <= 3e-7, `float64 arithmetic, ${names[k]}: ${e.toExponential(2)} of its scale`));
+    const data = (t: tg.Tensor) => (t.data() as Float32Array).slice();
+    const coeffs = data(new tg.nn.DEU(F).coeffs), t = data(tg.randn([N, F])), upstream = data(tg.randn([N, F]).mul(1e-3));
+    const layer: DeuLayerCase = { label: 'reference initialisation', t, coeffs, upstream, N, F };
+    const want = inJavaScript(() => outputsOf(layer, 'float64', 'cpu'));
+    const worst = (got: Float64Array[]) => got.map((values, k) => scaledError(values, want[k]));
+    inFloat32(() => worst(outputsOf(layer, 'float32', 'cpu'))).forEach((e, k) => assert.ok(e <= 3e-5, `float32 arithmetic, ${OUTPUTS[k]}: ${e.toExponential(2)} of its scale`));
+    inFloat64(() => worst(outputsOf(layer, 'float32', 'cpu'))).forEach((e, k) => assert.ok(e <= 3e-7, `float64 arithmetic, ${OUTPUTS[k]}: ${e.toExponential(2)} of its scale`));
   });
 
   test('harness: a float32-arithmetic coefficient gradient 1 % off, or a dx 0.1 % off, is caught', () => {
