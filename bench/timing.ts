@@ -31,6 +31,24 @@ export function orderOf(round: number, n: number): number[] {
   return n % 2 === 1 && Math.floor(round / n) % 2 === 1 ? row.reverse() : row;
 }
 
+/** A run longer than this (ms) leaves the host slow for whatever runs next: see timedRun. */
+export const LONG_RUN_MS = 1000;
+
+/**
+ * The time of one run of op, in ms; when the run before it (another contender's) took more than
+ * LONG_RUN_MS, after an untimed run of op first. On this shared host a core that has waited, or
+ * run other code, for seconds comes back slow: a LeNet-5 step right after a 2-s pause took
+ * 80–130 ms against 25 ms in a loop of its own, on one thread as on two, and bench/nn.ts times
+ * tfjs-cpu's 4-s LeNet-5 step before it. Priming charges that wake-up to nobody; runs after short
+ * ones are timed as they come. `now` is for the tests.
+ */
+export function timedRun(op: () => unknown, previousMs: number, now: () => number = () => performance.now()): number {
+  if (previousMs > LONG_RUN_MS) op();
+  const t0 = now();
+  op();
+  return now() - t0;
+}
+
 /** Run times in ms per contender name. */
 export function roundRobin(contenders: readonly Timed[], warmup: number, runs: number): Map<string, number[]> {
   const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));

@@ -3,7 +3,7 @@
 // garbage collection every few MB of fresh arrays) is not charged to one contender every time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { orderOf, quantile, roundRatios } from '../../bench/timing.js';
+import { LONG_RUN_MS, orderOf, quantile, roundRatios, timedRun } from '../../bench/timing.js';
 
 /** How often each contender ran right after each other one within a round, over `rounds` rounds: [before][after]. */
 function follows(order: (round: number) => number[], n: number, rounds: number): number[][] {
@@ -48,6 +48,18 @@ test('roundRatios: the ratios of the runs of one round, their median and quartil
   assert.equal(roundRatios([2, 1], [1, 2], 1).sorted, [0.5, 2]);
   assert.ok(Math.abs(quantile([0, 10], 0.25) - 2.5) < 1e-12);
   assert.throws(() => roundRatios([1], [1, 2], 1), /two equal, non-empty lists/);
+});
+
+test('timedRun: after a run longer than LONG_RUN_MS, op runs twice and only the second run is timed; after a short one, once', () => {
+  // a clock that advances 100 per reading, and an op that advances it by 7 on its first run and by 3 on the next
+  const measure = (previousMs: number) => {
+    let clock = 0, calls = 0;
+    const took = timedRun(() => (clock += ++calls === 1 ? 7 : 3), previousMs, () => (clock += 100));
+    return { calls, took };
+  };
+  assert.equal(measure(LONG_RUN_MS + 1), { calls: 2, took: 103 }, 'primed: the second run and one clock step');
+  assert.equal(measure(LONG_RUN_MS), { calls: 1, took: 107 }, 'not primed: the first run');
+  assert.equal(measure(0), { calls: 1, took: 107 });
 });
 
 test.run();
